@@ -1,0 +1,32 @@
+# Quick start: `make serve` runs the emulator, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/ami-emulator serve
+
+test: $(STAMP)
+	$(BIN)/ruff check emulator tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check emulator tests
+	$(BIN)/ruff format --check emulator tests
+
+docs: $(STAMP)
+	$(BIN)/python -m emulator.docgen > docs/operations.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info

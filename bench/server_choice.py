@@ -1,0 +1,222 @@
+"""Which WSGI server should serve the emulator? Measure them on one workload.
+
+Each server runs the real app in its own process on 127.0.0.1 (so the load generator does not
+share its interpreter lock); a world with one image is built through boto3, then keep-alive
+HTTP/1.1 connections in threads send signed ``DescribeImageAttribute`` calls as fast as the
+server answers, for a bounded time. Rounds interleave the servers so drift hits all alike.
+
+    python bench/server_choice.py                # every installed server, 1 and 8 connections
+    python bench/server_choice.py --seconds 3 --rounds 1 --servers werkzeug waitress
+
+Prints requests/s per server and connection count, and the ratio to werkzeug's figure from the
+same run, as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HOST = "127.0.0.1"
+ACCOUNT = "111122223333"
+SERVER_THREADS = 8
+# Bounds on any one measurement, whatever the options say.
+MAX_SECONDS = 30.0
+MAX_CONNECTIONS = 32
+SERVERS = ("werkzeug", "waitress", "gunicorn")
+
+
+def make_app():  # noqa: ANN201 - a Flask app; typed loosely so gunicorn's loader can call it
+    from emulator.core.world import World
+    from emulator.web import create_app
+
+    return create_app(World())
+
+
+def serve(name: str) -> None:
+    """Child process: serve the app with ``name`` on a free port; print the port first."""
+    app = make_app()
+    if name == "werkzeug":
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Handler(WSGIRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+        server = make_server(HOST, 0, app, threaded=True, request_handler=Handler)
+        print(server.port, flush=True)
+        server.serve_forever()
+    elif name == "waitress":
+        from waitress import create_server
+
+        server = create_server(app, host=HOST, port=0, threads=SERVER_THREADS)
+        print(server.effective_port, flush=True)
+        server.run()
+    elif name == "gunicorn":
+        import socket
+
+        from gunicorn.app.base import BaseApplication
+
+        # gunicorn binds by address; find a free port first (only this machine's loopback).
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            port = probe.getsockname()[1]
+
+        class Embedded(BaseApplication):
+            def load_config(self) -> None:
+                # One worker: the world lives in one process's memory.
+                for key, value in {"bind": f"{HOST}:{port}", "workers": 1,
+                                   "worker_class": "gthread", "threads": SERVER_THREADS,
+                                   "keepalive": 30, "loglevel": "warning"}.items():
+                    self.cfg.set(key, value)
+
+            def load(self):  # noqa: ANN202
+                return app
+
+        print(port, flush=True)
+        Embedded().run()
+    else:
+        raise SystemExit(f"unknown server {name}")
+
+
+def start(name: str) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([sys.executable, __file__, "--serve", name], stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    port = int(proc.stdout.readline())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=1)
+            conn.request("GET", "/_emulator/health")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"{name} did not answer on port {port}")
+
+
+def prepare(port: int) -> tuple[bytes, dict[str, str]]:
+    """Register one image through boto3; return a signed DescribeImageAttribute request."""
+    url = f"http://{HOST}:{port}"
+    ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1",
+                       aws_access_key_id=ACCOUNT, aws_secret_access_key="bench")
+    image_id = ec2.register_image(Name="bench")["ImageId"]
+    body = (f"Action=DescribeImageAttribute&Version=2016-11-15&ImageId={image_id}"
+            "&Attribute=launchPermission").encode()
+    request = AWSRequest("POST", url + "/", data=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    SigV4Auth(Credentials(ACCOUNT, "bench"), "ec2", "us-east-1").add_auth(request)
+    return body, dict(request.headers.items())
+
+
+def load(port: int, body: bytes, headers: dict[str, str], connections: int,
+         seconds: float) -> tuple[float, int]:
+    """Keep-alive clients for ``seconds``; returns (requests/s, failures)."""
+    connections = min(connections, MAX_CONNECTIONS)
+    seconds = min(seconds, MAX_SECONDS)
+    counts = [0] * connections
+    failures = [0] * connections
+    start_line = threading.Barrier(connections + 1)
+    stop_at = [0.0]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        start_line.wait()
+        while time.monotonic() < stop_at[0]:
+            conn.request("POST", "/", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            # A closed connection would be reopened silently: count it as a failure.
+            if response.status == 200 and not response.will_close:
+                counts[i] += 1
+            else:
+                failures[i] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.monotonic() + seconds
+    began = time.monotonic()
+    start_line.wait()
+    for t in threads:
+        t.join(timeout=seconds + 15)
+    return sum(counts) / (time.monotonic() - began), sum(failures)
+
+
+def installed(name: str) -> bool:
+    return name == "werkzeug" or importlib.util.find_spec(name) is not None
+
+
+def run(servers: list[str], connection_counts: list[int], seconds: float,
+        rounds: int) -> dict[tuple[str, int], list[float]]:
+    figures: dict[tuple[str, int], list[float]] = {}
+    for _ in range(rounds):
+        for name in servers:
+            proc, port = start(name)
+            try:
+                body, headers = prepare(port)
+                load(port, body, headers, 1, 1.0)  # warm-up
+                for n in connection_counts:
+                    rate, failed = load(port, body, headers, n, seconds)
+                    if failed:
+                        print(f"# {name} x{n}: {failed} failed or closed", file=sys.stderr)
+                    figures.setdefault((name, n), []).append(rate)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+    return figures
+
+
+def table(figures: dict[tuple[str, int], list[float]], servers: list[str],
+          connection_counts: list[int]) -> str:
+    lines = ["| server | connections | requests/s (median) | runs | vs werkzeug |",
+             "|---|---|---|---|---|"]
+    for n in connection_counts:
+        base = statistics.median(figures[("werkzeug", n)]) if ("werkzeug", n) in figures else 0
+        for name in servers:
+            runs = figures[(name, n)]
+            median = statistics.median(runs)
+            ratio = f"{median / base:.2f}x" if base else "-"
+            shown = ", ".join(f"{r:.0f}" for r in runs)
+            lines.append(f"| {name} | {n} | {median:.0f} | {shown} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--serve", help=argparse.SUPPRESS)
+    args.add_argument("--servers", nargs="+", default=list(SERVERS), choices=SERVERS)
+    args.add_argument("--connections", nargs="+", type=int, default=[1, 8])
+    args.add_argument("--seconds", type=float, default=5.0)
+    args.add_argument("--rounds", type=int, default=3)
+    opts = args.parse_args()
+    if opts.serve:
+        serve(opts.serve)
+        return
+    servers = [s for s in opts.servers if installed(s)]
+    skipped = sorted(set(opts.servers) - set(servers))
+    if skipped:
+        print(f"# not installed, skipped: {', '.join(skipped)}", file=sys.stderr)
+    figures = run(servers, opts.connections, opts.seconds, opts.rounds)
+    print(table(figures, servers, opts.connections))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""One module per AWS service area: thin handlers from parsed params to core calls."""

@@ -1,0 +1,10 @@
+"""EC2 operations; importing the package registers them and the EC2 error catalogue."""
+
+from emulator.api.ec2 import (  # noqa: F401
+    errors,
+    image_attributes,
+    images,
+    instances,
+    storage,
+    tags,
+)

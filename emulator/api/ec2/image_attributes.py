@@ -1,0 +1,169 @@
+"""ModifyImageAttribute (both forms), DescribeImageAttribute, ResetImageAttribute, and
+block public access for AMIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.api.ec2.params import required
+from emulator.api.registry import Call, operation
+from emulator.core.errors import InvalidValue
+from emulator.core.images import Image
+from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
+
+MODIFIABLE = {"description", "imdsSupport", "launchPermission"}
+# Legacy flat-form lists and structured-form keys, by grant kind.
+_FLAT_LISTS = {
+    "UserIds": USER,
+    "UserGroups": GROUP,
+    "OrganizationArns": ORG,
+    "OrganizationalUnitArns": OU,
+}
+_ENTRY_KEYS = {"UserId": USER, "Group": GROUP, "OrganizationArn": ORG, "OrganizationalUnitArn": OU}
+_OUTPUT_KEYS = {kind: key for key, kind in _ENTRY_KEYS.items()}
+
+
+def _entries(items: list[dict[str, Any]] | None) -> list[Grant]:
+    return [
+        Grant(kind, item[key])
+        for item in items or []
+        for key, kind in _ENTRY_KEYS.items()
+        if key in item
+    ]
+
+
+def _flat_entries(params: dict[str, Any]) -> list[Grant]:
+    return [
+        Grant(kind, v) for member, kind in _FLAT_LISTS.items() for v in params.get(member) or []
+    ]
+
+
+def _requested(params: dict[str, Any]) -> set[str]:
+    """Which attributes the request asks to change, in either form."""
+    attribute = params.get("Attribute")
+    if attribute is not None and attribute not in MODIFIABLE:
+        raise InvalidValue("attribute_unknown", attribute=attribute)
+    structured = params.get("LaunchPermission") or {}
+    wanted = {attribute} if attribute else set()
+    if structured.get("Add") or structured.get("Remove") or _flat_entries(params):
+        wanted.add("launchPermission")
+    if params.get("Description") is not None:
+        wanted.add("description")
+    if params.get("ImdsSupport") is not None:
+        wanted.add("imdsSupport")
+    if not wanted:
+        raise InvalidValue("no_attributes")
+    if len(wanted) > 1:
+        raise InvalidValue("one_attribute_only")
+    return wanted
+
+
+def _launch_permission_change(params: dict[str, Any]) -> tuple[list[Grant], list[Grant]]:
+    structured = params.get("LaunchPermission") or {}
+    adds, removes = _entries(structured.get("Add")), _entries(structured.get("Remove"))
+    flat = _flat_entries(params)
+    if flat or params.get("OperationType") is not None:
+        operation_type = params.get("OperationType")
+        if operation_type is None:
+            raise InvalidValue("missing_parameter", name="OperationType")
+        if operation_type not in ("add", "remove"):
+            raise InvalidValue("operation_type_invalid", value=operation_type)
+        (adds if operation_type == "add" else removes).extend(flat)
+    if not adds and not removes:
+        raise InvalidValue("missing_parameter", name="LaunchPermission")
+    return adds, removes
+
+
+@operation("ec2", "ModifyImageAttribute")
+def modify_image_attribute(call: Call, params: dict[str, Any]) -> None:
+    """Owner only. launchPermission in both request forms (UserId, Group all, OrganizationArn,
+    OrganizationalUnitArn; validated all or nothing, adds then removes), description and
+    imdsSupport; making an image public respects block public access.
+    """
+    image_id = required(params, "ImageId")
+    (attribute,) = _requested(params)
+    ec2 = call.world.ec2
+    if attribute == "launchPermission":
+        adds, removes = _launch_permission_change(params)
+        ec2.modify_launch_permissions(call.account, call.region, image_id, adds, removes)
+        return
+    structured = params.get("Description" if attribute == "description" else "ImdsSupport")
+    value = structured.get("Value") if structured is not None else params.get("Value")
+    if value is None:
+        raise InvalidValue("missing_parameter", name="Value")
+    ec2.modify_image_attribute(call.account, call.region, image_id, attribute, value)
+
+
+def _value(value: str | None) -> dict[str, str]:
+    return {"Value": value} if value is not None else {}
+
+
+def _attribute_output(image: Image, attribute: str) -> dict[str, Any]:
+    if attribute == "launchPermission":
+        return {
+            "LaunchPermissions": [
+                {_OUTPUT_KEYS[g.kind]: g.value} for g in image.launch_permissions.entries
+            ]
+        }
+    if attribute == "productCodes":
+        return {"ProductCodes": []}
+    member, value = {
+        "description": ("Description", image.description),
+        "kernel": ("KernelId", image.kernel_id),
+        "ramdisk": ("RamdiskId", image.ramdisk_id),
+        "sriovNetSupport": ("SriovNetSupport", image.sriov_net_support),
+        "bootMode": ("BootMode", image.boot_mode),
+        "tpmSupport": ("TpmSupport", image.tpm_support),
+        "uefiData": ("UefiData", image.uefi_data),
+        "lastLaunchedTime": ("LastLaunchedTime", image.last_launched_time),
+        "imdsSupport": ("ImdsSupport", image.imds_support),
+        "deregistrationProtection": ("DeregistrationProtection", "disabled"),
+    }[attribute]
+    return {member: _value(value)}
+
+
+@operation("ec2", "DescribeImageAttribute")
+def describe_image_attribute(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Owner only. Every attribute of the model; launchPermission lists the explicit entries only;
+    blockDeviceMapping answers AuthFailure as AWS does.
+    """
+    attribute = required(params, "Attribute")
+    image = call.world.ec2.image_attribute(
+        call.account, call.region, required(params, "ImageId"), attribute
+    )
+    return {"ImageId": image.image_id, **_attribute_output(image, attribute)}
+
+
+@operation("ec2", "ResetImageAttribute")
+def reset_image_attribute(call: Call, params: dict[str, Any]) -> None:
+    """Owner only. launchPermission: removes public, account, organization and OU grants; the owner
+    keeps access.
+    """
+    call.world.ec2.reset_image_attribute(
+        call.account, call.region, required(params, "ImageId"), required(params, "Attribute")
+    )
+
+
+@operation("ec2", "EnableImageBlockPublicAccess")
+def enable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Blocks new public sharing of AMIs for the calling account in the calling Region, at once."""
+    requested = required(params, "ImageBlockPublicAccessState")
+    state = call.world.ec2.enable_image_bpa(call.account, call.region, requested)
+    return {"ImageBlockPublicAccessState": state}
+
+
+@operation("ec2", "DisableImageBlockPublicAccess")
+def disable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Unblocks public sharing of AMIs for the calling account in the calling Region, at once."""
+    return {
+        "ImageBlockPublicAccessState": call.world.ec2.disable_image_bpa(call.account, call.region)
+    }
+
+
+@operation("ec2", "GetImageBlockPublicAccessState")
+def get_image_block_public_access_state(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The calling account's block public access state for AMIs in the calling Region (default
+    configurable).
+    """
+    state = call.world.ec2.image_bpa_state(call.account, call.region)
+    return {"ImageBlockPublicAccessState": state, "ManagedBy": "account"}

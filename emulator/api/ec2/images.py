@@ -1,0 +1,128 @@
+"""RegisterImage, CreateImage, CopyImage, DeregisterImage, DescribeImages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.api.ec2 import shapes
+from emulator.api.ec2.params import block_devices, filters, required, tag_specs
+from emulator.api.registry import Call, operation
+from emulator.core.image_catalog import ImageSpec, image_order
+from emulator.core.paging import page
+
+
+@operation("ec2", "RegisterImage")
+def register_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Registers an AMI over the caller's own snapshots (block device mappings); a Name-only call
+    backs it with a fresh 8 GiB snapshot. Names are unique per account and Region.
+    """
+    spec = ImageSpec(
+        name=required(params, "Name"),
+        description=params.get("Description"),
+        architecture=params.get("Architecture"),
+        root_device_name=params.get("RootDeviceName"),
+        virtualization_type=params.get("VirtualizationType"),
+        ena_support=params.get("EnaSupport"),
+        sriov_net_support=params.get("SriovNetSupport"),
+        imds_support=params.get("ImdsSupport"),
+        boot_mode=params.get("BootMode"),
+        tpm_support=params.get("TpmSupport"),
+        uefi_data=params.get("UefiData"),
+        kernel_id=params.get("KernelId"),
+        ramdisk_id=params.get("RamdiskId"),
+        image_location=params.get("ImageLocation"),
+    )
+    image = call.world.ec2.register_image(
+        call.account,
+        call.region,
+        spec,
+        block_devices(params.get("BlockDeviceMappings")),
+        tag_specs(params),
+    )
+    return {"ImageId": image.image_id}
+
+
+@operation("ec2", "CreateImage")
+def create_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Makes a new AMI owned by the caller from its instance, over new snapshots of the instance's
+    volumes; works for instances launched from shared AMIs.
+    """
+    image = call.world.ec2.create_image(
+        call.account,
+        call.region,
+        instance_id=required(params, "InstanceId"),
+        name=required(params, "Name"),
+        description=params.get("Description"),
+        tags=tag_specs(params),
+    )
+    return {"ImageId": image.image_id}
+
+
+@operation("ec2", "CopyImage")
+def copy_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Copies an AMI the caller can see (own, public or shared) from SourceRegion into the calling
+    Region: new id, private, owned by the caller, SourceImageId/SourceImageRegion set; only the
+    caller's own tags with CopyImageTags.
+    """
+    image = call.world.ec2.copy_image(
+        call.account,
+        call.region,
+        required(params, "SourceRegion"),
+        source_image_id=required(params, "SourceImageId"),
+        name=required(params, "Name"),
+        description=params.get("Description"),
+        encrypted=params.get("Encrypted"),
+        kms_key_id=params.get("KmsKeyId"),
+        copy_tags=bool(params.get("CopyImageTags")),
+        tags=tag_specs(params),
+    )
+    return {"ImageId": image.image_id}
+
+
+@operation("ec2", "DeregisterImage")
+def deregister_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Owner only. Later calls by id answer InvalidAMIID.Unavailable to the owner (DescribeImages
+    by id answers nothing) and InvalidAMIID.NotFound to others; DeleteAssociatedSnapshots
+    deletes unused snapshots.
+    """
+    results = call.world.ec2.deregister_image(
+        call.account,
+        call.region,
+        required(params, "ImageId"),
+        bool(params.get("DeleteAssociatedSnapshots")),
+    )
+    out: dict[str, Any] = {"Return": True}
+    if params.get("DeleteAssociatedSnapshots"):
+        out["DeleteSnapshotResults"] = [
+            {"SnapshotId": sid, "ReturnCode": "success" if ok else "error-generic"}
+            for sid, ok in results
+        ]
+    return out
+
+
+@operation("ec2", "DescribeImages")
+def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Images the caller may see: owned, public, or shared by account, organization or an OU on its
+    current path; ImageIds (all or error), Owners, ExecutableUsers (self / account / all),
+    wildcard Filters including the caller's own tags, paging.
+    """
+    ec2 = call.world.ec2
+    images = ec2.describe_images(
+        call.account,
+        call.region,
+        image_ids=params.get("ImageIds") or [],
+        owners=params.get("Owners") or [],
+        executable_users=params.get("ExecutableUsers") or [],
+        filters=filters(params),
+    )
+    shown, token = page(
+        images, image_order, params.get("MaxResults"), params.get("NextToken"), (1, 1000)
+    )
+    out: dict[str, Any] = {
+        "Images": [
+            shapes.image(i, ec2.tags_of(call.account, call.region, i.image_id)) for i in shown
+        ]
+    }
+    if token:
+        out["NextToken"] = token
+    return out

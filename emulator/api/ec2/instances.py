@@ -1,0 +1,100 @@
+"""RunInstances, DescribeInstances, TerminateInstances."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from emulator.api.ec2 import shapes
+from emulator.api.ec2.params import (
+    block_devices,
+    filters,
+    no_max_results_with_ids,
+    required,
+    tag_specs,
+)
+from emulator.api.registry import Call, operation
+from emulator.core.instances_model import STATE_CODES, Instance
+from emulator.core.paging import page
+
+
+def _instance(call: Call, inst: Instance) -> dict[str, Any]:
+    ec2 = call.world.ec2
+    return shapes.instance(
+        inst,
+        ec2.attached_volumes(call.region, inst),
+        ec2.tags_of(call.account, call.region, inst.instance_id),
+    )
+
+
+def _reservation(call: Call, instances: list[Instance]) -> dict[str, Any]:
+    return {
+        "ReservationId": instances[0].reservation_id,
+        "OwnerId": instances[0].owner,
+        "Groups": [],
+        "Instances": [_instance(call, i) for i in instances],
+    }
+
+
+@operation("ec2", "RunInstances")
+def run_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Launches MaxCount instances owned by the caller if it may launch the AMI (owner, public,
+    account, organization or OU grant); each gets volumes from the AMI's snapshots owned by the
+    launcher. Not permitted: AuthFailure; unknown: InvalidAMIID.NotFound.
+    """
+    placement = params.get("Placement") or {}
+    launched = call.world.ec2.run_instances(
+        call.account,
+        call.region,
+        image_id=required(params, "ImageId"),
+        min_count=required(params, "MinCount"),
+        max_count=required(params, "MaxCount"),
+        instance_type=params.get("InstanceType"),
+        availability_zone=placement.get("AvailabilityZone"),
+        block_devices=block_devices(params.get("BlockDeviceMappings")),
+        tags=tag_specs(params),
+    )
+    return _reservation(call, launched)
+
+
+@operation("ec2", "DescribeInstances")
+def describe_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The caller's instances grouped in reservations, by id or Filters, with paging."""
+    no_max_results_with_ids(params, "InstanceIds", "instancesSet")
+    found = call.world.ec2.describe_instances(
+        call.account, call.region, params.get("InstanceIds") or [], filters(params)
+    )
+    found.sort(key=lambda i: (i.launch_time, i.reservation_id, i.ami_launch_index))
+
+    def order(i: Instance) -> str:
+        return f"{i.launch_time}/{i.reservation_id}/{i.ami_launch_index:04d}"
+
+    shown, token = page(found, order, params.get("MaxResults"), params.get("NextToken"))
+    reservations = [
+        _reservation(call, list(group))
+        for _, group in groupby(shown, key=lambda i: i.reservation_id)
+    ]
+    out: dict[str, Any] = {"Reservations": reservations}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+@operation("ec2", "TerminateInstances")
+def terminate_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Terminates the caller's instances at once; delete-on-termination volumes are deleted, others
+    detached.
+    """
+    changed = call.world.ec2.terminate_instances(
+        call.account, call.region, required(params, "InstanceIds")
+    )
+    return {
+        "TerminatingInstances": [
+            {
+                "InstanceId": inst.instance_id,
+                "CurrentState": shapes.state(inst.state, inst.state_code),
+                "PreviousState": shapes.state(previous, STATE_CODES[previous]),
+            }
+            for inst, previous in changed
+        ]
+    }

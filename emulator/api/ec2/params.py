@@ -1,0 +1,76 @@
+"""Reading EC2 request members into core values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.core.errors import InvalidValue
+from emulator.core.filters import Filter
+from emulator.core.images import BlockDevice
+from emulator.core.tags import TagSpecs
+
+
+def required(params: dict[str, Any], name: str) -> Any:
+    value = params.get(name)
+    if value is None or value == "":
+        raise InvalidValue("missing_parameter", name=name)
+    return value
+
+
+def filters(params: dict[str, Any]) -> list[Filter]:
+    out = []
+    for f in params.get("Filters") or []:
+        name = f.get("Name")
+        if not name:
+            raise InvalidValue("missing_parameter", name="Filter.Name")
+        out.append(Filter(name, tuple(f.get("Values") or ())))
+    return out
+
+
+def tag_map(tags: list[dict[str, Any]] | None) -> dict[str, str]:
+    out = {}
+    for tag in tags or []:
+        key = tag.get("Key")
+        if key is None:
+            raise InvalidValue("missing_parameter", name="Tag.Key")
+        out[key] = tag.get("Value") or ""
+    return out
+
+
+def tag_specs(params: dict[str, Any]) -> TagSpecs:
+    """TagSpecifications as resource type -> tags (several specs of one type merge)."""
+    out: dict[str, dict[str, str]] = {}
+    for spec in params.get("TagSpecifications") or []:
+        resource_type = spec.get("ResourceType")
+        if not resource_type:
+            raise InvalidValue("missing_parameter", name="TagSpecification.ResourceType")
+        out.setdefault(resource_type, {}).update(tag_map(spec.get("Tags")))
+    return out
+
+
+def block_devices(mappings: list[dict[str, Any]] | None) -> list[BlockDevice]:
+    out = []
+    for m in mappings or []:
+        ebs = m.get("Ebs") or {}
+        out.append(
+            BlockDevice(
+                device_name=m.get("DeviceName") or "",
+                snapshot_id=ebs.get("SnapshotId"),
+                volume_size=ebs.get("VolumeSize"),
+                volume_type=ebs.get("VolumeType"),
+                delete_on_termination=ebs.get("DeleteOnTermination", True),
+                encrypted=ebs.get("Encrypted"),
+                kms_key_id=ebs.get("KmsKeyId"),
+                iops=ebs.get("Iops"),
+                throughput=ebs.get("Throughput"),
+                virtual_name=m.get("VirtualName"),
+                no_device=m.get("NoDevice") is not None,
+            )
+        )
+    return out
+
+
+def no_max_results_with_ids(params: dict[str, Any], ids_member: str, wire_name: str) -> None:
+    """EC2 refuses MaxResults together with an explicit id list."""
+    if params.get(ids_member) and params.get("MaxResults") is not None:
+        raise InvalidValue("max_results_with_ids", ids=wire_name)

@@ -1,0 +1,55 @@
+"""CreateTags, DeleteTags, DescribeTags: every account sees and changes only its own tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.api.ec2.params import filters, required, tag_map
+from emulator.api.registry import Call, operation
+from emulator.core.paging import page
+
+
+@operation("ec2", "CreateTags")
+def create_tags(call: Call, params: dict[str, Any]) -> None:
+    """Tags images the caller can see (including shared ones) and its own snapshots, volumes and
+    instances; tags belong to the tagging account.
+    """
+    call.world.ec2.create_tags(
+        call.account, call.region, required(params, "Resources"), tag_map(required(params, "Tags"))
+    )
+
+
+@operation("ec2", "DeleteTags")
+def delete_tags(call: Call, params: dict[str, Any]) -> None:
+    """Deletes the caller's own tags (by key, by key and value, or all) on the given resources."""
+    tags = params.get("Tags")
+    keys = None if tags is None else [(t.get("Key") or "", t.get("Value")) for t in tags]
+    call.world.ec2.delete_tags(call.account, call.region, required(params, "Resources"), keys)
+
+
+@operation("ec2", "DescribeTags")
+def describe_tags(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The caller's own tags in the calling Region, with resource-id, resource-type, key, value and
+    tag: filters.
+    """
+    rows = call.world.ec2.describe_tags(call.account, call.region, filters(params))
+    shown, token = page(
+        rows,
+        lambda r: f"{r.resource_id}/{r.key}",
+        params.get("MaxResults"),
+        params.get("NextToken"),
+    )
+    out: dict[str, Any] = {
+        "Tags": [
+            {
+                "ResourceId": r.resource_id,
+                "ResourceType": r.resource_type,
+                "Key": r.key,
+                "Value": r.value,
+            }
+            for r in shown
+        ]
+    }
+    if token:
+        out["NextToken"] = token
+    return out

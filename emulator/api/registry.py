@@ -1,0 +1,52 @@
+"""The operation registry: (service, OperationName) -> handler, plus each service's catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.api.errors import Catalogue
+from emulator.core.world import World
+
+
+@dataclass
+class Call:
+    """Who is calling, where, and against which world."""
+
+    world: World
+    account: str
+    region: str
+    request_id: str
+    service: str
+    operation: str
+    access_key: str = ""
+
+
+Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
+
+REGISTRY: dict[tuple[str, str], Handler] = {}
+CATALOGUES: dict[str, Catalogue] = {}
+
+
+def operation(service: str, name: str) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the handler of ``service``'s operation ``name``."""
+
+    def register(fn: Handler) -> Handler:
+        key = (service, name)
+        if key in REGISTRY:
+            raise ValueError(f"{key} registered twice")
+        REGISTRY[key] = fn
+        return fn
+
+    return register
+
+
+def catalogue(cat: Catalogue) -> Catalogue:
+    CATALOGUES[cat.service] = cat
+    return cat
+
+
+def load_all() -> None:
+    """Import every service module so its operations register themselves."""
+    from emulator.api import services  # noqa: F401

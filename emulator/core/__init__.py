@@ -1,0 +1,1 @@
+"""The pure domain: organizations, images, grants, the access rule. Standard library only."""

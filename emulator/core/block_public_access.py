@@ -1,0 +1,25 @@
+"""Block public access for AMIs: one setting per account and Region."""
+
+from __future__ import annotations
+
+from emulator.core.errors import InvalidValue
+from emulator.core.region import Env, RegionState
+
+BLOCKED = "block-new-sharing"
+UNBLOCKED = "unblocked"
+
+
+def state(env: Env, region: RegionState, account: str) -> str:
+    return region.bpa.get(account, env.config.bpa_default)
+
+
+def enable(region: RegionState, account: str, requested: str) -> str:
+    if requested != BLOCKED:
+        raise InvalidValue("bpa_state_invalid", value=requested)
+    region.bpa[account] = BLOCKED
+    return BLOCKED
+
+
+def disable(region: RegionState, account: str) -> str:
+    region.bpa[account] = UNBLOCKED
+    return UNBLOCKED

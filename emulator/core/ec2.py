@@ -1,0 +1,241 @@
+"""The EC2 facade the World holds: per-Region state plus one method per operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from emulator.core import block_public_access as bpa
+from emulator.core import image_catalog, instances, resource_tags, storage
+from emulator.core.access import DENIED, Decision, decide
+from emulator.core.filters import Filter
+from emulator.core.ids import IdSource
+from emulator.core.image_catalog import ImageSpec
+from emulator.core.images import BlockDevice, Image
+from emulator.core.instances_model import Instance
+from emulator.core.launch_permissions import Grant, validate
+from emulator.core.membership import MembershipLookup
+from emulator.core.region import Ec2Config, Env, RegionState
+from emulator.core.resource_tags import TagRow
+from emulator.core.storage_model import Snapshot, Volume
+from emulator.core.tags import TagSpecs
+
+
+class Ec2:
+    """All EC2 state, Region by Region. Any Region name is valid; state appears on first use."""
+
+    def __init__(
+        self,
+        *,
+        ids: IdSource,
+        clock: Callable[[], datetime],
+        membership: MembershipLookup,
+        config: Ec2Config,
+    ) -> None:
+        self.env = Env(ids=ids, clock=clock, membership=membership, config=config)
+        self.regions: dict[str, RegionState] = {}
+
+    def region(self, name: str) -> RegionState:
+        if name not in self.regions:
+            self.regions[name] = RegionState(name)
+        return self.regions[name]
+
+    # ---- access ---------------------------------------------------------------------------
+
+    def decide(self, image_id: str, account: str, region: str) -> Decision:
+        """The access rule for one image, against ``account``'s membership right now."""
+        image = self.region(region).images.get(image_id)
+        if image is None:
+            return DENIED
+        return decide(image, account, region, self.env.membership(account))
+
+    # ---- images ---------------------------------------------------------------------------
+
+    def register_image(
+        self,
+        account: str,
+        region: str,
+        spec: ImageSpec,
+        block_devices: list[BlockDevice],
+        tags: TagSpecs,
+        image_id: str | None = None,
+    ) -> Image:
+        """RegisterImage; ``image_id`` lets a scenario loader choose the id."""
+        return image_catalog.register_image(
+            self.env, self.region(region), account, spec, block_devices, tags, image_id
+        )
+
+    def create_image(self, account: str, region: str, **kwargs: Any) -> Image:
+        return image_catalog.create_image(self.env, self.region(region), account, **kwargs)
+
+    def copy_image(self, account: str, region: str, source_region: str, **kwargs: Any) -> Image:
+        return image_catalog.copy_image(
+            self.env, self.region(source_region), self.region(region), account, **kwargs
+        )
+
+    def deregister_image(
+        self, account: str, region: str, image_id: str, delete_snapshots: bool = False
+    ) -> list[tuple[str, bool]]:
+        return image_catalog.deregister_image(
+            self.region(region), self.env, account, image_id, delete_snapshots
+        )
+
+    def describe_images(
+        self,
+        account: str,
+        region: str,
+        *,
+        image_ids: list[str] | None = None,
+        owners: list[str] | None = None,
+        executable_users: list[str] | None = None,
+        filters: list[Filter] | None = None,
+    ) -> list[Image]:
+        return image_catalog.describe_images(
+            self.env,
+            self.region(region),
+            account,
+            image_ids=image_ids or [],
+            owners=owners or [],
+            executable_users=executable_users or [],
+            filters=filters or [],
+        )
+
+    def modify_launch_permissions(
+        self, account: str, region: str, image_id: str, adds: list[Grant], removes: list[Grant]
+    ) -> None:
+        image_catalog.modify_launch_permissions(
+            self.env, self.region(region), account, image_id, adds, removes
+        )
+
+    def add_grants(self, region: str, image_id: str, grants: list[Grant]) -> None:
+        """Scenario loading: add entries to an image without an owner's request."""
+        for grant in grants:
+            validate(grant)
+        state = self.region(region)
+        image = state.images[image_id]
+        image_catalog.set_launch_permissions(
+            state, image, image.launch_permissions.applied(grants, []).entries
+        )
+
+    def modify_image_attribute(
+        self, account: str, region: str, image_id: str, attribute: str, value: str
+    ) -> None:
+        image_catalog.modify_image_attribute(
+            self.env, self.region(region), account, image_id, attribute, value
+        )
+
+    def image_attribute(self, account: str, region: str, image_id: str, attribute: str) -> Image:
+        return image_catalog.image_attribute(
+            self.env, self.region(region), account, image_id, attribute
+        )
+
+    def reset_image_attribute(
+        self, account: str, region: str, image_id: str, attribute: str
+    ) -> None:
+        image_catalog.reset_image_attribute(
+            self.env, self.region(region), account, image_id, attribute
+        )
+
+    # ---- block public access --------------------------------------------------------------
+
+    def image_bpa_state(self, account: str, region: str) -> str:
+        return bpa.state(self.env, self.region(region), account)
+
+    def enable_image_bpa(self, account: str, region: str, requested: str) -> str:
+        return bpa.enable(self.region(region), account, requested)
+
+    def disable_image_bpa(self, account: str, region: str) -> str:
+        return bpa.disable(self.region(region), account)
+
+    # ---- volumes and snapshots ------------------------------------------------------------
+
+    def create_volume(self, account: str, region: str, **kwargs: Any) -> Volume:
+        return storage.create_volume(self.env, self.region(region), account, **kwargs)
+
+    def describe_volumes(
+        self, account: str, region: str, volume_ids: list[str], filters: list[Filter]
+    ) -> list[Volume]:
+        return storage.describe_volumes(self.region(region), account, volume_ids, filters)
+
+    def delete_volume(self, account: str, region: str, volume_id: str) -> None:
+        storage.delete_volume(self.region(region), account, volume_id)
+
+    def create_snapshot(self, account: str, region: str, **kwargs: Any) -> Snapshot:
+        return storage.create_snapshot(self.env, self.region(region), account, **kwargs)
+
+    def describe_snapshots(
+        self,
+        account: str,
+        region: str,
+        snapshot_ids: list[str],
+        owner_ids: list[str],
+        filters: list[Filter],
+    ) -> list[Snapshot]:
+        return storage.describe_snapshots(
+            self.region(region), account, snapshot_ids, owner_ids, filters
+        )
+
+    def delete_snapshot(self, account: str, region: str, snapshot_id: str) -> None:
+        storage.delete_snapshot(self.region(region), account, snapshot_id)
+
+    # ---- instances ------------------------------------------------------------------------
+
+    def run_instances(self, account: str, region: str, **kwargs: Any) -> list[Instance]:
+        return instances.run_instances(self.env, self.region(region), account, **kwargs)
+
+    def describe_instances(
+        self, account: str, region: str, instance_ids: list[str], filters: list[Filter]
+    ) -> list[Instance]:
+        return instances.describe_instances(self.region(region), account, instance_ids, filters)
+
+    def terminate_instances(
+        self, account: str, region: str, instance_ids: list[str]
+    ) -> list[tuple[Instance, str]]:
+        return instances.terminate_instances(self.region(region), account, instance_ids)
+
+    def attached_volumes(self, region: str, instance: Instance) -> list[Volume]:
+        return instances.attached_volumes(self.region(region), instance)
+
+    # ---- tags -----------------------------------------------------------------------------
+
+    def tags_of(self, account: str, region: str, resource_id: str) -> dict[str, str]:
+        """The tags ``account`` put on a resource (nobody else's)."""
+        return self.region(region).tags.get(resource_id, account)
+
+    def create_tags(
+        self, account: str, region: str, resource_ids: list[str], tags: Mapping[str, str]
+    ) -> None:
+        resource_tags.create_tags(self.env, self.region(region), account, resource_ids, tags)
+
+    def delete_tags(
+        self,
+        account: str,
+        region: str,
+        resource_ids: list[str],
+        keys: list[tuple[str, str | None]] | None,
+    ) -> None:
+        resource_tags.delete_tags(self.env, self.region(region), account, resource_ids, keys)
+
+    def describe_tags(self, account: str, region: str, filters: list[Filter]) -> list[TagRow]:
+        return resource_tags.describe_tags(self.region(region), account, filters)
+
+    # ---- snapshot / restore ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"regions": {name: r.to_dict() for name, r in self.regions.items()}}
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        *,
+        ids: IdSource,
+        clock: Callable[[], datetime],
+        membership: MembershipLookup,
+        config: Ec2Config,
+    ) -> Ec2:
+        ec2 = cls(ids=ids, clock=clock, membership=membership, config=config)
+        for name, region in data.get("regions", {}).items():
+            ec2.regions[name] = RegionState.from_dict(name, region)
+        return ec2

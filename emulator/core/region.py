@@ -1,0 +1,76 @@
+"""The EC2 state of one Region, and the environment every EC2 operation runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from emulator.core.access import GrantIndex
+from emulator.core.ids import IdSource
+from emulator.core.images import Image, aws_time
+from emulator.core.instances_model import Instance
+from emulator.core.membership import MembershipLookup
+from emulator.core.storage_model import Snapshot, Volume
+from emulator.core.tags import TagStore
+
+
+class Ec2Config(Protocol):
+    """The settings EC2 reads (``WorldConfig`` provides them)."""
+
+    bpa_default: str
+    max_launch_permissions: int | None
+
+
+@dataclass
+class Env:
+    ids: IdSource
+    clock: Callable[[], datetime]
+    membership: MembershipLookup
+    config: Ec2Config
+
+    def now(self) -> str:
+        return aws_time(self.clock())
+
+
+@dataclass
+class RegionState:
+    """Everything EC2 keeps for one Region; ``grants`` is derived from ``images``."""
+
+    name: str
+    images: dict[str, Image] = field(default_factory=dict)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    volumes: dict[str, Volume] = field(default_factory=dict)
+    instances: dict[str, Instance] = field(default_factory=dict)
+    tags: TagStore = field(default_factory=TagStore)
+    bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
+    grants: GrantIndex = field(default_factory=GrantIndex)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "images": [i.to_dict() for i in self.images.values()],
+            "snapshots": [s.to_dict() for s in self.snapshots.values()],
+            "volumes": [v.to_dict() for v in self.volumes.values()],
+            "instances": [i.to_dict() for i in self.instances.values()],
+            "tags": self.tags.to_dict(),
+            "bpa": dict(self.bpa),
+        }
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> RegionState:
+        images = [Image.from_dict(d) for d in data.get("images", [])]
+        return cls(
+            name=name,
+            images={i.image_id: i for i in images},
+            snapshots={
+                s.snapshot_id: s for s in map(Snapshot.from_dict, data.get("snapshots", []))
+            },
+            volumes={v.volume_id: v for v in map(Volume.from_dict, data.get("volumes", []))},
+            instances={
+                i.instance_id: i for i in map(Instance.from_dict, data.get("instances", []))
+            },
+            tags=TagStore.from_dict(data.get("tags", {})),
+            bpa=dict(data.get("bpa", {})),
+            grants=GrantIndex.build(images),
+        )

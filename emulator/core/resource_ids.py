@@ -1,0 +1,41 @@
+"""EC2 resource id formats: which kind an id names, and whether it is well formed."""
+
+from __future__ import annotations
+
+import re
+
+from emulator.core.errors import Malformed, NotFound
+
+# prefix -> resource kind, as EC2 names the kinds in DescribeTags.
+KINDS = {"ami": "image", "snap": "snapshot", "vol": "volume", "i": "instance"}
+_PREFIX = {kind: prefix for prefix, kind in KINDS.items()}
+
+
+def kind_of(resource_id: str) -> str:
+    """The resource kind an id names by its prefix; ``unknown_resource_id`` otherwise."""
+    prefix = resource_id.split("-", 1)[0] if "-" in resource_id else ""
+    kind = KINDS.get(prefix)
+    if kind is None:
+        raise Malformed("unknown_resource_id", id=resource_id)
+    return kind
+
+
+def check(kind: str, value: str) -> str:
+    """Raise ``<kind>_id_malformed`` unless ``value`` is ``prefix-`` + 8 or 17 hex digits."""
+    prefix = _PREFIX[kind]
+    if not re.fullmatch(rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})", value or ""):
+        raise Malformed(f"{kind}_id_malformed", id=value)
+    return value
+
+
+def check_all(kind: str, values: list[str]) -> list[str]:
+    """Check every id (AWS reports the first bad one) and drop repeats, keeping order."""
+    for value in values:
+        check(kind, value)
+    return list(dict.fromkeys(values))
+
+
+def not_found(kind: str, missing: list[str]) -> NotFound:
+    """The ``NotFound`` for one or several ids; the catalogue words the two cases apart."""
+    reason = f"{kind}_not_found" if len(missing) == 1 else f"{kind}s_not_found"
+    return NotFound(reason, ids=missing)

@@ -1,0 +1,93 @@
+"""Temporary credentials from AssumeRole: which account a session's access key acts as."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from emulator.core.errors import InvalidValue, NotAuthorized
+from emulator.core.ids import IdSource
+from emulator.core.membership import Membership
+
+# The role AWS Organizations creates in every account it creates, trusted by the management account.
+ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$")
+SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
+MIN_DURATION, MAX_DURATION = 900, 43200
+
+
+@dataclass(frozen=True)
+class Session:
+    access_key: str
+    secret_key: str
+    token: str
+    account: str
+    role_name: str
+    role_id: str
+    session_name: str
+    expires: str  # ISO 8601; keys keep working after it (nothing expires in the emulator)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:sts::{self.account}:assumed-role/{self.role_name}/{self.session_name}"
+
+    @property
+    def user_id(self) -> str:
+        return f"{self.role_id}:{self.session_name}"
+
+
+class Sessions:
+    """Sessions by access key id."""
+
+    def __init__(self, *, ids: IdSource, clock: Callable[[], datetime]) -> None:
+        self._ids = ids
+        self._clock = clock
+        self._by_key: dict[str, Session] = {}
+
+    def get(self, access_key: str) -> Session | None:
+        return self._by_key.get(access_key)
+
+    def assume_role(self, caller: str, role_arn: str, session_name: str, duration: int,
+                    membership: Callable[[str], Membership | None]) -> Session:
+        """The management account may assume OrganizationAccountAccessRole in its members."""
+        match = ROLE_ARN.match(role_arn)
+        if match is None:
+            raise InvalidValue("invalid_role_arn", value=role_arn)
+        if not SESSION_NAME.match(session_name):
+            raise InvalidValue("invalid_session_name", value=session_name)
+        if not MIN_DURATION <= duration <= MAX_DURATION:
+            raise InvalidValue("invalid_duration", value=duration)
+        target = match["account"]
+        place = membership(target)
+        trusted = (match["name"] == ORG_ACCESS_ROLE and place is not None
+                   and place.management_account == caller and target != caller)
+        if not trusted:
+            raise NotAuthorized("assume_role_denied", caller=f"arn:aws:iam::{caller}:root",
+                                role=role_arn)
+        session = Session(
+            access_key="ASIA" + self._ids.token(16).upper(),
+            secret_key=self._ids.token(40),
+            token=self._ids.token(120),
+            account=target,
+            role_name=match["name"],
+            role_id="AROA" + "".join(c for c in self._ids.token(40).upper()
+                                     if c in string.ascii_uppercase + string.digits)[:17],
+            session_name=session_name,
+            expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
+        )
+        self._by_key[session.access_key] = session
+        return session
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: asdict(s) for key, s in self._by_key.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, ids: IdSource,
+                  clock: Callable[[], datetime]) -> Sessions:
+        sessions = cls(ids=ids, clock=clock)
+        sessions._by_key = {key: Session(**value) for key, value in data.items()}
+        return sessions

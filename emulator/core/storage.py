@@ -1,0 +1,257 @@
+"""Volumes and snapshots: create, describe, delete. Both are private to their owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from emulator.core import resource_ids
+from emulator.core.errors import Conflict, InvalidValue
+from emulator.core.filters import Filter, FilterSet, as_text
+from emulator.core.region import Env, RegionState
+from emulator.core.storage_model import NO_VOLUME, Snapshot, Volume
+from emulator.core.tags import TagSpecs, check_specs
+
+DEFAULT_VOLUME_SIZE = 8
+MAX_VOLUME_SIZE = 16384
+VOLUME_TYPES = {"standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"}
+
+SNAPSHOT_FILTERS = {
+    "snapshot-id": lambda s: [s.snapshot_id],
+    "volume-id": lambda s: [s.volume_id],
+    "owner-id": lambda s: [s.owner],
+    "status": lambda s: [s.state],
+    "description": lambda s: [as_text(s.description)],
+    "encrypted": lambda s: [as_text(s.encrypted)],
+    "volume-size": lambda s: [str(s.volume_size)],
+    "kms-key-id": lambda s: [as_text(s.kms_key_id)],
+    "start-time": lambda s: [s.start_time],
+}
+VOLUME_FILTERS = {
+    "volume-id": lambda v: [v.volume_id],
+    "size": lambda v: [str(v.size)],
+    "snapshot-id": lambda v: [as_text(v.snapshot_id)],
+    "status": lambda v: [v.state],
+    "availability-zone": lambda v: [v.availability_zone],
+    "volume-type": lambda v: [v.volume_type],
+    "encrypted": lambda v: [as_text(v.encrypted)],
+    "create-time": lambda v: [v.create_time],
+    "attachment.instance-id": lambda v: [v.instance_id] if v.instance_id else [],
+    "attachment.device": lambda v: [v.device] if v.device else [],
+    "attachment.status": lambda v: ["attached"] if v.instance_id else [],
+    "attachment.delete-on-termination": lambda v: (
+        [as_text(v.delete_on_termination)] if v.instance_id else []
+    ),
+}
+
+
+def own_snapshot(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
+    resource_ids.check("snapshot", snapshot_id)
+    snap = region.snapshots.get(snapshot_id)
+    if snap is None or snap.owner != account:
+        raise resource_ids.not_found("snapshot", [snapshot_id])
+    return snap
+
+
+def own_volume(region: RegionState, account: str, volume_id: str) -> Volume:
+    resource_ids.check("volume", volume_id)
+    vol = region.volumes.get(volume_id)
+    if vol is None or vol.owner != account:
+        raise resource_ids.not_found("volume", [volume_id])
+    return vol
+
+
+def new_snapshot(
+    env: Env,
+    region: RegionState,
+    owner: str,
+    *,
+    size: int,
+    volume_id: str = NO_VOLUME,
+    description: str | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+) -> Snapshot:
+    snap = Snapshot(
+        snapshot_id=env.ids.resource_id("snap"),
+        owner=owner,
+        region=region.name,
+        volume_id=volume_id,
+        volume_size=size,
+        start_time=env.now(),
+        description=description,
+        encrypted=encrypted,
+        kms_key_id=kms_key_id if encrypted else None,
+    )
+    region.snapshots[snap.snapshot_id] = snap
+    return snap
+
+
+def new_volume(
+    env: Env,
+    region: RegionState,
+    owner: str,
+    *,
+    size: int,
+    availability_zone: str,
+    snapshot_id: str | None = None,
+    volume_type: str | None = None,
+    iops: int | None = None,
+    throughput: int | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+) -> Volume:
+    vol = Volume(
+        volume_id=env.ids.resource_id("vol"),
+        owner=owner,
+        region=region.name,
+        size=size,
+        availability_zone=availability_zone,
+        create_time=env.now(),
+        snapshot_id=snapshot_id,
+        volume_type=volume_type or "gp3",
+        iops=iops,
+        throughput=throughput,
+        encrypted=encrypted,
+        kms_key_id=kms_key_id if encrypted else None,
+    )
+    region.volumes[vol.volume_id] = vol
+    return vol
+
+
+def check_volume_type(volume_type: str | None) -> None:
+    if volume_type is not None and volume_type not in VOLUME_TYPES:
+        raise InvalidValue("volume_type_invalid", value=volume_type)
+
+
+def check_size(size: int) -> None:
+    if not 1 <= size <= MAX_VOLUME_SIZE:
+        raise InvalidValue("volume_size_invalid", value=size)
+
+
+def create_volume(
+    env: Env,
+    region: RegionState,
+    account: str,
+    *,
+    size: int | None,
+    snapshot_id: str | None,
+    availability_zone: str | None,
+    volume_type: str | None,
+    iops: int | None,
+    throughput: int | None,
+    encrypted: bool | None,
+    kms_key_id: str | None,
+    tags: TagSpecs,
+) -> Volume:
+    check_specs(tags, ["volume"])
+    check_volume_type(volume_type)
+    if size is None and snapshot_id is None:
+        raise InvalidValue("volume_size_or_snapshot_missing")
+    snap = own_snapshot(region, account, snapshot_id) if snapshot_id else None
+    size = size if size is not None else snap.volume_size  # type: ignore[union-attr]
+    check_size(size)
+    if snap is not None and size < snap.volume_size:
+        raise InvalidValue(
+            "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
+        )
+    if snap is not None and snap.encrypted and encrypted is False:
+        raise InvalidValue("volume_unencrypted_from_encrypted")
+    is_encrypted = bool(encrypted) or bool(snap and snap.encrypted)
+    if kms_key_id and not is_encrypted:
+        raise InvalidValue("kms_key_without_encryption")
+    vol = new_volume(
+        env,
+        region,
+        account,
+        size=size,
+        availability_zone=availability_zone or f"{region.name}a",
+        snapshot_id=snapshot_id,
+        volume_type=volume_type,
+        iops=iops,
+        throughput=throughput,
+        encrypted=is_encrypted,
+        kms_key_id=kms_key_id or (snap.kms_key_id if snap else None),
+    )
+    region.tags.put(vol.volume_id, account, tags.get("volume", {}))
+    return vol
+
+
+def describe_volumes(
+    region: RegionState, account: str, volume_ids: list[str], filters: Iterable[Filter]
+) -> list[Volume]:
+    matches = FilterSet(filters, VOLUME_FILTERS, lambda v: region.tags.get(v.volume_id, account))
+    if volume_ids:
+        ids = resource_ids.check_all("volume", volume_ids)
+        missing = [i for i in ids if i not in region.volumes or region.volumes[i].owner != account]
+        if missing:
+            raise resource_ids.not_found("volume", missing)
+        found = [region.volumes[i] for i in ids]
+    else:
+        found = [v for v in region.volumes.values() if v.owner == account]
+    return [v for v in found if matches(v)]
+
+
+def delete_volume(region: RegionState, account: str, volume_id: str) -> None:
+    vol = own_volume(region, account, volume_id)
+    if vol.instance_id:
+        raise Conflict("volume_in_use", id=volume_id, instance_id=vol.instance_id)
+    del region.volumes[volume_id]
+    region.tags.drop(volume_id)
+
+
+def create_snapshot(
+    env: Env,
+    region: RegionState,
+    account: str,
+    *,
+    volume_id: str,
+    description: str | None,
+    tags: TagSpecs,
+) -> Snapshot:
+    check_specs(tags, ["snapshot"])
+    vol = own_volume(region, account, volume_id)
+    snap = new_snapshot(
+        env,
+        region,
+        account,
+        size=vol.size,
+        volume_id=vol.volume_id,
+        description=description,
+        encrypted=vol.encrypted,
+        kms_key_id=vol.kms_key_id,
+    )
+    region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
+    return snap
+
+
+def describe_snapshots(
+    region: RegionState,
+    account: str,
+    snapshot_ids: list[str],
+    owner_ids: list[str],
+    filters: Iterable[Filter],
+) -> list[Snapshot]:
+    matches = FilterSet(
+        filters, SNAPSHOT_FILTERS, lambda s: region.tags.get(s.snapshot_id, account)
+    )
+    owners = {account if o == "self" else o for o in owner_ids}
+    if snapshot_ids:
+        ids = resource_ids.check_all("snapshot", snapshot_ids)
+        missing = [
+            i for i in ids if i not in region.snapshots or region.snapshots[i].owner != account
+        ]
+        if missing:
+            raise resource_ids.not_found("snapshot", missing)
+        found = [region.snapshots[i] for i in ids]
+    else:
+        found = [s for s in region.snapshots.values() if s.owner == account]
+    return [s for s in found if (not owners or s.owner in owners) and matches(s)]
+
+
+def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:
+    own_snapshot(region, account, snapshot_id)
+    for image in region.images.values():
+        if image.state == "available" and snapshot_id in image.snapshot_ids:
+            raise Conflict("snapshot_in_use", id=snapshot_id, image_id=image.image_id)
+    del region.snapshots[snapshot_id]
+    region.tags.drop(snapshot_id)

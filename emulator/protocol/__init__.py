@@ -1,0 +1,1 @@
+"""Wire formats: parsing requests and writing answers, driven by botocore's service models."""

@@ -1,0 +1,163 @@
+"""One request in, one answer out: route, identify, parse, call the handler, serialize.
+
+Takes and returns plain values (no HTTP framework), so the same path serves the Flask
+app and in-process callers.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from emulator.api.errors import AwsError
+from emulator.api.registry import CATALOGUES, REGISTRY, Call
+from emulator.core.errors import CoreError
+from emulator.core.world import World
+from emulator.protocol import json_protocol, xml_writer
+from emulator.protocol.errors import ProtocolError
+from emulator.protocol.identity import Scope, credential_scope
+from emulator.protocol.models import json_targets, operation_model, service_model
+from emulator.protocol.query_parser import parse_params
+
+log = logging.getLogger("emulator")
+
+STS_VERSION = "2011-06-15"
+DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
+INTERNAL = ("InternalError", "We encountered an internal error. Please try again.")
+
+
+@dataclass
+class WireRequest:
+    method: str
+    headers: dict[str, str]  # lower-case names
+    query: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+@dataclass
+class WireResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    # What the request log line reports.
+    service: str = ""
+    operation: str = ""
+    account: str = ""
+    region: str = ""
+    error_code: str = ""
+
+
+def dispatch(world: World, request: WireRequest) -> WireResponse:
+    request_id = str(uuid.uuid4())
+    query = dict(request.query)
+    scope = credential_scope(request.headers, query)
+    target = request.headers.get("x-amz-target")
+    if target:
+        return _json_call(world, request, scope, target, request_id)
+    return _query_call(world, request, scope, request_id)
+
+
+def _json_call(world: World, request: WireRequest, scope: Scope, target: str,
+               request_id: str) -> WireResponse:
+    prefix, _, name = target.rpartition(".")
+    service = json_targets().get(prefix, "")
+    headers = {"Content-Type": json_protocol.CONTENT_TYPE, "x-amzn-RequestId": request_id}
+    response = WireResponse(200, headers, b"", service, name)
+    try:
+        if not service:
+            raise AwsError("UnknownOperationException", f"Unknown target: {target}")
+        op = operation_model(service, name)
+        if op is None:
+            raise ProtocolError("invalid_action", action=name)
+        params = json_protocol.parse_body(request.body, op.input_shape)
+        result = _invoke(world, service, name, params, scope, request_id, response)
+        response.body = json_protocol.dump_result(op.output_shape, result)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes an AWS-shaped answer
+        err = _as_aws(service, exc, request_id)
+        response.status, response.error_code = err.status, err.code
+        response.body = json_protocol.dump_error(err.code, err.message, err.extra)
+    return response
+
+
+def _query_call(world: World, request: WireRequest, scope: Scope, request_id: str) -> WireResponse:
+    response = WireResponse(200, {"Content-Type": "text/xml;charset=UTF-8",
+                                  "x-amzn-RequestId": request_id}, b"", "ec2")
+    try:
+        pairs = list(request.query)
+        if request.body:
+            try:
+                text = request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ProtocolError("malformed_body", detail="Body is not UTF-8") from None
+            pairs += parse_qsl(text, keep_blank_values=True)
+        first = dict(reversed(pairs))
+        if scope.service == "sts" or first.get("Version") == STS_VERSION:
+            response.service = "sts"
+        action = first.get("Action", "")
+        response.operation = action
+        if not action:
+            raise AwsError("MissingAction", "The request must contain the parameter Action")
+        op = operation_model(response.service, action)
+        if op is None:
+            raise AwsError("InvalidAction",
+                           f"The action {action} is not valid for this web service.")
+        params = parse_params(pairs, op.input_shape, ec2=response.service == "ec2")
+        result = _invoke(world, response.service, action, params, scope, request_id, response)
+        response.body = _query_result(response.service, action, op, result, request_id)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes an AWS-shaped answer
+        err = _as_aws(response.service, exc, request_id)
+        response.status, response.error_code = err.status, err.code
+        response.body = _query_error(response.service, err, request_id)
+    return response
+
+
+def _query_result(service, action, op, result, request_id) -> bytes:
+    if service == "ec2":
+        return xml_writer.ec2_response(action, op.output_shape, result, request_id).encode()
+    namespace = service_model(service).metadata["xmlNamespace"]
+    return xml_writer.query_response(action, namespace, op.output_shape, result,
+                                     request_id).encode()
+
+
+def _query_error(service: str, err: AwsError, request_id: str) -> bytes:
+    if service == "ec2":
+        return xml_writer.ec2_error(err.code, err.message, request_id).encode()
+    namespace = service_model(service).metadata["xmlNamespace"]
+    return xml_writer.query_error(namespace, err.code, err.message, request_id,
+                                  sender=err.status < 500).encode()
+
+
+def _invoke(world: World, service: str, name: str, params: dict, scope: Scope,
+            request_id: str, response: WireResponse) -> dict | None:
+    handler = REGISTRY.get((service, name))
+    if handler is None:
+        raise ProtocolError("invalid_action", action=name)
+    call = Call(world=world, account=world.account_for_key(scope.access_key),
+                region=scope.region or world.config.default_region, request_id=request_id,
+                service=service, operation=name, access_key=scope.access_key)
+    response.account, response.region = call.account, call.region
+    with world.lock:
+        if params.pop("DryRun", False):
+            # Run it for real to learn whether it would succeed, then put everything back.
+            saved = world.to_dict()
+            try:
+                handler(call, params)
+            finally:
+                world.load(saved)
+            raise DRY_RUN
+        return handler(call, params)
+
+
+def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:
+    if isinstance(exc, AwsError):
+        return exc
+    if isinstance(exc, (CoreError, ProtocolError)) and service in CATALOGUES:
+        try:
+            return CATALOGUES[service].to_aws(exc)
+        except (KeyError, IndexError, ValueError):
+            log.exception("request %s: no catalogue entry for %r", request_id, exc)
+            return AwsError(*INTERNAL, 500)
+    log.exception("request %s failed", request_id)
+    return AwsError(*INTERNAL, 500)

@@ -1,0 +1,51 @@
+"""The AWS endpoint: ``POST /`` (and ``GET /?Action=...``) for every emulated service."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from emulator.api.errors import AwsError
+from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
+from emulator.protocol.dispatch import WireRequest, dispatch
+from emulator.protocol.xml_writer import ec2_error
+
+blueprint = Blueprint("aws", __name__)
+log = logging.getLogger("emulator.requests")
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+def endpoint() -> Response:
+    started = time.perf_counter()
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        return _too_large()
+    wire = WireRequest(
+        method=request.method,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        query=list(request.args.items(multi=True)),
+        body=body,
+    )
+    answer = dispatch(current_app.extensions["world"], wire)
+    log.info(
+        "%s %s %s.%s %d%s %.1fms", answer.account or "-", answer.region or "-", answer.service,
+        answer.operation or "-", answer.status,
+        f" {answer.error_code}" if answer.error_code else "",
+        (time.perf_counter() - started) * 1000,
+    )
+    return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+def _too_large() -> Response:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    err = AwsError("RequestEntityTooLarge", f"The request body exceeds the limit of {limit} bytes.",
+                   413)
+    if request.headers.get("X-Amz-Target"):
+        body = dump_error(err.code, err.message, {})
+        return Response(body, status=err.status, content_type=CONTENT_TYPE)
+    return Response(ec2_error(err.code, err.message, "0"), status=err.status,
+                    content_type="text/xml;charset=UTF-8")
