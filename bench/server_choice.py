@@ -17,11 +17,13 @@ from __future__ import annotations
 import argparse
 import http.client
 import importlib.util
+import logging
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -50,14 +52,17 @@ def make_app():  # noqa: ANN201 - a Flask app; typed loosely so gunicorn's loade
 
 def serve(name: str) -> None:
     """Child process: serve the app with ``name`` on a free port; print the port first."""
+    # As `serve --log-level WARNING` would: no per-request lines from us or from the server.
+    logging.basicConfig(level=logging.WARNING)
+    for noisy in ("werkzeug", "waitress.queue"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     app = make_app()
     if name == "werkzeug":
-        from werkzeug.serving import WSGIRequestHandler, make_server
+        from werkzeug.serving import make_server
 
-        class Handler(WSGIRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-        server = make_server(HOST, 0, app, threaded=True, request_handler=Handler)
+        # Its request handler's protocol_version does not matter: werkzeug 3 sends
+        # "Connection: close" with every answer.
+        server = make_server(HOST, 0, app, threaded=True)
         print(server.port, flush=True)
         server.serve_forever()
     elif name == "waitress":
@@ -125,13 +130,21 @@ def prepare(port: int) -> tuple[bytes, dict[str, str]]:
     return body, dict(request.headers.items())
 
 
+@dataclass
+class Figure:
+    rate: float  # answered requests per second
+    failures: int  # answers other than 200
+    reconnects: int  # answers that closed the connection (the next request opens another)
+
+
 def load(port: int, body: bytes, headers: dict[str, str], connections: int,
-         seconds: float) -> tuple[float, int]:
-    """Keep-alive clients for ``seconds``; returns (requests/s, failures)."""
+         seconds: float) -> Figure:
+    """Keep-alive clients for ``seconds``."""
     connections = min(connections, MAX_CONNECTIONS)
     seconds = min(seconds, MAX_SECONDS)
     counts = [0] * connections
     failures = [0] * connections
+    closes = [0] * connections
     start_line = threading.Barrier(connections + 1)
     stop_at = [0.0]
 
@@ -142,11 +155,12 @@ def load(port: int, body: bytes, headers: dict[str, str], connections: int,
             conn.request("POST", "/", body=body, headers=headers)
             response = conn.getresponse()
             response.read()
-            # A closed connection would be reopened silently: count it as a failure.
-            if response.status == 200 and not response.will_close:
+            if response.status == 200:
                 counts[i] += 1
             else:
                 failures[i] += 1
+            # http.client reopens a closed connection by itself on the next request.
+            closes[i] += response.will_close
         conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
@@ -157,7 +171,7 @@ def load(port: int, body: bytes, headers: dict[str, str], connections: int,
     start_line.wait()
     for t in threads:
         t.join(timeout=seconds + 15)
-    return sum(counts) / (time.monotonic() - began), sum(failures)
+    return Figure(sum(counts) / (time.monotonic() - began), sum(failures), sum(closes))
 
 
 def installed(name: str) -> bool:
@@ -165,8 +179,8 @@ def installed(name: str) -> bool:
 
 
 def run(servers: list[str], connection_counts: list[int], seconds: float,
-        rounds: int) -> dict[tuple[str, int], list[float]]:
-    figures: dict[tuple[str, int], list[float]] = {}
+        rounds: int) -> dict[tuple[str, int], list[Figure]]:
+    figures: dict[tuple[str, int], list[Figure]] = {}
     for _ in range(rounds):
         for name in servers:
             proc, port = start(name)
@@ -174,28 +188,30 @@ def run(servers: list[str], connection_counts: list[int], seconds: float,
                 body, headers = prepare(port)
                 load(port, body, headers, 1, 1.0)  # warm-up
                 for n in connection_counts:
-                    rate, failed = load(port, body, headers, n, seconds)
-                    if failed:
-                        print(f"# {name} x{n}: {failed} failed or closed", file=sys.stderr)
-                    figures.setdefault((name, n), []).append(rate)
+                    figure = load(port, body, headers, n, seconds)
+                    if figure.failures:
+                        print(f"# {name} x{n}: {figure.failures} failed", file=sys.stderr)
+                    figures.setdefault((name, n), []).append(figure)
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)
     return figures
 
 
-def table(figures: dict[tuple[str, int], list[float]], servers: list[str],
+def table(figures: dict[tuple[str, int], list[Figure]], servers: list[str],
           connection_counts: list[int]) -> str:
-    lines = ["| server | connections | requests/s (median) | runs | vs werkzeug |",
-             "|---|---|---|---|---|"]
+    lines = ["| server | connections | requests/s (median) | runs | vs werkzeug | keep-alive |",
+             "|---|---|---|---|---|---|"]
     for n in connection_counts:
-        base = statistics.median(figures[("werkzeug", n)]) if ("werkzeug", n) in figures else 0
+        base = figures.get(("werkzeug", n))
+        base_rate = statistics.median(f.rate for f in base) if base else 0.0
         for name in servers:
             runs = figures[(name, n)]
-            median = statistics.median(runs)
-            ratio = f"{median / base:.2f}x" if base else "-"
-            shown = ", ".join(f"{r:.0f}" for r in runs)
-            lines.append(f"| {name} | {n} | {median:.0f} | {shown} | {ratio} |")
+            median = statistics.median(f.rate for f in runs)
+            ratio = f"{median / base_rate:.2f}x" if base_rate else "-"
+            shown = ", ".join(f"{f.rate:.0f}" for f in runs)
+            kept = "no" if any(f.reconnects for f in runs) else "yes"
+            lines.append(f"| {name} | {n} | {median:.0f} | {shown} | {ratio} | {kept} |")
     return "\n".join(lines)
 
 

@@ -6,63 +6,43 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION
-from emulator.server import RunningServer, start_in_thread
+from emulator.server import RunningServer
+from emulator.testing.pytest_plugin import CLIENT_CONFIG
 
-# No retries: a test must see the first answer, and a 5xx must fail loudly.
-CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+__all__ = ["CLIENT_CONFIG", "CliError"]
+
 ISOLATED_ENV = {
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     "AWS_PAGER": "",
 }
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[RunningServer]:
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_PROFILE"):
-        os.environ.pop(key, None)
-    os.environ.update(ISOLATED_ENV)
-    running = start_in_thread()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="session")
-def _clients(server: RunningServer) -> dict[tuple[str, str, str], Any]:
-    return {}
-
-
 ClientFactory = Callable[..., Any]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_environment() -> None:
+    """No developer profile, endpoint or credentials file may leak into a test."""
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(key, None)
+    os.environ.update(ISOLATED_ENV)
+
+
+@pytest.fixture(scope="session")
+def server(ami_server: RunningServer) -> RunningServer:
+    """The project's tests use the plugin's server (``emulator.testing.pytest_plugin``)."""
+    return ami_server
+
+
 @pytest.fixture
-def aws(server: RunningServer, _clients: dict) -> ClientFactory:
+def aws(ami_client: ClientFactory) -> ClientFactory:
     """A fresh world, and ``aws(service, account=..., region=...)`` -> a boto3 client."""
-    with server.world.lock:
-        server.world.reset()
-
-    def client(service: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> Any:
-        key = (service, account, region)
-        if key not in _clients:
-            _clients[key] = boto3.client(
-                service,
-                endpoint_url=server.url,
-                region_name=region,
-                aws_access_key_id=account,
-                aws_secret_access_key="secret",
-                config=CLIENT_CONFIG,
-            )
-        return _clients[key]
-
-    return client
+    return ami_client
 
 
 @pytest.fixture

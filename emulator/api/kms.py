@@ -54,6 +54,9 @@ def _listing(name: str, items: list[Result], marker: str | None) -> Result:
 
 @operation("kms", "CreateKey")
 def create_key(call: Call, p: Params) -> Result:
+    """Symmetric ENCRYPT_DECRYPT keys, with the given policy (grammar-checked, lockout safety check
+    unless bypassed) or the default key policy.
+    """
     for name in ("CustomKeyStoreId", "XksKeyId"):
         if name in p:
             raise InvalidValue("unsupported_value", name=name, value=p[name])
@@ -74,12 +77,16 @@ def create_key(call: Call, p: Params) -> Result:
 
 @operation("kms", "DescribeKey")
 def describe_key(call: Call, p: Params) -> Result:
+    """By key id, key ARN, alias or alias ARN; another account's key only by ARN and when its key
+    policy allows kms:DescribeKey. `alias/aws/ebs` creates the AWS managed key on first use.
+    """
     key = call.world.kms.describe_key(call.account, call.region, p["KeyId"])
     return {"KeyMetadata": _metadata(key)}
 
 
 @operation("kms", "ListKeys")
 def list_keys(call: Call, p: Params) -> Result:
+    """The caller's keys in the Region (AWS managed ones included), paged by Limit / Marker."""
     keys, marker = call.world.kms.list_keys(
         call.account, call.region, p.get("Limit"), p.get("Marker")
     )
@@ -88,6 +95,7 @@ def list_keys(call: Call, p: Params) -> Result:
 
 @operation("kms", "GetKeyPolicy")
 def get_key_policy(call: Call, p: Params) -> Result:
+    """The policy document as written; only the policy name `default` exists."""
     policy = call.world.kms.get_key_policy(
         call.account, call.region, p["KeyId"], p.get("PolicyName")
     )
@@ -96,6 +104,9 @@ def get_key_policy(call: Call, p: Params) -> Result:
 
 @operation("kms", "PutKeyPolicy")
 def put_key_policy(call: Call, p: Params) -> None:
+    """Replaces the key policy after the grammar and lockout checks; refused on AWS managed keys
+    and from other accounts.
+    """
     call.world.kms.put_key_policy(
         call.account,
         call.region,
@@ -108,22 +119,28 @@ def put_key_policy(call: Call, p: Params) -> None:
 
 @operation("kms", "ListKeyPolicies")
 def list_key_policies(call: Call, p: Params) -> Result:
+    """Always `default`."""
     names = call.world.kms.list_key_policies(call.account, call.region, p["KeyId"])
     return _listing("PolicyNames", names, None)
 
 
 @operation("kms", "EnableKey")
 def enable_key(call: Call, p: Params) -> None:
+    """Enabled again unless pending deletion."""
     call.world.kms.enable_key(call.account, call.region, p["KeyId"])
 
 
 @operation("kms", "DisableKey")
 def disable_key(call: Call, p: Params) -> None:
+    """Disabled keys fail every launch check; refused when pending deletion."""
     call.world.kms.disable_key(call.account, call.region, p["KeyId"])
 
 
 @operation("kms", "ScheduleKeyDeletion")
 def schedule_key_deletion(call: Call, p: Params) -> Result:
+    """PendingDeletion after 7-30 days (default 30); the key and its aliases disappear once the
+    date passes.
+    """
     key = call.world.kms.schedule_key_deletion(
         call.account, call.region, p["KeyId"], p.get("PendingWindowInDays")
     )
@@ -137,22 +154,28 @@ def schedule_key_deletion(call: Call, p: Params) -> Result:
 
 @operation("kms", "CancelKeyDeletion")
 def cancel_key_deletion(call: Call, p: Params) -> Result:
+    """Back from PendingDeletion to Disabled, as AWS leaves it."""
     key = call.world.kms.cancel_key_deletion(call.account, call.region, p["KeyId"])
     return {"KeyId": key.arn}
 
 
 @operation("kms", "CreateAlias")
 def create_alias(call: Call, p: Params) -> None:
+    """`alias/...` names for the caller's own keys; `alias/aws/` is reserved."""
     call.world.kms.create_alias(call.account, call.region, p["AliasName"], p["TargetKeyId"])
 
 
 @operation("kms", "DeleteAlias")
 def delete_alias(call: Call, p: Params) -> None:
+    """Removes one of the caller's aliases; `alias/aws/` ones cannot be deleted."""
     call.world.kms.delete_alias(call.account, call.region, p["AliasName"])
 
 
 @operation("kms", "ListAliases")
 def list_aliases(call: Call, p: Params) -> Result:
+    """The caller's aliases in the Region (with `alias/aws/ebs` once created), optionally for one
+    key.
+    """
     aliases, marker = call.world.kms.list_aliases(
         call.account, call.region, p.get("KeyId"), p.get("Limit"), p.get("Marker")
     )

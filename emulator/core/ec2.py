@@ -176,6 +176,14 @@ class Ec2:
             self.region(region), account, snapshot_ids, owner_ids, filters
         )
 
+    def new_snapshot(
+        self, account: str, region: str, *, size: int, encrypted: bool = False,
+        kms_key_id: str | None = None,
+    ) -> Snapshot:
+        """A completed snapshot with no source volume (scenario loading)."""
+        return storage.new_snapshot(self.env, self.region(region), account, size=size,
+                                    encrypted=encrypted, kms_key_id=kms_key_id)
+
     def delete_snapshot(self, account: str, region: str, snapshot_id: str) -> None:
         storage.delete_snapshot(self.region(region), account, snapshot_id)
 

@@ -8,13 +8,11 @@ accounts (here: DescribeKey, and the key use behind an EC2 launch).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
@@ -35,16 +33,14 @@ from emulator.core.kms_model import (
     default_key_policy,
     key_arn,
 )
+from emulator.core.kms_paging import page_by_marker
 from emulator.core.membership import Membership, MembershipLookup
 from emulator.core.policy import PolicyDecision, evaluate, request_context, root_arn
 from emulator.core.policy_grammar import Policy, parse_policy
 
-DEFAULT_PAGE = 100
-PAGE_BOUNDS = (1, 1000)
 PENDING_WINDOW = (7, 30)
 DEFAULT_PENDING_WINDOW = 30
 POLICY_NAME = "default"
-T = TypeVar("T")
 # What CreateKey accepts; other values AWS knows are refused as unsupported here.
 SUPPORTED = {
     "KeyUsage": "ENCRYPT_DECRYPT",
@@ -152,7 +148,7 @@ class Kms:
     ) -> tuple[list[Key], str | None]:
         self._purge_deleted()
         mine = [k for k in self._keys.values() if (k.account, k.region) == (caller, region)]
-        return _page(mine, lambda k: k.key_id, limit, marker)
+        return page_by_marker(mine, lambda k: k.key_id, limit, marker)
 
     def get_key_policy(
         self, caller: str, region: str, key_ref: str, policy_name: str | None
@@ -264,7 +260,7 @@ class Kms:
             if (a.account, a.region) == (caller, region)
             and (target is None or a.target_key_id == target.key_id)
         ]
-        return _page(mine, lambda a: a.name, limit, marker)
+        return page_by_marker(mine, lambda a: a.name, limit, marker)
 
     # ------------------------------------------------------------ what EC2 needs
 
@@ -288,8 +284,8 @@ class Kms:
             raise NotFound("invalid_key_id", key_id=key_ref)
         return self._key_by_arn(key_arn(caller, region, key_ref), region, region)
 
-    def is_aws_managed(self, key_arn_: str) -> bool:
-        key = self._keys.get(key_arn_)
+    def is_aws_managed(self, arn: str) -> bool:
+        key = self._keys.get(arn)
         return key is not None and key.manager == AWS
 
     def aws_ebs_key(self, account: str, region: str) -> str:
@@ -482,38 +478,3 @@ def _refuse_pending_deletion(key: Key) -> None:
 
 def _state_words(key: Key) -> str:
     return "pending deletion" if key.state == PENDING_DELETION else "disabled"
-
-
-def _page(
-    items: list[T], key: Callable[[T], str], limit: int | None, marker: str | None
-) -> tuple[list[T], str | None]:
-    """One page of ``items`` in ``key`` order after ``marker``, and the next page's marker.
-
-    A marker is the key of the last item shown, base64-encoded; anything that is not
-    exactly such an encoding is refused.
-    """
-    low, high = PAGE_BOUNDS
-    if limit is not None and not low <= limit <= high:
-        raise InvalidValue("value_out_of_range", name="limit", value=limit, low=low, high=high)
-    size = limit or DEFAULT_PAGE
-    rest = sorted(items, key=key)
-    if marker is not None:
-        after = _unmark(marker)
-        rest = [i for i in rest if key(i) > after]
-    if len(rest) <= size:
-        return rest, None
-    return rest[:size], _mark(key(rest[size - 1]))
-
-
-def _mark(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).decode()
-
-
-def _unmark(marker: str) -> str:
-    try:
-        sort_key = base64.urlsafe_b64decode(marker.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        raise InvalidValue("next_token_invalid", token=marker) from None
-    if _mark(sort_key) != marker:
-        raise InvalidValue("next_token_invalid", token=marker)
-    return sort_key

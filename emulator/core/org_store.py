@@ -86,6 +86,17 @@ class OrgStore:
         """The record of an account the tree has seen (KeyError otherwise)."""
         return self._accounts[account_id]
 
+    def organizations(self) -> list[Organization]:
+        return list(self._orgs.values())
+
+    def child_ous(self, parent_id: str) -> list[OrgUnit]:
+        """OUs directly under a root or OU, in creation order."""
+        return self._child_ous(parent_id)
+
+    def child_accounts(self, parent_id: str) -> list[Account]:
+        """Member accounts directly under a root or OU, in joining order."""
+        return self._child_accounts(parent_id)
+
     def path(self, entity_id: str) -> str:
         """Entity path of an OU or member account: ``o-…/r-…/ou-…/[account/]``."""
         if entity_id in self._ous:

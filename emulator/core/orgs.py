@@ -8,7 +8,7 @@ delegated administrators do not exist here, so "management or delegated" means m
 
 from __future__ import annotations
 
-from emulator.core.errors import Conflict, LimitExceeded, Malformed, NotFound
+from emulator.core.errors import Conflict, LimitExceeded, NotFound
 from emulator.core.org_accounts import AccountOperations
 from emulator.core.org_model import (
     ACCOUNT_ID,
@@ -115,8 +115,6 @@ class OrgTree(AccountOperations):
             self._check_unused("OrganizationalUnitId", ou_id, OU_ID, self._ous)
         org = self._managed_by(caller)
         self._parent_in(org, parent_id, "parent_not_found")
-        if ou_id is not None and not ou_id.startswith(f"ou-{org.root_id[2:]}-"):
-            raise Malformed("invalid_pattern", name="OrganizationalUnitId", value=ou_id)
         if len(self._ou_chain(parent_id)) >= MAX_OU_DEPTH:
             raise LimitExceeded("ou_depth_limit_exceeded", parent=parent_id)
         if sum(1 for u in self._ous.values() if u.org_id == org.id) >= MAX_OUS_PER_ORG:

@@ -65,6 +65,10 @@ class TagStore:
         """Forget every account's tags on a resource that no longer exists."""
         self._tags.pop(resource_id, None)
 
+    def by_account(self, resource_id: str) -> dict[str, dict[str, str]]:
+        """Every account's tags on one resource."""
+        return {acct: dict(t) for acct, t in self._tags.get(resource_id, {}).items()}
+
     def of_account(self, account: str) -> Iterator[tuple[str, str, str]]:
         """(resource id, key, value) for every tag ``account`` made in this Region."""
         for resource_id, by_account in self._tags.items():

@@ -29,6 +29,8 @@ class WorldConfig:
     default_account: str = DEFAULT_ACCOUNT
     default_region: str = DEFAULT_REGION
     access_keys: dict[str, str] = field(default_factory=dict)  # access key id -> account id
+    # access key id -> secret access key; signatures of these keys can be checked
+    secret_keys: dict[str, str] = field(default_factory=dict)
     bpa_default: str = "unblocked"  # "unblocked" | "block-new-sharing"
     max_launch_permissions: int | None = None  # None: no quota (decisions.md)
 
@@ -44,6 +46,7 @@ class World:
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.lock = threading.RLock()
+        self.baseline: dict[str, Any] | None = None  # what reset() returns to
         self.config = config or WorldConfig()
         self.ids = ids or IdSource()
         self.clock = clock
@@ -89,6 +92,10 @@ class World:
             config=self.config,
         )
 
+    def set_baseline(self) -> None:
+        """Remember the current state as the one ``reset`` returns to (a scenario's)."""
+        self.baseline = self.to_dict()
+
     def reset(self) -> None:
-        """Back to an empty world with the same config."""
-        self.load({"config": asdict(self.config)})
+        """Back to the baseline, or to an empty world with the same config."""
+        self.load(self.baseline or {"config": asdict(self.config)})

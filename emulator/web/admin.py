@@ -1,14 +1,26 @@
-"""Admin endpoints under ``/_emulator/``: health, reset, state."""
+"""Admin endpoints under ``/_emulator/``: health, reset, state, scenario, explain, access."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+import json
+
+import yaml
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from emulator.core.explain import access, explain
+from emulator.core.scenario import ScenarioError, load_into
+from emulator.core.world import World
+from emulator.scenario_files import dump_text
 
 blueprint = Blueprint("admin", __name__)
 
 
-def _world():
+def _world() -> World:
     return current_app.extensions["world"]
+
+
+def _problem(message: str, status: int = 400) -> tuple[Response, int]:
+    return jsonify(error=message), status
 
 
 @blueprint.get("/health")
@@ -18,6 +30,7 @@ def health():
 
 @blueprint.post("/reset")
 def reset():
+    """Back to the scenario the server started from (the demo world, a file, or empty)."""
     world = _world()
     with world.lock:
         world.reset()
@@ -26,6 +39,7 @@ def reset():
 
 @blueprint.get("/state")
 def get_state():
+    """Everything, in the emulator's own snapshot form (what --state-file holds)."""
     world = _world()
     with world.lock:
         return jsonify(world.to_dict())
@@ -33,15 +47,76 @@ def get_state():
 
 @blueprint.put("/state")
 def put_state():
-    data = request.get_json(silent=True)
+    """Load a snapshot from GET /state, or a scenario (JSON or YAML); all or nothing."""
+    text = request.get_data(as_text=True)
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        return _problem(f"Body is neither JSON nor YAML: {exc}")
     if not isinstance(data, dict):
-        return jsonify(error="Body must be a JSON object made by GET /_emulator/state"), 400
+        return _problem("Body must be a mapping: a snapshot from GET /_emulator/state, "
+                        "or a scenario")
     world = _world()
     with world.lock:
         saved = world.to_dict()
         try:
-            world.load(data)
-        except (KeyError, TypeError, ValueError) as exc:
+            if "ec2" in data or "orgs" in data:
+                world.load(data)
+                world.set_baseline()
+            else:
+                load_into(world, data)
+        except ScenarioError as err:
+            return _problem(f"Invalid scenario: {err}")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             world.load(saved)
-            return jsonify(error=f"Invalid state: {exc}"), 400
+            return _problem(f"Invalid snapshot: {type(exc).__name__}: {exc}")
     return jsonify(status="loaded")
+
+
+@blueprint.get("/scenario")
+def get_scenario():
+    """The world as a scenario file (YAML; ``?format=json`` for JSON)."""
+    fmt = request.args.get("format", "yaml")
+    if fmt not in ("yaml", "json"):
+        return _problem("format must be yaml or json")
+    world = _world()
+    with world.lock:
+        text = dump_text(world, fmt)
+    mime = "application/json" if fmt == "json" else "application/yaml"
+    return Response(text, mimetype=mime)
+
+
+def _required(*names: str) -> dict[str, str] | tuple[Response, int]:
+    values = {name: request.args.get(name, "").strip() for name in names}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        return _problem(f"Missing query parameter(s): {', '.join(missing)}")
+    return values
+
+
+@blueprint.get("/explain")
+def get_explain():
+    """``?image=ami-…&account=…&region=…``: may that account launch it, and through which grant."""
+    args = _required("image", "account")
+    if isinstance(args, tuple):
+        return args
+    world = _world()
+    region = request.args.get("region") or world.config.default_region
+    with world.lock:
+        return Response(json.dumps(explain(world, args["image"], args["account"], region),
+                                   indent=2), mimetype="application/json")
+
+
+@blueprint.get("/access")
+def get_access():
+    """``?image=ami-…&region=…``: every known account and whether it may launch the image."""
+    args = _required("image")
+    if isinstance(args, tuple):
+        return args
+    world = _world()
+    region = request.args.get("region") or world.config.default_region
+    with world.lock:
+        answer = access(world, args["image"], region)
+    if not answer["exists"]:
+        return _problem(f"{args['image']} does not exist in {region}", 404)
+    return Response(json.dumps(answer, indent=2), mimetype="application/json")

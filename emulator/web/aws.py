@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.errors import AwsError
 from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.dispatch import WireRequest, dispatch
+from emulator.protocol.signature import is_forged, rejection
 from emulator.protocol.xml_writer import ec2_error
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
+# Operations whose names start so only read; every other one may change the world.
+READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -30,7 +33,13 @@ def endpoint() -> Response:
         query=list(request.args.items(multi=True)),
         body=body,
     )
-    answer = dispatch(current_app.extensions["world"], wire)
+    world = current_app.extensions["world"]
+    if current_app.config["VERIFY_SIGNATURES"] and is_forged(world.config.secret_keys, wire,
+                                                             request.path):
+        answer = rejection(wire)
+    else:
+        answer = dispatch(world, wire)
+    g.changed_world = answer.status < 400 and not answer.operation.startswith(READ_ONLY_PREFIXES)
     log.info(
         "%s %s %s.%s %d%s %.1fms", answer.account or "-", answer.region or "-", answer.service,
         answer.operation or "-", answer.status,

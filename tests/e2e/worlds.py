@@ -66,9 +66,9 @@ class OrgWorld:
         )
 
 
-def create_account(org: Client, name: str) -> str:
+def create_account(org: Client, name: str, email: str) -> str:
     """CreateAccount, following the status to the new account id."""
-    status = org.create_account(Email=f"{name}@example.com", AccountName=name)
+    status = org.create_account(Email=email, AccountName=name)
     status = status["CreateAccountStatus"]
     if "AccountId" not in status:
         status = org.describe_create_account_status(CreateAccountRequestId=status["Id"])
@@ -91,7 +91,8 @@ def build_org(aws: ClientFactory, management: str = MANAGEMENT) -> OrgWorld:
     nested = create_ou(org, shared.id, "nested")
     sibling = create_ou(org, root_id, "sibling")
     accounts = {
-        name: create_account(org, name)
+        # Emails are unique across organizations, so they carry the management account.
+        name: create_account(org, name, f"{name}+{management}@example.com")
         for name in ("owner", "root-account", "shared-account", "nested-account", "sibling")
     }
     for name, ou in (("shared-account", shared), ("nested-account", nested), ("sibling", sibling)):

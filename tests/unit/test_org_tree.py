@@ -512,8 +512,11 @@ def test_building_errors(tree: OrgTree) -> None:
     tree.create_ou(MGMT, org.root_id, "a", ou_id="ou-ab12-11111111")
     with raises(Conflict, "id_in_use"):
         tree.create_ou(MGMT, org.root_id, "b", ou_id="ou-ab12-11111111")
-    with raises(Malformed, "invalid_pattern"):  # the first segment must be the root's
-        tree.create_ou(MGMT, org.root_id, "b", ou_id="ou-zz99-11111111")
+    with raises(Malformed, "invalid_pattern"):
+        tree.create_ou(MGMT, org.root_id, "b", ou_id="ou-zz99")
+    # AWS's own documentation pairs root r-ab12 with ou-1234-5example, so a chosen id
+    # need not start with its root's suffix.
+    assert tree.create_ou(MGMT, org.root_id, "c", ou_id="ou-1234-5example").id == "ou-1234-5example"
     with raises(NotFound, "organization_not_found"):
         tree.add_account("o-zzzzzzzzzz", LONER, org.root_id)
     with raises(NotFound, "parent_not_found"):

@@ -1,0 +1,90 @@
+"""Why an account may or may not launch an image, in words, from the one access rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.core.access import decide
+from emulator.core.images import AVAILABLE
+from emulator.core.launch_permissions import GROUP, ORG, OU, USER
+from emulator.core.world import World
+
+
+def explain(world: World, image_id: str, account: str, region: str) -> dict[str, Any]:
+    """The decision for one (image, account, Region), with the grant and a sentence."""
+    membership = world.orgs.membership(account)
+    answer: dict[str, Any] = {
+        "image": image_id, "account": account, "region": region, "allowed": False,
+        "via": "none", "grant": None,
+        "principal_org_path": membership.principal_org_path if membership else None,
+    }
+    state = world.ec2.regions.get(region)
+    image = state.images.get(image_id) if state else None
+    if image is None:
+        elsewhere = sorted(name for name, r in world.ec2.regions.items() if image_id in r.images)
+        answer["reason"] = f"{image_id} does not exist in {region}." + (
+            f" It exists in {', '.join(elsewhere)}: AMIs are Regional; copy it with CopyImage."
+            if elsewhere else "")
+        return answer
+    answer["owner"] = image.owner
+    answer["shared_with"] = image.launch_permissions.to_list()
+    if image.state != AVAILABLE:
+        answer["reason"] = f"{image_id} is {image.state}; nobody can launch it."
+        return answer
+    decision = decide(image, account, region, membership)
+    answer.update(allowed=decision.allowed, via=decision.via, grant=decision.grant)
+    answer["reason"] = _sentence(decision.via, decision.grant, account, membership, image)
+    return answer
+
+
+def _sentence(via: str, grant: str | None, account: str, membership: Any, image: Any) -> str:
+    path = membership.principal_org_path if membership else None
+    if via == "owner":
+        return f"{account} owns {image.image_id}; the owner always launches."
+    if via == "public":
+        return f"{image.image_id} is public (launch permission group 'all')."
+    if via == "account":
+        return f"{image.image_id} is shared with account {account} explicitly."
+    if via == "organization":
+        return f"{image.image_id} is shared with organization {grant}, and {account} is a member."
+    if via == "ou":
+        return (f"{image.image_id} is shared with OU {grant}, which is on {account}'s path "
+                f"{path}, so the grant reaches it.")
+    where = f"its path {path}" if path else "no organization"
+    return (f"{image.image_id} is not shared with {account}: no grant names the account, "
+            f"its organization, or an OU on {where}.")
+
+
+def access(world: World, image_id: str, region: str) -> dict[str, Any]:
+    """Every account the world knows of (organization members, accounts named in grants,
+    the owner) with its decision for this image."""
+    state = world.ec2.regions.get(region)
+    image = state.images.get(image_id) if state else None
+    if image is None:
+        return {"image": image_id, "region": region, "exists": False, "accounts": []}
+    accounts = {image.owner}
+    accounts |= {g.value for g in image.launch_permissions.of_kind(USER)}
+    for org in world.orgs.organizations():
+        accounts |= _members(world, org.root_id)
+    rows = []
+    for account in sorted(accounts):
+        membership = world.orgs.membership(account)
+        decision = decide(image, account, region, membership)
+        rows.append({"account": account, "allowed": decision.allowed, "via": decision.via,
+                     "grant": decision.grant,
+                     "principal_org_path": membership.principal_org_path if membership else None})
+    perms = image.launch_permissions
+    return {
+        "image": image_id, "region": region, "exists": True, "owner": image.owner,
+        "public": any(g.kind == GROUP for g in perms.entries),
+        "organizations": [g.value for g in perms.of_kind(ORG)],
+        "organizational_units": [g.value for g in perms.of_kind(OU)],
+        "accounts": rows,
+    }
+
+
+def _members(world: World, parent_id: str) -> set[str]:
+    found = {a.id for a in world.orgs.child_accounts(parent_id)}
+    for ou in world.orgs.child_ous(parent_id):
+        found |= _members(world, ou.id)
+    return found

@@ -1,0 +1,382 @@
+"""Scenarios: a whole world described as plain data, built in one go, and dumped back.
+
+One schema serves hand-written files (YAML or JSON, read at the edge), the built-in demo
+world and ``ami-emulator dump``. Building is all or nothing: it happens in a fresh World,
+and the first problem is reported with the path of the bad key
+(``organizations[0].ous[1].name``), which the file reader turns into a line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from emulator.core.errors import CoreError
+from emulator.core.image_catalog import ImageSpec
+from emulator.core.images import AVAILABLE, BlockDevice
+from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
+from emulator.core.world import World, WorldConfig, utcnow
+
+SCHEMA_VERSION = 1
+ACCOUNT = re.compile(r"^\d{12}$")
+BPA_STATES = ("unblocked", "block-new-sharing")
+
+TOP_KEYS = {"version", "settings", "access_keys", "organizations", "images",
+            "block_public_access"}
+SETTINGS_KEYS = {"default_account", "default_region", "block_public_access",
+                 "max_launch_permissions"}
+ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
+OU_KEYS = {"id", "name", "accounts", "ous"}
+ACCOUNT_KEYS = {"id", "name", "email"}
+IMAGE_KEYS = {"id", "owner", "region", "name", "description", "architecture",
+              "root_device_name", "block_devices", "launch_permissions", "tags",
+              "tags_by_account"}
+DEVICE_KEYS = {"device_name", "volume_size", "volume_type", "encrypted", "kms_key_id",
+               "delete_on_termination"}
+GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
+BPA_KEYS = {"account", "region", "state"}
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be built; ``path`` names the offending key."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path or '(top)'}: {message}")
+        self.path = path
+        self.message = message
+
+
+# ---------------------------------------------------------------- reading plain data
+
+
+def _at(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _mapping(value: Any, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
+    if not isinstance(value, dict):
+        raise ScenarioError(path, f"expected a mapping, got {type(value).__name__}")
+    for key in value:
+        if key not in allowed:
+            raise ScenarioError(_at(path, str(key)),
+                                f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+    for key in required:
+        if value.get(key) is None:
+            raise ScenarioError(_at(path, key), "required key is missing")
+    return value
+
+
+def _list(value: Any, path: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ScenarioError(path, f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(path, f"expected a non-empty string, got {value!r}")
+    return value
+
+
+def _account(value: Any, path: str) -> str:
+    # YAML reads an unquoted 123456789012 as a number; accept it as the account it names.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12:
+        value = f"{value:012d}"
+    if not isinstance(value, str) or not ACCOUNT.match(value):
+        raise ScenarioError(path, f"expected a 12-digit account id, got {value!r}")
+    return value
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(path, f"expected true or false, got {value!r}")
+    return value
+
+
+def _int(value: Any, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ScenarioError(path, f"expected a positive whole number, got {value!r}")
+    return value
+
+
+def _tags(value: Any, path: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError(path, "expected a mapping of tag keys to values")
+    return {_text(k, _at(path, str(k))): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _core(path: str, step: Callable[[], Any]) -> Any:
+    """Run one building step; a rule the core enforces is reported at ``path``."""
+    try:
+        return step()
+    except CoreError as err:
+        detail = ", ".join(f"{k}={v}" for k, v in err.details.items())
+        raise ScenarioError(path, f"{err.reason.replace('_', ' ')}"
+                                  f"{f' ({detail})' if detail else ''}") from None
+
+
+# ---------------------------------------------------------------- building
+
+
+def build(data: Any, world: World | None = None) -> World:
+    """A new World holding what ``data`` describes (``world`` lends its ids and clock)."""
+    top = _mapping(data if data is not None else {}, "", TOP_KEYS)
+    version = top.get("version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ScenarioError("version", f"unsupported version {version!r} "
+                                       f"(this emulator reads version {SCHEMA_VERSION})")
+    config = _config(top)
+    fresh = World(config=config, ids=world.ids if world else None,
+                  clock=world.clock if world else utcnow)
+    for i, org in enumerate(_list(top.get("organizations"), "organizations")):
+        _organization(fresh, org, _at("organizations", i))
+    for i, image in enumerate(_list(top.get("images"), "images")):
+        _image(fresh, image, _at("images", i))
+    for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
+        _bpa(fresh, entry, _at("block_public_access", i))
+    return fresh
+
+
+def _config(top: dict) -> WorldConfig:
+    settings = _mapping(top.get("settings") or {}, "settings", SETTINGS_KEYS)
+    config = WorldConfig()
+    if "default_account" in settings:
+        config.default_account = _account(settings["default_account"], "settings.default_account")
+    if "default_region" in settings:
+        config.default_region = _text(settings["default_region"], "settings.default_region")
+    if "block_public_access" in settings:
+        state = settings["block_public_access"]
+        if state not in BPA_STATES:
+            raise ScenarioError("settings.block_public_access",
+                                f"expected one of {', '.join(BPA_STATES)}, got {state!r}")
+        config.bpa_default = state
+    if settings.get("max_launch_permissions") is not None:
+        config.max_launch_permissions = _int(settings["max_launch_permissions"],
+                                             "settings.max_launch_permissions")
+    keys = top.get("access_keys") or {}
+    if not isinstance(keys, dict):
+        raise ScenarioError("access_keys", "expected a mapping of access key ids to accounts")
+    config.access_keys = {_text(k, _at("access_keys", str(k))): _account(v, _at("access_keys", k))
+                          for k, v in keys.items()}
+    return config
+
+
+def _organization(world: World, org: Any, path: str) -> None:
+    org = _mapping(org, path, ORG_KEYS, ("management_account",))
+    mgmt = _account(org["management_account"], _at(path, "management_account"))
+    mgmt_entry, mgmt_parent = _find_account(org, mgmt)
+    made = _core(path, lambda: world.orgs.create_organization(
+        mgmt, org.get("feature_set", "ALL"), org_id=org.get("id"), root_id=org.get("root_id"),
+        name=(mgmt_entry or {}).get("name"), email=(mgmt_entry or {}).get("email")))
+    _place(world, made.id, mgmt, made.root_id, org, path, made.root_id)
+    if mgmt_parent is not None:
+        parent_id = made.root_id if mgmt_parent == "" else mgmt_parent
+        if parent_id != made.root_id:
+            _core(path, lambda: world.orgs.move_account(mgmt, mgmt, made.root_id, parent_id))
+
+
+def _find_account(node: dict, account: str, parent: str = "") -> tuple[dict | None, str | None]:
+    """The entry listing ``account`` in an org or OU subtree, and the id of its parent
+    ("" for the root)."""
+    for entry in node.get("accounts") or []:
+        if isinstance(entry, dict) and str(entry.get("id")).zfill(12) == account:
+            return entry, parent
+    for ou in node.get("ous") or []:
+        if isinstance(ou, dict):
+            found = _find_account(ou, account, str(ou.get("id", "")))
+            if found[0] is not None:
+                return found
+    return None, None
+
+
+def _place(world: World, org_id: str, mgmt: str, parent_id: str, node: dict, path: str,
+           root_id: str) -> None:
+    for i, entry in enumerate(_list(node.get("accounts"), _at(path, "accounts"))):
+        where = _at(_at(path, "accounts"), i)
+        entry = _mapping(entry, where, ACCOUNT_KEYS, ("id",))
+        account = _account(entry["id"], _at(where, "id"))
+        if account == mgmt:
+            continue  # created with the organization, moved into place afterwards
+        _core(where, lambda a=account, e=entry: world.orgs.add_account(
+            org_id, a, parent_id, name=e.get("name"), email=e.get("email")))
+    for i, ou in enumerate(_list(node.get("ous"), _at(path, "ous"))):
+        where = _at(_at(path, "ous"), i)
+        ou = _mapping(ou, where, OU_KEYS, ("name",))
+        name = _text(ou["name"], _at(where, "name"))
+        made = _core(where, lambda o=ou, n=name: world.orgs.create_ou(
+            mgmt, parent_id, n, ou_id=o.get("id")))
+        _place(world, org_id, mgmt, made.id, ou, where, root_id)
+
+
+def _image(world: World, image: Any, path: str) -> None:
+    image = _mapping(image, path, IMAGE_KEYS, ("owner", "name"))
+    owner = _account(image["owner"], _at(path, "owner"))
+    region = image.get("region") or world.config.default_region
+    devices = [_device(d, _at(_at(path, "block_devices"), i))
+               for i, d in enumerate(_list(image.get("block_devices"), _at(path, "block_devices")))]
+    spec = ImageSpec(name=_text(image["name"], _at(path, "name")),
+                     description=image.get("description"), architecture=image.get("architecture"),
+                     root_device_name=image.get("root_device_name"))
+    made = _core(path, lambda: world.ec2.register_image(
+        owner, region, spec, _backed(world, owner, region, devices), {}, image.get("id")))
+    grants = _grants(image.get("launch_permissions"), _at(path, "launch_permissions"))
+    _core(_at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id,
+                                                                        grants))
+    tags = {owner: _tags(image.get("tags"), _at(path, "tags"))}
+    by_account = image.get("tags_by_account") or {}
+    if not isinstance(by_account, dict):
+        raise ScenarioError(_at(path, "tags_by_account"), "expected a mapping of accounts to tags")
+    for account, account_tags in by_account.items():
+        where = _at(_at(path, "tags_by_account"), str(account))
+        tags[_account(account, where)] = _tags(account_tags, where)
+    for account, account_tags in tags.items():
+        if account_tags:
+            _core(_at(path, "tags"), lambda a=account, t=account_tags: world.ec2.create_tags(
+                a, region, [made.image_id], t))
+
+
+def _device(device: Any, path: str) -> BlockDevice:
+    device = _mapping(device, path, DEVICE_KEYS, ("device_name",))
+    size = device.get("volume_size")
+    return BlockDevice(
+        device_name=_text(device["device_name"], _at(path, "device_name")),
+        volume_size=None if size is None else _int(size, _at(path, "volume_size")),
+        volume_type=device.get("volume_type", "gp3"),
+        encrypted=_bool(device.get("encrypted", False), _at(path, "encrypted")),
+        kms_key_id=device.get("kms_key_id"),
+        delete_on_termination=_bool(device.get("delete_on_termination", True),
+                                    _at(path, "delete_on_termination")),
+    )
+
+
+def _backed(world: World, owner: str, region: str, devices: list[BlockDevice]) -> list[BlockDevice]:
+    """Each device gets a fresh snapshot of its own, owned by the image's owner."""
+    out = []
+    for bd in devices:
+        snap = world.ec2.new_snapshot(owner, region, size=bd.volume_size or 8,
+                                      encrypted=bool(bd.encrypted), kms_key_id=bd.kms_key_id)
+        out.append(BlockDevice(bd.device_name, snapshot_id=snap.snapshot_id,
+                               volume_size=snap.volume_size, volume_type=bd.volume_type,
+                               delete_on_termination=bd.delete_on_termination))
+    return out
+
+
+def _grants(value: Any, path: str) -> list[Grant]:
+    if value is None:
+        return []
+    value = _mapping(value, path, GRANT_KEYS)
+    grants = [Grant(GROUP, "all")] if _bool(value.get("public", False), _at(path, "public")) else []
+    grants += [Grant(USER, _account(a, _at(_at(path, "accounts"), i)))
+               for i, a in enumerate(_list(value.get("accounts"), _at(path, "accounts")))]
+    for key, kind in (("organizations", ORG), ("organizational_units", OU)):
+        grants += [Grant(kind, _text(v, _at(_at(path, key), i)))
+                   for i, v in enumerate(_list(value.get(key), _at(path, key)))]
+    return grants
+
+
+def _bpa(world: World, entry: Any, path: str) -> None:
+    entry = _mapping(entry, path, BPA_KEYS, ("account", "state"))
+    account = _account(entry["account"], _at(path, "account"))
+    region = entry.get("region") or world.config.default_region
+    state = entry["state"]
+    if state not in BPA_STATES:
+        raise ScenarioError(_at(path, "state"), f"expected one of {', '.join(BPA_STATES)}")
+    if state == "unblocked":
+        world.ec2.disable_image_bpa(account, region)
+    else:
+        world.ec2.enable_image_bpa(account, region, state)
+
+
+def load_into(world: World, data: Any) -> None:
+    """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
+    built = build(data, world)
+    world.load(built.to_dict())
+    world.set_baseline()
+
+
+# ---------------------------------------------------------------- dumping
+
+
+def dump(world: World) -> dict[str, Any]:
+    """The world in scenario form. Instances, volumes, snapshot ids and deregistered images
+    are not part of a scenario (the state file keeps everything)."""
+    config = world.config
+    out: dict[str, Any] = {
+        "version": SCHEMA_VERSION,
+        "settings": {"default_account": config.default_account,
+                     "default_region": config.default_region,
+                     "block_public_access": config.bpa_default},
+    }
+    if config.max_launch_permissions is not None:
+        out["settings"]["max_launch_permissions"] = config.max_launch_permissions
+    if config.access_keys:
+        out["access_keys"] = dict(config.access_keys)
+    out["organizations"] = [_dump_org(world, org) for org in world.orgs.organizations()]
+    out["images"] = [_dump_image(world, name, image)
+                     for name, region in world.ec2.regions.items()
+                     for image in region.images.values() if image.state == AVAILABLE]
+    out["block_public_access"] = [{"account": account, "region": name, "state": state}
+                                  for name, region in world.ec2.regions.items()
+                                  for account, state in region.bpa.items()]
+    return out
+
+
+def _dump_org(world: World, org: Any) -> dict[str, Any]:
+    node = {"id": org.id, "root_id": org.root_id, "management_account": org.management_account,
+            "feature_set": org.feature_set}
+    node.update(_dump_children(world, org.root_id))
+    return node
+
+
+def _dump_children(world: World, parent_id: str) -> dict[str, Any]:
+    node: dict[str, Any] = {}
+    accounts = [{"id": a.id, "name": a.name, "email": a.email}
+                for a in world.orgs.child_accounts(parent_id)]
+    ous = [{"id": ou.id, "name": ou.name, **_dump_children(world, ou.id)}
+           for ou in world.orgs.child_ous(parent_id)]
+    if accounts:
+        node["accounts"] = accounts
+    if ous:
+        node["ous"] = ous
+    return node
+
+
+def _dump_image(world: World, region_name: str, image: Any) -> dict[str, Any]:
+    region = world.ec2.regions[region_name]
+    out: dict[str, Any] = {"id": image.image_id, "owner": image.owner, "region": region_name,
+                           "name": image.name}
+    if image.description:
+        out["description"] = image.description
+    out["architecture"] = image.architecture
+    out["root_device_name"] = image.root_device_name
+    out["block_devices"] = [
+        {"device_name": bd.device_name, "volume_size": bd.volume_size,
+         "volume_type": bd.volume_type, "encrypted": bool(bd.encrypted),
+         **({"kms_key_id": bd.kms_key_id} if bd.kms_key_id else {}),
+         "delete_on_termination": bd.delete_on_termination}
+        for bd in image.block_devices if bd.is_ebs]
+    perms = image.launch_permissions
+    grants: dict[str, Any] = {}
+    if perms.public:
+        grants["public"] = True
+    for key, kind in (("accounts", USER), ("organizations", ORG), ("organizational_units", OU)):
+        values = [g.value for g in perms.of_kind(kind)]
+        if values:
+            grants[key] = values
+    if grants:
+        out["launch_permissions"] = grants
+    owner_tags = region.tags.get(image.image_id, image.owner)
+    if owner_tags:
+        out["tags"] = owner_tags
+    others = {account: tags for account, tags in region.tags.by_account(image.image_id).items()
+              if account != image.owner and tags}
+    if others:
+        out["tags_by_account"] = others
+    return out
