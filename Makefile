@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: serve test lint docs clean
+.PHONY: serve test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests
 	$(BIN)/ruff format --check emulator tests
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# ami-emulator beside moto's server (a few minutes; never part of `make test`).
+# Writes bench/results.md and bench/latency.png.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run
 
 docs: $(STAMP)
 	$(BIN)/python -m emulator.docgen > docs/operations.md

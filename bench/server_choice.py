@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.metadata
 import importlib.util
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -30,20 +32,20 @@ import boto3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
 ACCOUNT = "111122223333"
-SERVER_THREADS = 8
 # Bounds on any one measurement, whatever the options say.
 MAX_SECONDS = 30.0
 MAX_CONNECTIONS = 32
 SERVERS = ("werkzeug", "waitress", "gunicorn")
 
 
-def make_app():  # noqa: ANN201 - a Flask app; typed loosely so gunicorn's loader can call it
+def make_app() -> Flask:
     from emulator.core.world import World
     from emulator.web import create_app
 
@@ -57,24 +59,19 @@ def serve(name: str) -> None:
     for noisy in ("werkzeug", "waitress.queue"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     app = make_app()
-    if name == "werkzeug":
-        from werkzeug.serving import make_server
+    if name in ("werkzeug", "waitress"):
+        from emulator.server import build_server
 
-        # Its request handler's protocol_version does not matter: werkzeug 3 sends
-        # "Connection: close" with every answer.
-        server = make_server(HOST, 0, app, threaded=True)
+        # Exactly as `serve` runs them: werkzeug's threaded server is what `--debug` uses.
+        server = build_server(app, HOST, 0, debug=name == "werkzeug")
         print(server.port, flush=True)
         server.serve_forever()
-    elif name == "waitress":
-        from waitress import create_server
-
-        server = create_server(app, host=HOST, port=0, threads=SERVER_THREADS)
-        print(server.effective_port, flush=True)
-        server.run()
     elif name == "gunicorn":
         import socket
 
         from gunicorn.app.base import BaseApplication
+
+        from emulator.server import THREADS
 
         # gunicorn binds by address; find a free port first (only this machine's loopback).
         with socket.socket() as probe:
@@ -84,12 +81,17 @@ def serve(name: str) -> None:
         class Embedded(BaseApplication):
             def load_config(self) -> None:
                 # One worker: the world lives in one process's memory.
-                for key, value in {"bind": f"{HOST}:{port}", "workers": 1,
-                                   "worker_class": "gthread", "threads": SERVER_THREADS,
-                                   "keepalive": 30, "loglevel": "warning"}.items():
+                for key, value in {
+                    "bind": f"{HOST}:{port}",
+                    "workers": 1,
+                    "worker_class": "gthread",
+                    "threads": THREADS,  # as many as the emulator's waitress
+                    "keepalive": 30,
+                    "loglevel": "warning",
+                }.items():
                     self.cfg.set(key, value)
 
-            def load(self):  # noqa: ANN202
+            def load(self) -> Flask:
                 return app
 
         print(port, flush=True)
@@ -99,8 +101,9 @@ def serve(name: str) -> None:
 
 
 def start(name: str) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", name], stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", name], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
     port = int(proc.stdout.readline())
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -119,13 +122,21 @@ def start(name: str) -> tuple[subprocess.Popen, int]:
 def prepare(port: int) -> tuple[bytes, dict[str, str]]:
     """Register one image through boto3; return a signed DescribeImageAttribute request."""
     url = f"http://{HOST}:{port}"
-    ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1",
-                       aws_access_key_id=ACCOUNT, aws_secret_access_key="bench")
+    ec2 = boto3.client(
+        "ec2",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=ACCOUNT,
+        aws_secret_access_key="bench",
+    )
     image_id = ec2.register_image(Name="bench")["ImageId"]
-    body = (f"Action=DescribeImageAttribute&Version=2016-11-15&ImageId={image_id}"
-            "&Attribute=launchPermission").encode()
-    request = AWSRequest("POST", url + "/", data=body,
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    body = (
+        f"Action=DescribeImageAttribute&Version=2016-11-15&ImageId={image_id}"
+        "&Attribute=launchPermission"
+    ).encode()
+    request = AWSRequest(
+        "POST", url + "/", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     SigV4Auth(Credentials(ACCOUNT, "bench"), "ec2", "us-east-1").add_auth(request)
     return body, dict(request.headers.items())
 
@@ -137,8 +148,9 @@ class Figure:
     reconnects: int  # answers that closed the connection (the next request opens another)
 
 
-def load(port: int, body: bytes, headers: dict[str, str], connections: int,
-         seconds: float) -> Figure:
+def load(
+    port: int, body: bytes, headers: dict[str, str], connections: int, seconds: float
+) -> Figure:
     """Keep-alive clients for ``seconds``."""
     connections = min(connections, MAX_CONNECTIONS)
     seconds = min(seconds, MAX_SECONDS)
@@ -178,8 +190,9 @@ def installed(name: str) -> bool:
     return name == "werkzeug" or importlib.util.find_spec(name) is not None
 
 
-def run(servers: list[str], connection_counts: list[int], seconds: float,
-        rounds: int) -> dict[tuple[str, int], list[Figure]]:
+def run(
+    servers: list[str], connection_counts: list[int], seconds: float, rounds: int
+) -> dict[tuple[str, int], list[Figure]]:
     figures: dict[tuple[str, int], list[Figure]] = {}
     for _ in range(rounds):
         for name in servers:
@@ -198,10 +211,13 @@ def run(servers: list[str], connection_counts: list[int], seconds: float,
     return figures
 
 
-def table(figures: dict[tuple[str, int], list[Figure]], servers: list[str],
-          connection_counts: list[int]) -> str:
-    lines = ["| server | connections | requests/s (median) | runs | vs werkzeug | keep-alive |",
-             "|---|---|---|---|---|---|"]
+def table(
+    figures: dict[tuple[str, int], list[Figure]], servers: list[str], connection_counts: list[int]
+) -> str:
+    lines = [
+        "| server | connections | requests/s (median) | runs | vs werkzeug | keep-alive |",
+        "|---|---|---|---|---|---|",
+    ]
     for n in connection_counts:
         base = figures.get(("werkzeug", n))
         base_rate = statistics.median(f.rate for f in base) if base else 0.0
@@ -213,6 +229,24 @@ def table(figures: dict[tuple[str, int], list[Figure]], servers: list[str],
             kept = "no" if any(f.reconnects for f in runs) else "yes"
             lines.append(f"| {name} | {n} | {median:.0f} | {shown} | {ratio} | {kept} |")
     return "\n".join(lines)
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        "unknown",
+    )
+    versions = ", ".join(
+        f"{name} {importlib.metadata.version(name)}"
+        for name in ("werkzeug", "waitress", "gunicorn", "flask")
+        if importlib.util.find_spec(name)
+    )
+    return (
+        f"- nproc: {os.cpu_count()}; CPU: {cpu}\n"
+        f"- Python {sys.version.split()[0]}; {versions}\n"
+        f"- load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
 
 
 def main() -> None:
@@ -230,6 +264,8 @@ def main() -> None:
     skipped = sorted(set(opts.servers) - set(servers))
     if skipped:
         print(f"# not installed, skipped: {', '.join(skipped)}", file=sys.stderr)
+    print(machine())
+    print(f"- {opts.rounds} rounds of {opts.seconds:g} s per server and connection count\n")
     figures = run(servers, opts.connections, opts.seconds, opts.rounds)
     print(table(figures, servers, opts.connections))
 

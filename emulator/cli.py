@@ -7,10 +7,15 @@ import argparse
 import logging
 import signal
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World, WorldConfig
+from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.persistence import StateFile, StateFileError
+from emulator.scenario_files import ScenarioFileError, load_demo_into, load_file_into
 from emulator.server import build_server
 from emulator.web import create_app
 
@@ -37,55 +42,137 @@ def _access_key(text: str) -> tuple[str, str, str | None]:
 def _add_serve(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="run the emulator")
     serve.set_defaults(run=serve_command)
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
+    )
     serve.add_argument("--port", type=int, default=4566, help="port (default 4566; 0: any free)")
-    serve.add_argument("--region", default=DEFAULT_REGION,
-                       help=f"Region for unsigned requests (default {DEFAULT_REGION})")
-    serve.add_argument("--default-account", type=_account, default=DEFAULT_ACCOUNT,
-                       help=f"account for access keys that name none (default {DEFAULT_ACCOUNT})")
-    serve.add_argument("--log-level", default="INFO", type=str.upper,
-                       choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                       help="INFO logs one line per request (default INFO)")
-    serve.add_argument("--state-file", metavar="PATH",
-                       help="load the world from PATH on start and save it there after every "
-                            "change and on shutdown")
-    serve.add_argument("--access-key", type=_access_key, action="append", default=[],
-                       metavar="KEY=ACCOUNT[:SECRET]",
-                       help="map an access key id to an account, optionally with its secret "
-                            "(repeatable)")
-    serve.add_argument("--verify-signatures", action="store_true",
-                       help="refuse requests signed with a wrong secret for a key given with "
-                            "--access-key KEY=ACCOUNT:SECRET (keys without a secret pass)")
-    serve.add_argument("--debug", action="store_true",
-                       help="serve with werkzeug's development server instead of waitress")
+    # No argparse defaults for these two: given, they win over a state file's saved settings.
+    serve.add_argument(
+        "--region",
+        help=f"Region for unsigned requests (default {DEFAULT_REGION})",
+    )
+    serve.add_argument(
+        "--default-account",
+        type=_account,
+        help=f"account for access keys that name none (default {DEFAULT_ACCOUNT})",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="INFO logs one line per request (default INFO)",
+    )
+    serve.add_argument(
+        "--state-file",
+        metavar="PATH",
+        help="load the world from PATH on start and save it there after every "
+        "change and on shutdown",
+    )
+    serve.add_argument(
+        "--access-key",
+        type=_access_key,
+        action="append",
+        default=[],
+        metavar="KEY=ACCOUNT[:SECRET]",
+        help="map an access key id to an account, optionally with its secret (repeatable)",
+    )
+    serve.add_argument(
+        "--verify-signatures",
+        action="store_true",
+        help="refuse requests signed with a wrong secret for a key given with "
+        "--access-key KEY=ACCOUNT:SECRET (keys without a secret pass)",
+    )
+    serve.add_argument(
+        "--no-console",
+        action="store_true",
+        help="do not serve the web console at /_emulator/console/",
+    )
+    serve.add_argument(
+        "--debug",
+        action="store_true",
+        help="serve with werkzeug's development server instead of waitress",
+    )
+    _add_world_source(serve)
+
+
+def _add_world_source(serve: argparse.ArgumentParser) -> None:
+    source = serve.add_mutually_exclusive_group()
+    source.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="start from this scenario file (YAML or JSON) instead of the demo world",
+    )
+    source.add_argument("--empty", action="store_true", help="start with an empty world")
+
+
+def _add_dump(commands: argparse._SubParsersAction) -> None:
+    dump = commands.add_parser("dump", help="write a running emulator's world as a scenario file")
+    dump.set_defaults(run=dump_command)
+    dump.add_argument(
+        "--endpoint", default="http://127.0.0.1:4566", help="the emulator (default %(default)s)"
+    )
+    dump.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    dump.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    check = commands.add_parser("check", help="validate scenario files without serving them")
+    check.set_defaults(run=check_command)
+    check.add_argument("files", nargs="+", metavar="FILE")
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="ami-emulator",
-        description="Local AWS emulator for AMI sharing with AWS Organizations.")
+        description="Local AWS emulator for AMI sharing with AWS Organizations.",
+    )
     commands = top.add_subparsers(dest="command", required=True)
     _add_serve(commands)
+    _add_dump(commands)
+    _add_check(commands)
     return top
 
 
-def world_config(args: argparse.Namespace) -> WorldConfig:
-    return WorldConfig(
-        default_account=args.default_account,
-        default_region=args.region,
-        access_keys={key: account for key, account, _ in args.access_key},
-        secret_keys={key: secret for key, _, secret in args.access_key if secret is not None},
-    )
+def pinned_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line, by WorldConfig field. They win over what a
+    scenario or state file says (access keys are merged, the command line's winning)."""
+    given: dict[str, Any] = {"default_account": args.default_account, "default_region": args.region}
+    pinned = {name: value for name, value in given.items() if value is not None}
+    if args.access_key:
+        pinned["access_keys"] = {key: account for key, account, _ in args.access_key}
+        pinned["secret_keys"] = {
+            key: secret for key, _, secret in args.access_key if secret is not None
+        }
+    return pinned
+
+
+def starting_world(args: argparse.Namespace) -> World:
+    """The demo world, a scenario file, or nothing; ``reset`` returns to it. Raises
+    ScenarioFileError with the file, line and key of a bad scenario."""
+    world = World(pinned=pinned_settings(args))
+    if args.scenario:
+        load_file_into(world, args.scenario)
+    elif not args.empty:
+        load_demo_into(world)
+    world.set_baseline()
+    return world
 
 
 def serve_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
     # Our own request line (emulator.requests) replaces the servers' access logs.
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.debug else logging.WARNING)
-    world = World(config=world_config(args))
+    try:
+        world = starting_world(args)
+    except ScenarioFileError as exc:
+        print(f"ami-emulator: {exc}", file=sys.stderr)
+        return 2
     state: StateFile | None = None
     if args.state_file:
+        # A saved world wins over the starting scenario, which stays what reset returns to.
         state = StateFile(world, args.state_file)
         try:
             loaded = state.load()
@@ -93,8 +180,12 @@ def serve_command(args: argparse.Namespace) -> int:
             print(f"ami-emulator: cannot load the state file: {exc}", file=sys.stderr)
             return 1
         log.info("%s state from %s", "loaded" if loaded else "no saved", args.state_file)
-    app = create_app(world, verify_signatures=args.verify_signatures,
-                     on_change=state.changed if state else None)
+    app = create_app(
+        world,
+        verify_signatures=args.verify_signatures,
+        on_change=state.changed if state else None,
+        console=not args.no_console,
+    )
     try:
         server = build_server(app, args.host, args.port, debug=args.debug)
     except OSError as exc:
@@ -102,16 +193,45 @@ def serve_command(args: argparse.Namespace) -> int:
         return 1
     # SIGTERM (docker stop, kill) shuts down like Ctrl-C: finish running requests, then save.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if state is not None:
+        state.start()
     print(f"ami-emulator listening on http://{server.host}:{server.port}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        if state is not None:
-            state.save()
+        if state is not None and state.close():
             log.info("state saved to %s", args.state_file)
     return 0
+
+
+def dump_command(args: argparse.Namespace) -> int:
+    url = f"{args.endpoint.rstrip('/')}/_emulator/scenario?format={args.format}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            text = response.read().decode()
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"ami-emulator: cannot read {url}: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            load_file_into(World(), name)
+        except ScenarioFileError as exc:
+            print(f"ami-emulator: {exc}", file=sys.stderr)
+            failed += 1
+        else:
+            print(f"{name}: ok")
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,15 @@
-"""The world in a file: loaded on start, saved after every change and on shutdown.
+"""The world in a file: loaded on start, saved shortly after every change and on shutdown.
 
 A save writes the whole snapshot to ``<path>.tmp``, syncs it to disk, then renames it over
 ``<path>``; a rename is atomic, so a crash at any moment leaves either the previous file or
-the new one, never a partial one.
+the new one, never a partial one. Each snapshot is taken under the world's lock, so it holds
+a consistent world: every request either wholly in it or not at all.
 
-Saves after changes are grouped: a request that changed the world returns only once a snapshot
-taken after its change is on disk, and one save covers every change that finished before it
-began. So each acknowledged change survives a crash, and under load the number of saves stays
-far below the number of changes.
+Saving happens behind the requests, on a thread of its own: a request that changed the world
+only marks it changed and answers at once. The saver writes the world as soon as it is
+changed, but leaves at least ``min_interval`` seconds, and at least as long as the last save
+took, between two saves, so a large world cannot spend most of its time being saved. A crash
+loses the changes made since the last save began; a clean shutdown loses nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 import logging
 import os
 import threading
-from dataclasses import asdict
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +26,25 @@ from emulator.core.world import World
 
 log = logging.getLogger("emulator.state")
 
+MIN_INTERVAL = 0.1  # seconds between the starts of two saves, at least
+
 
 class StateFileError(Exception):
     """The state file exists but cannot be read as a saved world."""
 
 
 class StateFile:
-    def __init__(self, world: World, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, world: World, path: str | os.PathLike[str], *, min_interval: float = MIN_INTERVAL
+    ) -> None:
         self.world = world
         self.path = Path(path)
-        self._counts = threading.Lock()
+        self.min_interval = min_interval
+        self._wake = threading.Condition()
+        self._changed = False
+        self._closing = False
         self._writing = threading.Lock()  # one writer at a time, so saves land in order
-        self._changes = 0  # changes finished so far
-        self._saved = 0  # changes covered by the file on disk
+        self._saver: threading.Thread | None = None
 
     def load(self) -> bool:
         """Load the file if there is one; False when there is none yet."""
@@ -50,42 +58,60 @@ class StateFile:
             data = json.loads(text)
             if not isinstance(data, dict):
                 raise TypeError("not a JSON object")
-            # The command line's settings win over those saved with the state.
-            data["config"] = asdict(self.world.config)
             with self.world.lock:
                 self.world.load(data)
         except (ValueError, KeyError, TypeError) as exc:
             raise StateFileError(f"{self.path} is not a saved world: {exc}") from exc
         return True
 
+    def start(self) -> None:
+        """Start the thread that saves after changes."""
+        self._saver = threading.Thread(target=self._save_changes, name="state-file", daemon=True)
+        self._saver.start()
+
     def changed(self) -> None:
-        """Call after a change has finished; returns once the file holds it."""
-        with self._counts:
-            self._changes += 1
-            mine = self._changes
-        with self._writing:
-            if self._saved >= mine:
-                return  # a save that began after this change has already written it
-            self._write()
+        """Call after a request changed the world; returns at once."""
+        with self._wake:
+            self._changed = True
+            self._wake.notify()
 
-    def save(self) -> None:
-        """Write the current world now (on shutdown)."""
-        with self._writing:
-            self._write()
+    def close(self) -> bool:
+        """Stop the saver and write the world a last time; False when that write failed."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        if self._saver is not None:
+            self._saver.join()
+        return self._write()
 
-    def _write(self) -> None:
-        with self._counts:
-            covered = self._changes
-        with self.world.lock:
-            snapshot = self.world.to_dict()
-        try:
-            write_atomically(self.path, _without_secrets(snapshot))
-        except OSError:
-            # The change stays in memory and the next save retries; a failed write must not
-            # turn an answered request into an error that a client would retry.
-            log.exception("could not save the state to %s", self.path)
-            return
-        self._saved = covered
+    def _save_changes(self) -> None:
+        while True:
+            with self._wake:
+                while not (self._changed or self._closing):
+                    self._wake.wait()
+                if self._closing:
+                    return
+                self._changed = False
+            began = time.monotonic()
+            self._write()
+            took = time.monotonic() - began
+            pause = max(self.min_interval - took, took)
+            with self._wake:
+                # Changes made meanwhile wait for the pause; closing does not.
+                self._wake.wait_for(lambda: self._closing, timeout=pause)
+
+    def _write(self) -> bool:
+        with self._writing:
+            with self.world.lock:
+                snapshot = self.world.to_dict()
+            try:
+                write_atomically(self.path, _without_secrets(snapshot))
+            except OSError:
+                # The world stays in memory and the next change retries; a full disk must
+                # not take the emulator down.
+                log.exception("could not save the state to %s", self.path)
+                return False
+            return True
 
 
 def _without_secrets(snapshot: dict[str, Any]) -> dict[str, Any]:

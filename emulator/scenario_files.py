@@ -56,12 +56,16 @@ def _lines(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
             _lines(item, child, lines)
 
 
+def _parent(path: str) -> str:
+    """``a.b[2].c`` -> ``a.b[2]`` -> ``a.b`` -> ``a`` -> ``""``."""
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
 def _locate(err: ScenarioError, source: str, lines: dict[str, int]) -> ScenarioFileError:
     path = err.path
     while path and path not in lines:  # the nearest enclosing key that has a line
-        path = path.rsplit(".", 1)[0] if "." in path else path.rsplit("[", 1)[0]
-        if path == err.path:
-            break
+        path = _parent(path)
     line = f":{lines[path]}" if path in lines else ""
     return ScenarioFileError(f"{source}{line}: {err.path or '(top)'}: {err.message}")
 

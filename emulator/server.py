@@ -1,7 +1,8 @@
 """Running the app on a socket: waitress for real use, werkzeug's dev server with ``--debug``.
 
 waitress was chosen by measurement (docs/performance.md): it keeps HTTP/1.1 connections alive
-and answers 2.5-3x the requests per second of werkzeug's threaded server on the same workload.
+and answered 2.1-2.7x the requests per second of werkzeug's threaded server on the same
+workload (gunicorn, level with it, needs a fork and Unix).
 Both run the app in threads of one process, which the in-memory world requires.
 """
 
@@ -9,16 +10,25 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from io import BytesIO
+from typing import Any, Protocol
 
 from flask import Flask
 from waitress import create_server, wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer as BaseWaitressServer
+from waitress.task import ErrorTask, Task, WSGITask
+from waitress.utilities import RequestEntityTooLarge
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from emulator.core.world import World
 from emulator.web import create_app
 
 THREADS = 8
+# Clients keep idle connections open (each boto3 client has its own pool, and a test suite
+# makes many clients); at waitress's default of 100 new connections would wait for idle ones
+# to time out after two minutes.
+CONNECTION_LIMIT = 1000
 # How often the waitress loop looks whether it was asked to stop (seconds).
 STOP_POLL = 0.25
 
@@ -33,11 +43,50 @@ class Listener(Protocol):
         """From another thread: stop serving; ``serve_forever`` returns."""
 
 
+class _RefusedBodyTask(WSGITask):
+    """waitress refuses a body over the limit without reading it. Instead of its plain-text
+    413, the app answers, in the caller's protocol: it sees a length over its limit and no
+    body. The unread body must not be taken for the next request, so the connection closes."""
+
+    def get_environment(self) -> dict:
+        environ = super().get_environment()
+        environ["CONTENT_LENGTH"] = str(self.channel.adj.max_request_body_size)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ["wsgi.input"] = BytesIO()
+        return environ
+
+    def execute(self) -> None:
+        self.set_close_on_finish()
+        super().execute()
+
+
+def _error_task(channel: HTTPChannel, request: Any) -> Task:
+    if isinstance(request.error, RequestEntityTooLarge):
+        return _RefusedBodyTask(channel, request)
+    return ErrorTask(channel, request)
+
+
+class _Channel(HTTPChannel):
+    error_task_class = staticmethod(_error_task)
+
+
 class WaitressListener:
     def __init__(self, app: Flask, host: str, port: int, threads: int = THREADS) -> None:
         self._map: dict = {}
-        self._server = create_server(app, map=self._map, host=host, port=port, threads=threads,
-                                     ident="ami-emulator")
+        self._server = create_server(
+            app,
+            map=self._map,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=CONNECTION_LIMIT,
+            # waitress refuses lengths >= its limit, Flask those > its own.
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
+            ident="ami-emulator",
+        )
+        for dispatcher in self._map.values():
+            if isinstance(dispatcher, BaseWaitressServer):
+                dispatcher.channel_class = _Channel
         listening = getattr(self._server, "effective_listen", None) or [
             (self._server.effective_host, self._server.effective_port)
         ]

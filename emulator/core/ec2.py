@@ -7,14 +7,23 @@ from datetime import datetime
 from typing import Any
 
 from emulator.core import block_public_access as bpa
-from emulator.core import image_catalog, instances, resource_tags, storage
+from emulator.core import (
+    image_catalog,
+    instances,
+    resource_tags,
+    snapshot_permissions,
+    storage,
+)
 from emulator.core.access import DENIED, Decision, decide
+from emulator.core.encryption import check_shareable, key_for, named_key
+from emulator.core.errors import InvalidValue
 from emulator.core.filters import Filter
 from emulator.core.ids import IdSource
 from emulator.core.image_catalog import ImageSpec
 from emulator.core.images import BlockDevice, Image
 from emulator.core.instances_model import Instance
-from emulator.core.launch_permissions import Grant, validate
+from emulator.core.kms import Kms
+from emulator.core.launch_permissions import GROUP, Grant, validate
 from emulator.core.membership import MembershipLookup
 from emulator.core.region import Ec2Config, Env, RegionState
 from emulator.core.resource_tags import TagRow
@@ -32,8 +41,11 @@ class Ec2:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         config: Ec2Config,
+        keys: Kms | None = None,
     ) -> None:
-        self.env = Env(ids=ids, clock=clock, membership=membership, config=config)
+        # Without the World's KMS (unit tests of EC2 alone), EC2 gets a KMS of its own.
+        keys = keys if keys is not None else Kms(ids=ids, clock=clock, membership=membership)
+        self.env = Env(ids=ids, clock=clock, membership=membership, config=config, keys=keys)
         self.regions: dict[str, RegionState] = {}
 
     def region(self, name: str) -> RegionState:
@@ -114,6 +126,10 @@ class Ec2:
             validate(grant)
         state = self.region(region)
         image = state.images[image_id]
+        if any(g.kind != GROUP for g in grants):
+            check_shareable(self.env, image)
+        if image.encrypted and Grant(GROUP, "all") in grants:
+            raise InvalidValue("encrypted_image_public")
         image_catalog.set_launch_permissions(
             state, image, image.launch_permissions.applied(grants, []).entries
         )
@@ -171,18 +187,56 @@ class Ec2:
         snapshot_ids: list[str],
         owner_ids: list[str],
         filters: list[Filter],
+        restorable_by: list[str] | None = None,
     ) -> list[Snapshot]:
         return storage.describe_snapshots(
-            self.region(region), account, snapshot_ids, owner_ids, filters
+            self.region(region), account, snapshot_ids, owner_ids, restorable_by or [], filters
         )
 
+    def modify_snapshot_permissions(
+        self,
+        account: str,
+        region: str,
+        snapshot_id: str,
+        adds: list[tuple[str, str]],
+        removes: list[tuple[str, str]],
+    ) -> None:
+        snapshot_permissions.modify(
+            self.env, self.region(region), account, snapshot_id, adds, removes
+        )
+
+    def snapshot_attribute(
+        self, account: str, region: str, snapshot_id: str, attribute: str
+    ) -> Snapshot:
+        return snapshot_permissions.permissions(
+            self.region(region), account, snapshot_id, attribute
+        )
+
+    def reset_snapshot_attribute(
+        self, account: str, region: str, snapshot_id: str, attribute: str
+    ) -> None:
+        snapshot_permissions.reset(self.region(region), account, snapshot_id, attribute)
+
     def new_snapshot(
-        self, account: str, region: str, *, size: int, encrypted: bool = False,
+        self,
+        account: str,
+        region: str,
+        *,
+        size: int,
+        encrypted: bool = False,
         kms_key_id: str | None = None,
     ) -> Snapshot:
-        """A completed snapshot with no source volume (scenario loading)."""
-        return storage.new_snapshot(self.env, self.region(region), account, size=size,
-                                    encrypted=encrypted, kms_key_id=kms_key_id)
+        """A completed snapshot with no source volume (scenario loading); ``kms_key_id`` is
+        resolved in the owner's account and Region, ``aws/ebs`` when encrypted without one."""
+        key = named_key(self.env, account, region, encrypted, kms_key_id)
+        return storage.new_snapshot(
+            self.env,
+            self.region(region),
+            account,
+            size=size,
+            encrypted=encrypted,
+            kms_key_id=key_for(self.env, account, region, encrypted, key),
+        )
 
     def delete_snapshot(self, account: str, region: str, snapshot_id: str) -> None:
         storage.delete_snapshot(self.region(region), account, snapshot_id)
@@ -242,8 +296,9 @@ class Ec2:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         config: Ec2Config,
+        keys: Kms | None = None,
     ) -> Ec2:
-        ec2 = cls(ids=ids, clock=clock, membership=membership, config=config)
+        ec2 = cls(ids=ids, clock=clock, membership=membership, config=config, keys=keys)
         for name, region in data.get("regions", {}).items():
             ec2.regions[name] = RegionState.from_dict(name, region)
         return ec2

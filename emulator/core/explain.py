@@ -1,11 +1,13 @@
-"""Why an account may or may not launch an image, in words, from the one access rule."""
+"""Why an account may or may not launch an image, in words, from the one access rule and,
+for encrypted images, from the key policies of their KMS keys."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.core.access import decide
-from emulator.core.images import AVAILABLE
+from emulator.core.encryption import device_keys
+from emulator.core.images import AVAILABLE, Image
 from emulator.core.launch_permissions import GROUP, ORG, OU, USER
 from emulator.core.world import World
 
@@ -14,8 +16,12 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
     """The decision for one (image, account, Region), with the grant and a sentence."""
     membership = world.orgs.membership(account)
     answer: dict[str, Any] = {
-        "image": image_id, "account": account, "region": region, "allowed": False,
-        "via": "none", "grant": None,
+        "image": image_id,
+        "account": account,
+        "region": region,
+        "allowed": False,
+        "via": "none",
+        "grant": None,
         "principal_org_path": membership.principal_org_path if membership else None,
     }
     state = world.ec2.regions.get(region)
@@ -24,7 +30,9 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
         elsewhere = sorted(name for name, r in world.ec2.regions.items() if image_id in r.images)
         answer["reason"] = f"{image_id} does not exist in {region}." + (
             f" It exists in {', '.join(elsewhere)}: AMIs are Regional; copy it with CopyImage."
-            if elsewhere else "")
+            if elsewhere
+            else ""
+        )
         return answer
     answer["owner"] = image.owner
     answer["shared_with"] = image.launch_permissions.to_list()
@@ -34,7 +42,34 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
     decision = decide(image, account, region, membership)
     answer.update(allowed=decision.allowed, via=decision.via, grant=decision.grant)
     answer["reason"] = _sentence(decision.via, decision.grant, account, membership, image)
+    keys = _key_uses(world, image, account, region)
+    if keys:
+        answer["kms"] = keys
+        refused = [k for k in keys if not k["allowed"]]
+        if decision.allowed and refused:
+            answer["reason"] += (
+                f" But the launch would end terminated (Client.InvalidKMSKey.InvalidState):"
+                f" {refused[0]['reason']}."
+            )
     return answer
+
+
+def _key_uses(world: World, image: Image, account: str, region: str) -> list[dict[str, Any]]:
+    """For each KMS key behind the image's snapshots: may ``account`` use it at launch?"""
+    membership = world.orgs.membership(account)
+    uses = []
+    for arn in device_keys(image.block_devices):
+        use = world.kms.can_use_for_launch(arn, account, region, membership)
+        uses.append(
+            {
+                "key": arn,
+                "aws_managed": world.kms.is_aws_managed(arn),
+                "allowed": use.allowed,
+                "reason": use.reason,
+                "statement": use.statement,
+            }
+        )
+    return uses
 
 
 def _sentence(via: str, grant: str | None, account: str, membership: Any, image: Any) -> str:
@@ -48,11 +83,15 @@ def _sentence(via: str, grant: str | None, account: str, membership: Any, image:
     if via == "organization":
         return f"{image.image_id} is shared with organization {grant}, and {account} is a member."
     if via == "ou":
-        return (f"{image.image_id} is shared with OU {grant}, which is on {account}'s path "
-                f"{path}, so the grant reaches it.")
+        return (
+            f"{image.image_id} is shared with OU {grant}, which is on {account}'s path "
+            f"{path}, so the grant reaches it."
+        )
     where = f"its path {path}" if path else "no organization"
-    return (f"{image.image_id} is not shared with {account}: no grant names the account, "
-            f"its organization, or an OU on {where}.")
+    return (
+        f"{image.image_id} is not shared with {account}: no grant names the account, "
+        f"its organization, or an OU on {where}."
+    )
 
 
 def access(world: World, image_id: str, region: str) -> dict[str, Any]:
@@ -66,16 +105,28 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
     accounts |= {g.value for g in image.launch_permissions.of_kind(USER)}
     for org in world.orgs.organizations():
         accounts |= _members(world, org.root_id)
+    encrypted = bool(device_keys(image.block_devices))
     rows = []
     for account in sorted(accounts):
         membership = world.orgs.membership(account)
         decision = decide(image, account, region, membership)
-        rows.append({"account": account, "allowed": decision.allowed, "via": decision.via,
-                     "grant": decision.grant,
-                     "principal_org_path": membership.principal_org_path if membership else None})
+        row = {
+            "account": account,
+            "allowed": decision.allowed,
+            "via": decision.via,
+            "grant": decision.grant,
+            "principal_org_path": membership.principal_org_path if membership else None,
+        }
+        if encrypted:
+            # A launch the grants allow still ends terminated when a key refuses.
+            row["kms_allowed"] = all(k["allowed"] for k in _key_uses(world, image, account, region))
+        rows.append(row)
     perms = image.launch_permissions
     return {
-        "image": image_id, "region": region, "exists": True, "owner": image.owner,
+        "image": image_id,
+        "region": region,
+        "exists": True,
+        "owner": image.owner,
         "public": any(g.kind == GROUP for g in perms.entries),
         "organizations": [g.value for g in perms.of_kind(ORG)],
         "organizational_units": [g.value for g in perms.of_kind(OU)],

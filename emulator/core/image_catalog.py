@@ -9,11 +9,13 @@ from dataclasses import dataclass, fields, replace
 from emulator.core import block_public_access as bpa
 from emulator.core import resource_ids
 from emulator.core.access import decide, explicit_grant
+from emulator.core.encryption import check_shareable, key_for, named_key
 from emulator.core.errors import Conflict, Gone, InvalidValue, NotAuthorized, NotFound
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.images import DEREGISTERED, BlockDevice, Image, check_name
-from emulator.core.launch_permissions import USER, Grant, change
+from emulator.core.launch_permissions import GROUP, USER, Grant, change
 from emulator.core.region import Env, RegionState
+from emulator.core.snapshot_permissions import check_storage_readable
 from emulator.core.storage import (
     DEFAULT_VOLUME_SIZE,
     check_size,
@@ -193,7 +195,7 @@ def register_image(
     check_specs(tags, ["image"])
     _check_unique_name(region, account, spec.name)
     root = spec.root_device_name or (block_devices[0].device_name if block_devices else "/dev/xvda")
-    devices = _checked_devices(region, account, block_devices)
+    devices = _checked_devices(env, region, account, block_devices)
     if not devices:
         devices = [BlockDevice(root)]
     if root not in {d.device_name for d in devices}:
@@ -202,6 +204,7 @@ def register_image(
         resource_ids.check("image", image_id)
         if image_id in region.images:
             raise Conflict("image_id_taken", id=image_id)
+    devices = [_keyed(env, region, account, d) for d in devices]
     devices = [_backed(env, region, account, d) if d.device_name == root else d for d in devices]
     image = Image(
         image_id=image_id or env.ids.resource_id("ami"),
@@ -215,7 +218,7 @@ def register_image(
 
 
 def _checked_devices(
-    region: RegionState, account: str, block_devices: list[BlockDevice]
+    env: Env, region: RegionState, account: str, block_devices: list[BlockDevice]
 ) -> list[BlockDevice]:
     seen: set[str] = set()
     out = []
@@ -237,10 +240,22 @@ def _checked_devices(
                     "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
                 )
             bd = replace(bd, volume_size=size, encrypted=snap.encrypted, kms_key_id=snap.kms_key_id)
+        else:
+            key = named_key(env, account, region.name, bd.encrypted, bd.kms_key_id)
+            bd = replace(bd, kms_key_id=key)
         if bd.volume_size is not None:
             check_size(bd.volume_size)
         out.append(replace(bd, volume_type=bd.volume_type or "gp3", encrypted=bool(bd.encrypted)))
     return out
+
+
+def _keyed(env: Env, region: RegionState, account: str, bd: BlockDevice) -> BlockDevice:
+    """A new encrypted device (no snapshot yet) with no key named gets ``aws/ebs``."""
+    if bd.snapshot_id or not bd.is_ebs:
+        return bd
+    return replace(
+        bd, kms_key_id=key_for(env, account, region.name, bool(bd.encrypted), bd.kms_key_id)
+    )
 
 
 def _backed(env: Env, region: RegionState, account: str, root: BlockDevice) -> BlockDevice:
@@ -362,20 +377,29 @@ def copy_image(
     copy_tags: bool,
     tags: TagSpecs,
 ) -> Image:
-    """Copy an image the caller can see into ``region``: a new private AMI the caller owns."""
+    """Copy an image the caller can see into ``region``: a new private AMI the caller owns.
+
+    A copy may be encrypted or re-keyed, never decrypted. Someone else's image needs its
+    snapshots shared with the caller, and their keys usable by the caller.
+    """
     check_specs(tags, ["image", "snapshot"])
     check_name(name)
-    if kms_key_id and not encrypted:
-        raise InvalidValue("kms_key_without_encryption")
+    target_key = named_key(env, account, region.name, encrypted, kms_key_id)
     source = find_image(env, source_region, account, source_image_id, READ)
     _check_unique_name(region, account, name)
+    for bd in source.block_devices:
+        if bd.snapshot_id and bd.encrypted and encrypted is False:
+            raise InvalidValue("unencrypted_copy_of_encrypted", snapshot=bd.snapshot_id)
+    check_storage_readable(env, source_region, source, account)
+    # The source key travels only while the copy stays with its owner in its Region.
+    keeps_key = source.owner == account and source_region.name == region.name
     devices = []
     for bd in source.block_devices:
         if not bd.snapshot_id:
             devices.append(replace(bd))
             continue
         is_encrypted = bool(encrypted) or bool(bd.encrypted)
-        key = kms_key_id or (bd.kms_key_id if bd.encrypted else None)
+        key = target_key or (bd.kms_key_id if bd.encrypted and keeps_key else None)
         snap = new_snapshot(
             env,
             region,
@@ -383,7 +407,7 @@ def copy_image(
             size=bd.volume_size or DEFAULT_VOLUME_SIZE,
             description=f"Copied for DestinationAmi from SourceAmi {source_image_id}",
             encrypted=is_encrypted,
-            kms_key_id=key,
+            kms_key_id=key_for(env, account, region.name, is_encrypted, key),
         )
         devices.append(
             replace(
@@ -545,6 +569,8 @@ def modify_launch_permissions(
     """Owner only; every entry valid or nothing changes; adds first, then removes."""
     image = find_image(env, region, account, image_id, OWNER)
     updated = change(image.launch_permissions, adds, removes, env.config.max_launch_permissions)
+    if any(g.kind != GROUP for g in adds):
+        check_shareable(env, image)
     if updated.public and not image.public:
         if image.encrypted:
             raise InvalidValue("encrypted_image_public")

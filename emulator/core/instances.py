@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from emulator.core import resource_ids
+from emulator.core.encryption import device_keys, key_for, key_refusal, named_key
 from emulator.core.errors import InvalidValue
 from emulator.core.filters import Filter, FilterSet
 from emulator.core.image_catalog import LAUNCH, find_image
@@ -18,6 +19,12 @@ from emulator.core.tags import TagSpecs, check_specs
 MAX_INSTANCES_PER_CALL = 100
 # Resource types RunInstances accepts in TagSpecifications; only these two are modelled.
 RUN_TAGGABLE = {"instance", "volume", "network-interface", "spot-instances-request"}
+# How AWS ends a launch whose volumes cannot be made with their KMS keys.
+KMS_FAILURE_REASON = {
+    "Code": "Client.InvalidKMSKey.InvalidState",
+    "Message": "Client.InvalidKMSKey.InvalidState: The KMS key provided is in an incorrect state",
+}
+KMS_FAILURE_TRANSITION = "Client.InternalError"
 
 INSTANCE_FILTERS = {
     "instance-id": lambda i: [i.instance_id],
@@ -97,7 +104,22 @@ def run_instances(
     if max_count > MAX_INSTANCES_PER_CALL:
         raise InvalidValue("instance_count_invalid", value=max_count)
     image = find_image(env, region, account, image_id, LAUNCH)
-    devices = _devices(image, block_devices)
+    overrides = [
+        replace(o, kms_key_id=named_key(env, account, region.name, o.encrypted, o.kms_key_id))
+        for o in block_devices
+    ]
+    devices = [
+        replace(bd, kms_key_id=key_for(env, account, region.name, True, bd.kms_key_id))
+        if bd.encrypted
+        else bd
+        for bd in _devices(image, overrides)
+    ]
+    # A volume made from a snapshot needs the snapshot's key as well as its own. The launch
+    # is accepted either way; a key the launcher may not use ends it at once.
+    used = {bd.device_name for bd in devices}
+    sources = [bd for bd in image.block_devices if bd.device_name in used]
+    keys = device_keys([*sources, *devices])
+    failed = key_refusal(env, keys, account, region.name) is not None
     now = env.now()
     zone = availability_zone or f"{region.name}a"
     reservation_id = env.ids.resource_id("r")
@@ -121,7 +143,11 @@ def run_instances(
             platform_details=image.platform_details,
             usage_operation=image.usage_operation,
         )
-        for bd in devices:
+        if failed:
+            instance.state = TERMINATED
+            instance.state_reason = dict(KMS_FAILURE_REASON)
+            instance.state_transition_reason = KMS_FAILURE_TRANSITION
+        for bd in [] if failed else devices:
             vol = new_volume(
                 env,
                 region,
@@ -144,7 +170,8 @@ def run_instances(
         region.instances[instance.instance_id] = instance
         region.tags.put(instance.instance_id, account, tags.get("instance", {}))
         launched.append(instance)
-    image.last_launched_time = now
+    if not failed:
+        image.last_launched_time = now
     return launched
 
 

@@ -117,7 +117,11 @@ class Kms:
         origin: str = "AWS_KMS",
         multi_region: bool = False,
         bypass_lockout_check: bool = False,
+        key_id: str | None = None,
     ) -> Key:
+        """CreateKey; ``key_id`` lets a scenario choose the id AWS would invent."""
+        if key_id is not None and key_arn(caller, region, key_id) in self._keys:
+            raise InvalidValue("key_id_taken", id=key_id)
         for name, value in (("KeyUsage", key_usage), ("KeySpec", key_spec), ("Origin", origin)):
             if value != SUPPORTED[name]:
                 raise InvalidValue("unsupported_value", name=name, value=value)
@@ -127,7 +131,7 @@ class Kms:
         text = default_key_policy(caller) if policy is None else policy
         self._check_policy(text, caller, region, bypass_lockout_check)
         key = Key(
-            key_id=self._fresh_key_id(caller, region),
+            key_id=key_id or self._fresh_key_id(caller, region),
             account=caller,
             region=region,
             created=self._clock(),

@@ -11,6 +11,7 @@ from emulator.core.access import GrantIndex
 from emulator.core.ids import IdSource
 from emulator.core.images import Image, aws_time
 from emulator.core.instances_model import Instance
+from emulator.core.kms import Kms
 from emulator.core.membership import MembershipLookup
 from emulator.core.storage_model import Snapshot, Volume
 from emulator.core.tags import TagStore
@@ -29,6 +30,7 @@ class Env:
     clock: Callable[[], datetime]
     membership: MembershipLookup
     config: Ec2Config
+    keys: Kms  # the World's KMS: key lookup, the aws/ebs key, key use at launch
 
     def now(self) -> str:
         return aws_time(self.clock())

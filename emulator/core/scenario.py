@@ -8,6 +8,7 @@ and the first problem is reported with the path of the bad key
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from emulator.core.errors import CoreError
 from emulator.core.image_catalog import ImageSpec
 from emulator.core.images import AVAILABLE, BlockDevice
+from emulator.core.kms_model import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.world import World, WorldConfig, utcnow
 
@@ -22,19 +24,47 @@ SCHEMA_VERSION = 1
 ACCOUNT = re.compile(r"^\d{12}$")
 BPA_STATES = ("unblocked", "block-new-sharing")
 
-TOP_KEYS = {"version", "settings", "access_keys", "organizations", "images",
-            "block_public_access"}
-SETTINGS_KEYS = {"default_account", "default_region", "block_public_access",
-                 "max_launch_permissions"}
+TOP_KEYS = {
+    "version",
+    "settings",
+    "access_keys",
+    "organizations",
+    "keys",
+    "images",
+    "block_public_access",
+}
+SETTINGS_KEYS = {
+    "default_account",
+    "default_region",
+    "block_public_access",
+    "max_launch_permissions",
+}
 ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
 OU_KEYS = {"id", "name", "accounts", "ous"}
 ACCOUNT_KEYS = {"id", "name", "email"}
-IMAGE_KEYS = {"id", "owner", "region", "name", "description", "architecture",
-              "root_device_name", "block_devices", "launch_permissions", "tags",
-              "tags_by_account"}
-DEVICE_KEYS = {"device_name", "volume_size", "volume_type", "encrypted", "kms_key_id",
-               "delete_on_termination"}
+IMAGE_KEYS = {
+    "id",
+    "owner",
+    "region",
+    "name",
+    "description",
+    "architecture",
+    "root_device_name",
+    "block_devices",
+    "launch_permissions",
+    "tags",
+    "tags_by_account",
+}
+DEVICE_KEYS = {
+    "device_name",
+    "volume_size",
+    "volume_type",
+    "encrypted",
+    "kms_key_id",
+    "delete_on_termination",
+}
 GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
+KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "enabled"}
 BPA_KEYS = {"account", "region", "state"}
 
 
@@ -61,8 +91,9 @@ def _mapping(value: Any, path: str, allowed: set[str], required: tuple[str, ...]
         raise ScenarioError(path, f"expected a mapping, got {type(value).__name__}")
     for key in value:
         if key not in allowed:
-            raise ScenarioError(_at(path, str(key)),
-                                f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+            raise ScenarioError(
+                _at(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(allowed))})"
+            )
     for key in required:
         if value.get(key) is None:
             raise ScenarioError(_at(path, key), "required key is missing")
@@ -118,8 +149,9 @@ def _core(path: str, step: Callable[[], Any]) -> Any:
         return step()
     except CoreError as err:
         detail = ", ".join(f"{k}={v}" for k, v in err.details.items())
-        raise ScenarioError(path, f"{err.reason.replace('_', ' ')}"
-                                  f"{f' ({detail})' if detail else ''}") from None
+        raise ScenarioError(
+            path, f"{err.reason.replace('_', ' ')}{f' ({detail})' if detail else ''}"
+        ) from None
 
 
 # ---------------------------------------------------------------- building
@@ -130,13 +162,17 @@ def build(data: Any, world: World | None = None) -> World:
     top = _mapping(data if data is not None else {}, "", TOP_KEYS)
     version = top.get("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
-        raise ScenarioError("version", f"unsupported version {version!r} "
-                                       f"(this emulator reads version {SCHEMA_VERSION})")
+        raise ScenarioError(
+            "version",
+            f"unsupported version {version!r} (this emulator reads version {SCHEMA_VERSION})",
+        )
     config = _config(top)
-    fresh = World(config=config, ids=world.ids if world else None,
-                  clock=world.clock if world else utcnow)
+    fresh = World(
+        config=config, ids=world.ids if world else None, clock=world.clock if world else utcnow
+    )
     for i, org in enumerate(_list(top.get("organizations"), "organizations")):
         _organization(fresh, org, _at("organizations", i))
+    _keys(fresh, _list(top.get("keys"), "keys"))
     for i, image in enumerate(_list(top.get("images"), "images")):
         _image(fresh, image, _at("images", i))
     for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
@@ -154,17 +190,22 @@ def _config(top: dict) -> WorldConfig:
     if "block_public_access" in settings:
         state = settings["block_public_access"]
         if state not in BPA_STATES:
-            raise ScenarioError("settings.block_public_access",
-                                f"expected one of {', '.join(BPA_STATES)}, got {state!r}")
+            raise ScenarioError(
+                "settings.block_public_access",
+                f"expected one of {', '.join(BPA_STATES)}, got {state!r}",
+            )
         config.bpa_default = state
     if settings.get("max_launch_permissions") is not None:
-        config.max_launch_permissions = _int(settings["max_launch_permissions"],
-                                             "settings.max_launch_permissions")
+        config.max_launch_permissions = _int(
+            settings["max_launch_permissions"], "settings.max_launch_permissions"
+        )
     keys = top.get("access_keys") or {}
     if not isinstance(keys, dict):
         raise ScenarioError("access_keys", "expected a mapping of access key ids to accounts")
-    config.access_keys = {_text(k, _at("access_keys", str(k))): _account(v, _at("access_keys", k))
-                          for k, v in keys.items()}
+    config.access_keys = {
+        _text(k, _at("access_keys", str(k))): _account(v, _at("access_keys", k))
+        for k, v in keys.items()
+    }
     return config
 
 
@@ -172,9 +213,17 @@ def _organization(world: World, org: Any, path: str) -> None:
     org = _mapping(org, path, ORG_KEYS, ("management_account",))
     mgmt = _account(org["management_account"], _at(path, "management_account"))
     mgmt_entry, mgmt_parent = _find_account(org, mgmt)
-    made = _core(path, lambda: world.orgs.create_organization(
-        mgmt, org.get("feature_set", "ALL"), org_id=org.get("id"), root_id=org.get("root_id"),
-        name=(mgmt_entry or {}).get("name"), email=(mgmt_entry or {}).get("email")))
+    made = _core(
+        path,
+        lambda: world.orgs.create_organization(
+            mgmt,
+            org.get("feature_set", "ALL"),
+            org_id=org.get("id"),
+            root_id=org.get("root_id"),
+            name=(mgmt_entry or {}).get("name"),
+            email=(mgmt_entry or {}).get("email"),
+        ),
+    )
     _place(world, made.id, mgmt, made.root_id, org, path, made.root_id)
     if mgmt_parent is not None:
         parent_id = made.root_id if mgmt_parent == "" else mgmt_parent
@@ -196,75 +245,165 @@ def _find_account(node: dict, account: str, parent: str = "") -> tuple[dict | No
     return None, None
 
 
-def _place(world: World, org_id: str, mgmt: str, parent_id: str, node: dict, path: str,
-           root_id: str) -> None:
+def _place(
+    world: World, org_id: str, mgmt: str, parent_id: str, node: dict, path: str, root_id: str
+) -> None:
     for i, entry in enumerate(_list(node.get("accounts"), _at(path, "accounts"))):
         where = _at(_at(path, "accounts"), i)
         entry = _mapping(entry, where, ACCOUNT_KEYS, ("id",))
         account = _account(entry["id"], _at(where, "id"))
         if account == mgmt:
             continue  # created with the organization, moved into place afterwards
-        _core(where, lambda a=account, e=entry: world.orgs.add_account(
-            org_id, a, parent_id, name=e.get("name"), email=e.get("email")))
+        _core(
+            where,
+            lambda a=account, e=entry: world.orgs.add_account(
+                org_id, a, parent_id, name=e.get("name"), email=e.get("email")
+            ),
+        )
     for i, ou in enumerate(_list(node.get("ous"), _at(path, "ous"))):
         where = _at(_at(path, "ous"), i)
         ou = _mapping(ou, where, OU_KEYS, ("name",))
         name = _text(ou["name"], _at(where, "name"))
-        made = _core(where, lambda o=ou, n=name: world.orgs.create_ou(
-            mgmt, parent_id, n, ou_id=o.get("id")))
+        made = _core(
+            where, lambda o=ou, n=name: world.orgs.create_ou(mgmt, parent_id, n, ou_id=o.get("id"))
+        )
         _place(world, org_id, mgmt, made.id, ou, where, root_id)
+
+
+def _keys(world: World, entries: list) -> None:
+    """Customer managed KMS keys, made through the KMS core before any image refers to them."""
+    chosen: set[tuple[str, str, str]] = set()
+    for i, entry in enumerate(entries):
+        path = _at("keys", i)
+        entry = _mapping(entry, path, KMS_KEY_KEYS, ("account",))
+        account = _account(entry["account"], _at(path, "account"))
+        region = entry.get("region") or world.config.default_region
+        policy = _policy(entry.get("policy"), _at(path, "policy"))
+        description = entry.get("description") or ""
+        if not isinstance(description, str):
+            raise ScenarioError(_at(path, "description"), "expected a string")
+        wanted = None
+        if entry.get("id") is not None:
+            wanted = _text(entry["id"], _at(path, "id"))
+            if not KEY_ID.match(wanted):
+                raise ScenarioError(
+                    _at(path, "id"), "expected a key id like 1234abcd-12ab-34cd-56ef-1234567890ab"
+                )
+            if (account, region, wanted) in chosen:
+                raise ScenarioError(_at(path, "id"), f"key {wanted} is listed twice")
+            chosen.add((account, region, wanted))
+        # A scenario states what is; the lockout check guards only against future mistakes.
+        key = _core(
+            path,
+            lambda a=account, r=region, p=policy, d=description, k=wanted: world.kms.create_key(
+                a, r, policy=p, description=d, bypass_lockout_check=True, key_id=k
+            ),
+        )
+        for j, name in enumerate(_list(entry.get("aliases"), _at(path, "aliases"))):
+            where = _at(_at(path, "aliases"), j)
+            alias = _text(name, where)
+            _core(
+                where,
+                lambda a=account, r=region, n=alias, k=key.key_id: world.kms.create_alias(
+                    a, r, n, k
+                ),
+            )
+        if not _bool(entry.get("enabled", True), _at(path, "enabled")):
+            world.kms.disable_key(account, region, key.key_id)
+
+
+def _policy(value: Any, path: str) -> str | None:
+    """A key policy written as a mapping or as JSON text; None for the default policy."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return json.dumps(value, indent=2)
+    return _text(value, path)
 
 
 def _image(world: World, image: Any, path: str) -> None:
     image = _mapping(image, path, IMAGE_KEYS, ("owner", "name"))
     owner = _account(image["owner"], _at(path, "owner"))
     region = image.get("region") or world.config.default_region
-    devices = [_device(d, _at(_at(path, "block_devices"), i))
-               for i, d in enumerate(_list(image.get("block_devices"), _at(path, "block_devices")))]
-    spec = ImageSpec(name=_text(image["name"], _at(path, "name")),
-                     description=image.get("description"), architecture=image.get("architecture"),
-                     root_device_name=image.get("root_device_name"))
-    made = _core(path, lambda: world.ec2.register_image(
-        owner, region, spec, _backed(world, owner, region, devices), {}, image.get("id")))
+    where = _at(path, "block_devices")
+    devices = [
+        _device(d, _at(where, i)) for i, d in enumerate(_list(image.get("block_devices"), where))
+    ]
+    spec = ImageSpec(
+        name=_text(image["name"], _at(path, "name")),
+        description=image.get("description"),
+        architecture=image.get("architecture"),
+        root_device_name=image.get("root_device_name"),
+    )
+    backed = _backed(world, owner, region, devices, where)
+    made = _core(
+        path, lambda: world.ec2.register_image(owner, region, spec, backed, {}, image.get("id"))
+    )
     grants = _grants(image.get("launch_permissions"), _at(path, "launch_permissions"))
-    _core(_at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id,
-                                                                        grants))
-    tags = {owner: _tags(image.get("tags"), _at(path, "tags"))}
+    _core(
+        _at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id, grants)
+    )
+    # (account, its tags, where they are written) for the owner and every other account.
+    tagged = [(owner, _tags(image.get("tags"), _at(path, "tags")), _at(path, "tags"))]
     by_account = image.get("tags_by_account") or {}
     if not isinstance(by_account, dict):
         raise ScenarioError(_at(path, "tags_by_account"), "expected a mapping of accounts to tags")
     for account, account_tags in by_account.items():
         where = _at(_at(path, "tags_by_account"), str(account))
-        tags[_account(account, where)] = _tags(account_tags, where)
-    for account, account_tags in tags.items():
+        tagged.append((_account(account, where), _tags(account_tags, where), where))
+    for account, account_tags, where in tagged:
         if account_tags:
-            _core(_at(path, "tags"), lambda a=account, t=account_tags: world.ec2.create_tags(
-                a, region, [made.image_id], t))
+            _core(
+                where,
+                lambda a=account, t=account_tags: world.ec2.create_tags(
+                    a, region, [made.image_id], t
+                ),
+            )
 
 
 def _device(device: Any, path: str) -> BlockDevice:
     device = _mapping(device, path, DEVICE_KEYS, ("device_name",))
     size = device.get("volume_size")
+    key = device.get("kms_key_id")
     return BlockDevice(
         device_name=_text(device["device_name"], _at(path, "device_name")),
         volume_size=None if size is None else _int(size, _at(path, "volume_size")),
         volume_type=device.get("volume_type", "gp3"),
-        encrypted=_bool(device.get("encrypted", False), _at(path, "encrypted")),
-        kms_key_id=device.get("kms_key_id"),
-        delete_on_termination=_bool(device.get("delete_on_termination", True),
-                                    _at(path, "delete_on_termination")),
+        # Naming a key implies encryption.
+        encrypted=_bool(device.get("encrypted", key is not None), _at(path, "encrypted")),
+        kms_key_id=None if key is None else _text(key, _at(path, "kms_key_id")),
+        delete_on_termination=_bool(
+            device.get("delete_on_termination", True), _at(path, "delete_on_termination")
+        ),
     )
 
 
-def _backed(world: World, owner: str, region: str, devices: list[BlockDevice]) -> list[BlockDevice]:
-    """Each device gets a fresh snapshot of its own, owned by the image's owner."""
+def _backed(
+    world: World, owner: str, region: str, devices: list[BlockDevice], path: str
+) -> list[BlockDevice]:
+    """Each device gets a fresh snapshot of its own, owned by the image's owner, under the key
+    it names (an alias or id in the owner's account and Region; ``aws/ebs`` by default)."""
     out = []
-    for bd in devices:
-        snap = world.ec2.new_snapshot(owner, region, size=bd.volume_size or 8,
-                                      encrypted=bool(bd.encrypted), kms_key_id=bd.kms_key_id)
-        out.append(BlockDevice(bd.device_name, snapshot_id=snap.snapshot_id,
-                               volume_size=snap.volume_size, volume_type=bd.volume_type,
-                               delete_on_termination=bd.delete_on_termination))
+    for i, bd in enumerate(devices):
+        snap = _core(
+            _at(path, i),
+            lambda b=bd: world.ec2.new_snapshot(
+                owner,
+                region,
+                size=b.volume_size or 8,
+                encrypted=bool(b.encrypted),
+                kms_key_id=b.kms_key_id,
+            ),
+        )
+        out.append(
+            BlockDevice(
+                bd.device_name,
+                snapshot_id=snap.snapshot_id,
+                volume_size=snap.volume_size,
+                volume_type=bd.volume_type,
+                delete_on_termination=bd.delete_on_termination,
+            )
+        )
     return out
 
 
@@ -273,11 +412,15 @@ def _grants(value: Any, path: str) -> list[Grant]:
         return []
     value = _mapping(value, path, GRANT_KEYS)
     grants = [Grant(GROUP, "all")] if _bool(value.get("public", False), _at(path, "public")) else []
-    grants += [Grant(USER, _account(a, _at(_at(path, "accounts"), i)))
-               for i, a in enumerate(_list(value.get("accounts"), _at(path, "accounts")))]
+    grants += [
+        Grant(USER, _account(a, _at(_at(path, "accounts"), i)))
+        for i, a in enumerate(_list(value.get("accounts"), _at(path, "accounts")))
+    ]
     for key, kind in (("organizations", ORG), ("organizational_units", OU)):
-        grants += [Grant(kind, _text(v, _at(_at(path, key), i)))
-                   for i, v in enumerate(_list(value.get(key), _at(path, key)))]
+        grants += [
+            Grant(kind, _text(v, _at(_at(path, key), i)))
+            for i, v in enumerate(_list(value.get(key), _at(path, key)))
+        ]
     return grants
 
 
@@ -310,37 +453,85 @@ def dump(world: World) -> dict[str, Any]:
     config = world.config
     out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
-        "settings": {"default_account": config.default_account,
-                     "default_region": config.default_region,
-                     "block_public_access": config.bpa_default},
+        "settings": {
+            "default_account": config.default_account,
+            "default_region": config.default_region,
+            "block_public_access": config.bpa_default,
+        },
     }
     if config.max_launch_permissions is not None:
         out["settings"]["max_launch_permissions"] = config.max_launch_permissions
     if config.access_keys:
         out["access_keys"] = dict(config.access_keys)
     out["organizations"] = [_dump_org(world, org) for org in world.orgs.organizations()]
-    out["images"] = [_dump_image(world, name, image)
-                     for name, region in world.ec2.regions.items()
-                     for image in region.images.values() if image.state == AVAILABLE]
-    out["block_public_access"] = [{"account": account, "region": name, "state": state}
-                                  for name, region in world.ec2.regions.items()
-                                  for account, state in region.bpa.items()]
+    out["keys"] = _dump_keys(world)
+    out["images"] = [
+        _dump_image(world, name, image)
+        for name, region in world.ec2.regions.items()
+        for image in region.images.values()
+        if image.state == AVAILABLE
+    ]
+    out["block_public_access"] = [
+        {"account": account, "region": name, "state": state}
+        for name, region in world.ec2.regions.items()
+        for account, state in region.bpa.items()
+    ]
     return out
 
 
+def _dump_keys(world: World) -> list[dict[str, Any]]:
+    """Customer managed keys; ``aws/ebs`` keys are made again on first use."""
+    state = world.kms.to_dict()
+    out = []
+    for raw in state["keys"]:
+        if raw["manager"] != CUSTOMER:
+            continue
+        entry: dict[str, Any] = {
+            "id": raw["key_id"],
+            "account": raw["account"],
+            "region": raw["region"],
+        }
+        if raw["description"]:
+            entry["description"] = raw["description"]
+        aliases = [
+            a["name"]
+            for a in state["aliases"]
+            if (a["account"], a["region"], a["target_key_id"])
+            == (raw["account"], raw["region"], raw["key_id"])
+        ]
+        if aliases:
+            entry["aliases"] = aliases
+        entry["policy"] = json.loads(raw["policy"])
+        # A key pending deletion comes back disabled: either way no launch may use it.
+        entry["enabled"] = raw["state"] == ENABLED
+        out.append(entry)
+    return out
+
+
+def _dump_key_ref(world: World, arn: str) -> str:
+    return AWS_EBS_ALIAS if world.kms.is_aws_managed(arn) else arn
+
+
 def _dump_org(world: World, org: Any) -> dict[str, Any]:
-    node = {"id": org.id, "root_id": org.root_id, "management_account": org.management_account,
-            "feature_set": org.feature_set}
+    node = {
+        "id": org.id,
+        "root_id": org.root_id,
+        "management_account": org.management_account,
+        "feature_set": org.feature_set,
+    }
     node.update(_dump_children(world, org.root_id))
     return node
 
 
 def _dump_children(world: World, parent_id: str) -> dict[str, Any]:
     node: dict[str, Any] = {}
-    accounts = [{"id": a.id, "name": a.name, "email": a.email}
-                for a in world.orgs.child_accounts(parent_id)]
-    ous = [{"id": ou.id, "name": ou.name, **_dump_children(world, ou.id)}
-           for ou in world.orgs.child_ous(parent_id)]
+    accounts = [
+        {"id": a.id, "name": a.name, "email": a.email} for a in world.orgs.child_accounts(parent_id)
+    ]
+    ous = [
+        {"id": ou.id, "name": ou.name, **_dump_children(world, ou.id)}
+        for ou in world.orgs.child_ous(parent_id)
+    ]
     if accounts:
         node["accounts"] = accounts
     if ous:
@@ -350,18 +541,28 @@ def _dump_children(world: World, parent_id: str) -> dict[str, Any]:
 
 def _dump_image(world: World, region_name: str, image: Any) -> dict[str, Any]:
     region = world.ec2.regions[region_name]
-    out: dict[str, Any] = {"id": image.image_id, "owner": image.owner, "region": region_name,
-                           "name": image.name}
+    out: dict[str, Any] = {
+        "id": image.image_id,
+        "owner": image.owner,
+        "region": region_name,
+        "name": image.name,
+    }
     if image.description:
         out["description"] = image.description
     out["architecture"] = image.architecture
     out["root_device_name"] = image.root_device_name
     out["block_devices"] = [
-        {"device_name": bd.device_name, "volume_size": bd.volume_size,
-         "volume_type": bd.volume_type, "encrypted": bool(bd.encrypted),
-         **({"kms_key_id": bd.kms_key_id} if bd.kms_key_id else {}),
-         "delete_on_termination": bd.delete_on_termination}
-        for bd in image.block_devices if bd.is_ebs]
+        {
+            "device_name": bd.device_name,
+            "volume_size": bd.volume_size,
+            "volume_type": bd.volume_type,
+            "encrypted": bool(bd.encrypted),
+            **({"kms_key_id": _dump_key_ref(world, bd.kms_key_id)} if bd.kms_key_id else {}),
+            "delete_on_termination": bd.delete_on_termination,
+        }
+        for bd in image.block_devices
+        if bd.is_ebs
+    ]
     perms = image.launch_permissions
     grants: dict[str, Any] = {}
     if perms.public:
@@ -375,8 +576,11 @@ def _dump_image(world: World, region_name: str, image: Any) -> dict[str, Any]:
     owner_tags = region.tags.get(image.image_id, image.owner)
     if owner_tags:
         out["tags"] = owner_tags
-    others = {account: tags for account, tags in region.tags.by_account(image.image_id).items()
-              if account != image.owner and tags}
+    others = {
+        account: tags
+        for account, tags in region.tags.by_account(image.image_id).items()
+        if account != image.owner and tags
+    }
     if others:
         out["tags_by_account"] = others
     return out

@@ -1,19 +1,23 @@
-"""Volumes and snapshots: create, describe, delete. Both are private to their owner."""
+"""Volumes and snapshots: create, describe, delete. Volumes are private to their owner;
+snapshots are visible to the accounts they are shared with (``createVolumePermission``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from emulator.core import resource_ids
+from emulator.core.encryption import key_for, named_key
 from emulator.core.errors import Conflict, InvalidValue
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.region import Env, RegionState
-from emulator.core.storage_model import NO_VOLUME, Snapshot, Volume
+from emulator.core.storage_model import ALL, NO_VOLUME, Snapshot, Volume
 from emulator.core.tags import TagSpecs, check_specs
 
 DEFAULT_VOLUME_SIZE = 8
 MAX_VOLUME_SIZE = 16384
 VOLUME_TYPES = {"standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"}
+_ACCOUNT_RE = re.compile(r"\d{12}")
 
 SNAPSHOT_FILTERS = {
     "snapshot-id": lambda s: [s.snapshot_id],
@@ -157,8 +161,10 @@ def create_volume(
     if snap is not None and snap.encrypted and encrypted is False:
         raise InvalidValue("volume_unencrypted_from_encrypted")
     is_encrypted = bool(encrypted) or bool(snap and snap.encrypted)
-    if kms_key_id and not is_encrypted:
-        raise InvalidValue("kms_key_without_encryption")
+    # A volume from an encrypted snapshot keeps the snapshot's key unless another is named.
+    key = named_key(env, account, region.name, is_encrypted, kms_key_id) or (
+        snap.kms_key_id if snap is not None and snap.encrypted else None
+    )
     vol = new_volume(
         env,
         region,
@@ -170,7 +176,7 @@ def create_volume(
         iops=iops,
         throughput=throughput,
         encrypted=is_encrypted,
-        kms_key_id=kms_key_id or (snap.kms_key_id if snap else None),
+        kms_key_id=key_for(env, account, region.name, is_encrypted, key),
     )
     region.tags.put(vol.volume_id, account, tags.get("volume", {}))
     return vol
@@ -229,8 +235,14 @@ def describe_snapshots(
     account: str,
     snapshot_ids: list[str],
     owner_ids: list[str],
+    restorable_by: list[str],
     filters: Iterable[Filter],
 ) -> list[Snapshot]:
+    """Snapshots the caller may read (own, shared with it, public), narrowed by ids, owners,
+    restorable users and filters. An id the caller may not read is not found."""
+    for value in restorable_by:
+        if value not in ("self", ALL) and not _ACCOUNT_RE.fullmatch(value):
+            raise InvalidValue("user_id_malformed", value=value)
     matches = FilterSet(
         filters, SNAPSHOT_FILTERS, lambda s: region.tags.get(s.snapshot_id, account)
     )
@@ -238,14 +250,32 @@ def describe_snapshots(
     if snapshot_ids:
         ids = resource_ids.check_all("snapshot", snapshot_ids)
         missing = [
-            i for i in ids if i not in region.snapshots or region.snapshots[i].owner != account
+            i
+            for i in ids
+            if i not in region.snapshots or not region.snapshots[i].readable_by(account)
         ]
         if missing:
             raise resource_ids.not_found("snapshot", missing)
         found = [region.snapshots[i] for i in ids]
     else:
-        found = [s for s in region.snapshots.values() if s.owner == account]
-    return [s for s in found if (not owners or s.owner in owners) and matches(s)]
+        found = [s for s in region.snapshots.values() if s.readable_by(account)]
+    return [
+        s
+        for s in found
+        if (not owners or s.owner in owners)
+        and (not restorable_by or any(_restorable(s, account, u) for u in restorable_by))
+        and matches(s)
+    ]
+
+
+def _restorable(snap: Snapshot, caller: str, user: str) -> bool:
+    """RestorableByUserIds: ``self`` (own or shared with the caller), ``all`` (public), or an
+    account the caller's own snapshot is shared with."""
+    if user in ("self", caller):
+        return snap.owner == caller or caller in snap.create_volume_permissions
+    if user == ALL:
+        return snap.public
+    return snap.owner == caller and user in snap.create_volume_permissions
 
 
 def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:

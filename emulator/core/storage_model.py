@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 AVAILABLE = "available"
@@ -10,11 +10,12 @@ IN_USE = "in-use"
 COMPLETED = "completed"
 # AWS shows this volume id on snapshots that were not taken from a volume (copies).
 NO_VOLUME = "vol-ffffffff"
+ALL = "all"  # the createVolumePermission group that makes a snapshot public
 
 
 @dataclass
 class Snapshot:
-    """A snapshot, private to its owner."""
+    """A snapshot: its owner, and the accounts (or ``all``) it is shared with."""
 
     snapshot_id: str
     owner: str
@@ -26,6 +27,15 @@ class Snapshot:
     state: str = COMPLETED
     encrypted: bool = False
     kms_key_id: str | None = None
+    create_volume_permissions: list[str] = field(default_factory=list)
+
+    @property
+    def public(self) -> bool:
+        return ALL in self.create_volume_permissions
+
+    def readable_by(self, account: str) -> bool:
+        """Owner, an account it is shared with, or anyone when public."""
+        return self.owner == account or self.public or account in self.create_volume_permissions
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

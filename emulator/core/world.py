@@ -44,18 +44,35 @@ class World:
         config: WorldConfig | None = None,
         ids: IdSource | None = None,
         clock: Callable[[], datetime] = utcnow,
+        pinned: dict[str, Any] | None = None,
     ) -> None:
+        """``pinned``: config fields set by the operator (the command line); every load of a
+        snapshot or scenario keeps them, so a scenario never overrides what was asked for."""
         self.lock = threading.RLock()
-        self.baseline: dict[str, Any] | None = None  # what reset() returns to
-        self.config = config or WorldConfig()
+        self.pinned = dict(pinned or {})
+        self.config = WorldConfig(**self._with_pinned(asdict(config or WorldConfig())))
+        # What reset() returns to: a scenario's state once one is loaded, else this config.
+        self.baseline: dict[str, Any] | None = None
+        self._empty: dict[str, Any] = {"config": asdict(self.config)}
         self.ids = ids or IdSource()
         self.clock = clock
         self.orgs = OrgTree(ids=self.ids, clock=self.clock)
         self.sessions = Sessions(ids=self.ids, clock=self.clock)
         self.kms = Kms(ids=self.ids, clock=self.clock, membership=self.orgs.membership)
         self.ec2 = Ec2(
-            ids=self.ids, clock=self.clock, membership=self.orgs.membership, config=self.config
+            ids=self.ids,
+            clock=self.clock,
+            membership=self.orgs.membership,
+            config=self.config,
+            keys=self.kms,
         )
+
+    def _with_pinned(self, config: dict[str, Any]) -> dict[str, Any]:
+        """``config`` with the pinned fields over it; maps (access keys, secrets) are merged."""
+        out = dict(config)
+        for name, value in self.pinned.items():
+            out[name] = {**out.get(name, {}), **value} if isinstance(value, dict) else value
+        return out
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's
@@ -78,7 +95,7 @@ class World:
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace all state with a snapshot made by ``to_dict``."""
-        self.config = WorldConfig(**data.get("config", {}))
+        self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
         self.kms = Kms.from_dict(
@@ -90,6 +107,7 @@ class World:
             clock=self.clock,
             membership=self.orgs.membership,
             config=self.config,
+            keys=self.kms,
         )
 
     def set_baseline(self) -> None:
@@ -97,5 +115,5 @@ class World:
         self.baseline = self.to_dict()
 
     def reset(self) -> None:
-        """Back to the baseline, or to an empty world with the same config."""
-        self.load(self.baseline or {"config": asdict(self.config)})
+        """Back to the baseline, or to an empty world with the config it was created with."""
+        self.load(self.baseline or self._empty)

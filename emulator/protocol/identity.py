@@ -1,4 +1,4 @@
-"""Who is calling, read from the SigV4 credential scope (signatures are not checked)."""
+"""Who is calling, from the SigV4 credential scope (signature.py checks signatures)."""
 
 from __future__ import annotations
 

@@ -65,9 +65,11 @@ def _value(value: Any, shape: Shape, path: str) -> Any:
             raise invalid(path, value)
         return float(value)
     if kind == "timestamp":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise invalid(path, value)
         try:
             return parse_timestamp(value)
-        except (TypeError, ValueError, OverflowError, OSError):
+        except (AttributeError, TypeError, ValueError, OverflowError, OSError):
             raise invalid(path, value) from None
     if kind == "blob":
         try:

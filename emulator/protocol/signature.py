@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from emulator.protocol import json_protocol, xml_writer
 from emulator.protocol.dispatch import WireRequest, WireResponse
@@ -56,8 +56,9 @@ def read_signature(headers: Mapping[str, str], query: Mapping[str, str]) -> Sign
     else:
         return None
     access_key, _, scope = credential.partition("/")
-    return Signature(access_key, scope, amz_date, tuple(signed.lower().split(";")),
-                     signature.lower(), presigned)
+    return Signature(
+        access_key, scope, amz_date, tuple(signed.lower().split(";")), signature.lower(), presigned
+    )
 
 
 def _encode(text: str) -> str:
@@ -71,14 +72,22 @@ def canonical_request(request: WireRequest, path: str, signed: Signature) -> str
         f"{name}:{' '.join(request.headers.get(name, '').split())}\n"
         for name in signed.signed_headers
     )
-    payload = request.headers.get("x-amz-content-sha256") or hashlib.sha256(request.body).hexdigest()
-    return "\n".join([request.method.upper(), quote(path or "/", safe="/~"), query, headers,
-                      ";".join(signed.signed_headers), payload])
+    payload = request.headers.get("x-amz-content-sha256") or _sha256(request.body)
+    return "\n".join(
+        [
+            request.method.upper(),
+            quote(path or "/", safe="/~"),
+            query,
+            headers,
+            ";".join(signed.signed_headers),
+            payload,
+        ]
+    )
 
 
 def expected_signature(secret: str, signed: Signature, canonical: str) -> str:
     string_to_sign = "\n".join(
-        [ALGORITHM, signed.amz_date, signed.scope, hashlib.sha256(canonical.encode()).hexdigest()]
+        [ALGORITHM, signed.amz_date, signed.scope, _sha256(canonical.encode())]
     )
     key = ("AWS4" + secret).encode()
     for part in signed.scope.split("/"):
@@ -86,10 +95,14 @@ def expected_signature(secret: str, signed: Signature, canonical: str) -> str:
     return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _payload_matches(request: WireRequest) -> bool:
     """A declared body hash must be the body's (so the body cannot be swapped)."""
     declared = request.headers.get("x-amz-content-sha256")
-    return declared is None or declared == hashlib.sha256(request.body).hexdigest()
+    return declared is None or declared == _sha256(request.body)
 
 
 def is_forged(secrets: Mapping[str, str], request: WireRequest, path: str) -> bool:
@@ -99,8 +112,9 @@ def is_forged(secrets: Mapping[str, str], request: WireRequest, path: str) -> bo
         return False
     if not signed.amz_date or len(signed.scope.split("/")) != 4 or not _payload_matches(request):
         return True
-    expected = expected_signature(secrets[signed.access_key], signed,
-                                  canonical_request(request, path, signed))
+    expected = expected_signature(
+        secrets[signed.access_key], signed, canonical_request(request, path, signed)
+    )
     return not hmac.compare_digest(expected, signed.signature)
 
 
@@ -110,7 +124,9 @@ def rejection(request: WireRequest) -> WireResponse:
     signed = read_signature(request.headers, dict(request.query))
     scope = signed.scope.split("/") if signed else []
     service, region = (scope[2], scope[1]) if len(scope) == 4 else ("", "")
-    answer = WireResponse(0, {"x-amzn-RequestId": request_id}, b"", service, region=region)
+    answer = WireResponse(
+        0, {"x-amzn-RequestId": request_id}, b"", service, _operation(request), region=region
+    )
     if request.headers.get("x-amz-target"):
         # JSON services: no code in the Organizations or KMS models means a bad signature
         # (AccessDeniedException is an IAM denial), so the one AWS answers with.
@@ -122,13 +138,25 @@ def rejection(request: WireRequest) -> WireResponse:
         answer.status, answer.error_code = 403, "SignatureDoesNotMatch"
         answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
         namespace = service_model("sts").metadata["xmlNamespace"]
-        answer.body = xml_writer.query_error(namespace, answer.error_code, _MISMATCH,
-                                             request_id).encode()
+        answer.body = xml_writer.query_error(
+            namespace, answer.error_code, _MISMATCH, request_id
+        ).encode()
     else:
         answer.service = "ec2"
         answer.status, answer.error_code = 401, "AuthFailure"
         answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
         answer.body = xml_writer.ec2_error(
-            answer.error_code, "AWS was not able to validate the provided access credentials",
-            request_id).encode()
+            answer.error_code,
+            "AWS was not able to validate the provided access credentials",
+            request_id,
+        ).encode()
     return answer
+
+
+def _operation(request: WireRequest) -> str:
+    """For the request log: the operation the forged request asked for."""
+    target = request.headers.get("x-amz-target")
+    if target:
+        return target.rpartition(".")[2]
+    pairs = list(request.query) + parse_qsl(request.body.decode("utf-8", "replace"))
+    return dict(reversed(pairs)).get("Action", "")

@@ -7,8 +7,10 @@ member's name (``item`` for EC2, ``member`` for Query), scalars are written as t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
@@ -16,6 +18,16 @@ from emulator.protocol.scalars import scalar_to_text
 
 EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# Characters XML 1.0 cannot carry at all, even escaped (a request may hold them, and messages
+# and stored values echo requests); they are written as U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    if _SPECIAL.search(text) is None:
+        return text  # the common case, found in one pass
+    return _escape(_NOT_XML.sub("\ufffd", text))
 
 
 def ec2_response(operation: str, shape: StructureShape | None, result: dict | None,
@@ -57,39 +69,113 @@ def query_error(namespace: str, code: str, message: str, request_id: str,
             f"<RequestId>{request_id}</RequestId></ErrorResponse>")
 
 
+Writer = Callable[[list[str], Any], None]
+# One writer per (shape, tag), made on first use: the walk over the shape happens once, and
+# writing an answer is then a few appends per value (DescribeImages answers thousands).
+_WRITERS: dict[tuple[Shape, str], Writer] = {}
+
+
 def _members(out: list[str], shape: StructureShape, value: dict) -> None:
-    for name, member in shape.members.items():
-        item = value.get(name)
-        if item is None:
-            continue
-        if isinstance(member, ListShape) and member.serialization.get("flattened"):
-            tag = member.member.serialization.get("name", member.serialization.get("name", name))
-            for element in item:
-                _element(out, tag, member.member, element)
-        else:
-            _element(out, member.serialization.get("name", name), member, item)
+    _writer(shape, "")(out, value)
 
 
-def _element(out: list[str], tag: str, shape: Shape, value: Any) -> None:
+def _writer(shape: Shape, tag: str) -> Writer:
+    """Writes ``<tag>value</tag>``; for a structure with an empty tag, only its members."""
+    key = (shape, tag)
+    writer = _WRITERS.get(key)
+    if writer is None:
+        writer = _WRITERS[key] = _make_writer(shape, tag)
+    return writer
+
+
+def _make_writer(shape: Shape, tag: str) -> Writer:
+    opening, closing = (f"<{tag}>", f"</{tag}>") if tag else ("", "")
     if isinstance(shape, StructureShape):
-        out.append(f"<{tag}>")
-        _members(out, shape, value)
-        out.append(f"</{tag}>")
-    elif isinstance(shape, ListShape):
+        return _structure_writer(shape, opening, closing)
+    if isinstance(shape, ListShape):
         inner = shape.member.serialization.get("name", "member")
-        out.append(f"<{tag}>")
-        for element in value:
-            _element(out, inner, shape.member, element)
-        out.append(f"</{tag}>")
-    elif isinstance(shape, MapShape):
-        key_tag = shape.key.serialization.get("name", "key")
-        value_tag = shape.value.serialization.get("name", "value")
-        out.append(f"<{tag}>")
-        for key, element in value.items():
+        return _list_writer(shape.member, inner, opening, closing)
+    if isinstance(shape, MapShape):
+        return _map_writer(shape, opening, closing)
+    return _scalar_writer(shape.type_name, opening, closing)
+
+
+# Shapes may be recursive, so a writer looks up its children's writers on its first use
+# (then keeps them); two threads racing there make the same tuple, so either one may win.
+
+
+def _structure_writer(shape: StructureShape, opening: str, closing: str) -> Writer:
+    resolved: list[tuple[tuple[str, Writer], ...]] = []
+
+    def children() -> tuple[tuple[str, Writer], ...]:
+        members = []
+        for name, member in shape.members.items():
+            if isinstance(member, ListShape) and member.serialization.get("flattened"):
+                ser = member.member.serialization
+                inner = ser.get("name", member.serialization.get("name", name))
+                members.append((name, _list_writer(member.member, inner, "", "")))
+            else:
+                members.append((name, _writer(member, member.serialization.get("name", name))))
+        return tuple(members)
+
+    def write(out: list[str], value: dict) -> None:
+        if not resolved:
+            resolved[:] = [children()]
+        out.append(opening)
+        for name, member_writer in resolved[0]:
+            item = value.get(name)
+            if item is not None:
+                member_writer(out, item)
+        out.append(closing)
+
+    return write
+
+
+def _list_writer(member: Shape, inner: str, opening: str, closing: str) -> Writer:
+    resolved: list[Writer] = []
+
+    def write(out: list[str], value: list) -> None:
+        if not resolved:
+            resolved[:] = [_writer(member, inner)]
+        element = resolved[0]
+        out.append(opening)
+        for item in value:
+            element(out, item)
+        out.append(closing)
+
+    return write
+
+
+def _map_writer(shape: MapShape, opening: str, closing: str) -> Writer:
+    resolved: list[tuple[Writer, Writer]] = []
+
+    def write(out: list[str], value: dict) -> None:
+        if not resolved:
+            resolved[:] = [(
+                _writer(shape.key, shape.key.serialization.get("name", "key")),
+                _writer(shape.value, shape.value.serialization.get("name", "value")),
+            )]
+        key_writer, value_writer = resolved[0]
+        out.append(opening)
+        for key, item in value.items():
             out.append("<entry>")
-            _element(out, key_tag, shape.key, key)
-            _element(out, value_tag, shape.value, element)
+            key_writer(out, key)
+            value_writer(out, item)
             out.append("</entry>")
-        out.append(f"</{tag}>")
+        out.append(closing)
+
+    return write
+
+
+def _scalar_writer(type_name: str, opening: str, closing: str) -> Writer:
+    if type_name == "string":
+
+        def write(out: list[str], value: Any) -> None:
+            out.append(f"{opening}{escape(str(value))}{closing}")
+
     else:
-        out.append(f"<{tag}>{escape(scalar_to_text(shape.type_name, value))}</{tag}>")
+
+        def write(out: list[str], value: Any) -> None:
+            out.append(f"{opening}{escape(scalar_to_text(type_name, value))}{closing}")
+
+    return write

@@ -17,6 +17,7 @@ Installed with the package (entry point ``pytest11``), so the fixtures are there
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,17 +68,28 @@ def _load(world: World, name: str, base: Path) -> None:
 
 
 class Clients:
-    """boto3 clients by (service, account, Region), made once per session."""
+    """boto3 clients by (service, account, Region), reused across tests.
+
+    The least recently used ones are closed past ``MAX_OPEN``: each client keeps its own
+    keep-alive connections, and a suite that creates many accounts would otherwise hold
+    hundreds of idle connections against the server.
+    """
+
+    MAX_OPEN = 48
 
     def __init__(self, endpoint: str | None, world: World | None = None) -> None:
         self.endpoint = endpoint
         self.world = world
-        self._made: dict[tuple[str, str, str], Any] = {}
+        self._made: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 
     def __call__(self, service: str, account: str = DEFAULT_ACCOUNT,
                  region: str = DEFAULT_REGION) -> Any:
         key = (service, account, region)
-        if key not in self._made:
+        if key in self._made:
+            self._made.move_to_end(key)
+        else:
+            while len(self._made) >= self.MAX_OPEN:
+                self._made.popitem(last=False)[1].close()
             if self.endpoint is None:
                 assert self.world is not None
                 self._made[key] = in_process_client(self.world, service, account, region)

@@ -9,10 +9,12 @@ from flask import Flask, Response, g, request
 from emulator.api.registry import load_all
 from emulator.core.world import World
 from emulator.web import admin, aws
+from emulator.web.console import blueprint as console_blueprint
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-# Admin endpoints that replace the world.
-ADMIN_CHANGES = frozenset({"admin.reset", "admin.put_state"})
+# Outside the AWS endpoint (admin, console), requests by these methods only read; the others
+# (reset, PUT state, console forms) may change the world.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(
@@ -21,10 +23,12 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     verify_signatures: bool = False,
     on_change: Callable[[], None] | None = None,
+    console: bool = True,
 ) -> Flask:
     """``verify_signatures``: refuse requests signed with a wrong secret for a key in
     ``world.config.secret_keys``. ``on_change``: called after each request that changed the
-    world, before its answer is sent (persistence hooks in here)."""
+    world, before its answer is sent (persistence hooks in here). ``console``: serve the web
+    console at ``/_emulator/console/``."""
     load_all()
     app = Flask("emulator")
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
@@ -32,12 +36,17 @@ def create_app(
     app.extensions["world"] = world or World()
     app.register_blueprint(aws.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")
+    if console:
+        app.register_blueprint(console_blueprint, url_prefix="/_emulator/console")
     if on_change is not None:
         hook = on_change
 
         @app.after_request
         def after_change(response: Response) -> Response:
-            changed = g.get("changed_world", False) or request.endpoint in ADMIN_CHANGES
+            if request.blueprint == aws.blueprint.name:
+                changed = g.get("changed_world", False)
+            else:
+                changed = request.method not in READING_METHODS
             if changed and response.status_code < 400:
                 hook()
             return response

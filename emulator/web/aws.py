@@ -9,8 +9,8 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.errors import AwsError
-from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.dispatch import WireRequest, dispatch
+from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.signature import is_forged, rejection
 from emulator.protocol.xml_writer import ec2_error
 
@@ -34,15 +34,20 @@ def endpoint() -> Response:
         body=body,
     )
     world = current_app.extensions["world"]
-    if current_app.config["VERIFY_SIGNATURES"] and is_forged(world.config.secret_keys, wire,
-                                                             request.path):
+    if current_app.config["VERIFY_SIGNATURES"] and is_forged(
+        world.config.secret_keys, wire, request.path
+    ):
         answer = rejection(wire)
     else:
         answer = dispatch(world, wire)
     g.changed_world = answer.status < 400 and not answer.operation.startswith(READ_ONLY_PREFIXES)
     log.info(
-        "%s %s %s.%s %d%s %.1fms", answer.account or "-", answer.region or "-", answer.service,
-        answer.operation or "-", answer.status,
+        "%s %s %s.%s %d%s %.1fms",
+        answer.account or "-",
+        answer.region or "-",
+        answer.service,
+        answer.operation or "-",
+        answer.status,
         f" {answer.error_code}" if answer.error_code else "",
         (time.perf_counter() - started) * 1000,
     )
@@ -51,10 +56,14 @@ def endpoint() -> Response:
 
 def _too_large() -> Response:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    err = AwsError("RequestEntityTooLarge", f"The request body exceeds the limit of {limit} bytes.",
-                   413)
+    err = AwsError(
+        "RequestEntityTooLarge", f"The request body exceeds the limit of {limit} bytes.", 413
+    )
     if request.headers.get("X-Amz-Target"):
         body = dump_error(err.code, err.message, {})
         return Response(body, status=err.status, content_type=CONTENT_TYPE)
-    return Response(ec2_error(err.code, err.message, "0"), status=err.status,
-                    content_type="text/xml;charset=UTF-8")
+    return Response(
+        ec2_error(err.code, err.message, "0"),
+        status=err.status,
+        content_type="text/xml;charset=UTF-8",
+    )

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.e2e.worlds import (
+    OUTSIDER,
     Client,
     ClientFactory,
     OrgWorld,
@@ -44,6 +45,17 @@ def owner(aws: ClientFactory, world: OrgWorld) -> Client:
 @pytest.fixture
 def image_id(owner: Client) -> str:
     return register_image(owner)
+
+
+@pytest.fixture
+def lone(aws: ClientFactory) -> Client:
+    """An owner in no organization, for tests that need no one else."""
+    return aws("ec2", account=OUTSIDER)
+
+
+@pytest.fixture
+def lone_image(lone: Client) -> str:
+    return register_image(lone)
 
 
 def ids(images: list[dict]) -> set[str]:
@@ -150,6 +162,28 @@ def test_org_grant_matches_by_organization_id_not_the_arn_account(
     assert_can_use(aws("ec2", account=world.sibling_account), image_id)
 
 
+def test_ou_grant_matches_by_ou_id_not_the_arn_account(
+    aws: ClientFactory, world: OrgWorld, owner: Client, image_id: str
+) -> None:
+    other_account_arn = re.sub(r"::\d{12}:", "::111111111111:", world.nested_ou.arn)
+    share(owner, image_id, {"OrganizationalUnitArn": other_account_arn})
+    assert_can_use(aws("ec2", account=world.nested_account), image_id)
+    assert_cannot_use(aws("ec2", account=world.shared_account), image_id)
+
+
+def test_other_partitions_are_well_formed(lone: Client, lone_image: str) -> None:
+    entries = [
+        {"OrganizationArn": "arn:aws-us-gov:organizations::111111111111:organization/o-abcdefghij"},
+        {
+            "OrganizationalUnitArn": (
+                "arn:aws-cn:organizations::111111111111:ou/o-abcdefghij/ou-ab12-abcdefgh"
+            )
+        },
+    ]
+    share(lone, lone_image, *entries)
+    assert as_set(launch_permissions(lone, lone_image)) == as_set(entries)
+
+
 def test_foreign_organization_grants_reach_nobody_here(
     aws: ClientFactory, world: OrgWorld, owner: Client, image_id: str
 ) -> None:
@@ -162,50 +196,50 @@ def test_foreign_organization_grants_reach_nobody_here(
 # --- ModifyImageAttribute: description and imdsSupport ----------------------------------------
 
 
-def test_description_in_both_forms(owner: Client, image_id: str) -> None:
-    owner.modify_image_attribute(ImageId=image_id, Description={"Value": "first"})
-    reply = owner.describe_image_attribute(ImageId=image_id, Attribute="description")
+def test_description_in_both_forms(lone: Client, lone_image: str) -> None:
+    lone.modify_image_attribute(ImageId=lone_image, Description={"Value": "first"})
+    reply = lone.describe_image_attribute(ImageId=lone_image, Attribute="description")
     assert reply["Description"] == {"Value": "first"}
-    assert reply["ImageId"] == image_id
-    owner.modify_image_attribute(ImageId=image_id, Attribute="description", Value="second")
-    reply = owner.describe_image_attribute(ImageId=image_id, Attribute="description")
+    assert reply["ImageId"] == lone_image
+    lone.modify_image_attribute(ImageId=lone_image, Attribute="description", Value="second")
+    reply = lone.describe_image_attribute(ImageId=lone_image, Attribute="description")
     assert reply["Description"] == {"Value": "second"}
-    assert image(owner, image_id)["Description"] == "second"
+    assert image(lone, lone_image)["Description"] == "second"
 
 
-def test_imds_support(owner: Client, image_id: str) -> None:
-    owner.modify_image_attribute(ImageId=image_id, ImdsSupport={"Value": "v2.0"})
-    reply = owner.describe_image_attribute(ImageId=image_id, Attribute="imdsSupport")
+def test_imds_support(lone: Client, lone_image: str) -> None:
+    lone.modify_image_attribute(ImageId=lone_image, ImdsSupport={"Value": "v2.0"})
+    reply = lone.describe_image_attribute(ImageId=lone_image, Attribute="imdsSupport")
     assert reply["ImdsSupport"] == {"Value": "v2.0"}
-    assert image(owner, image_id)["ImdsSupport"] == "v2.0"
+    assert image(lone, lone_image)["ImdsSupport"] == "v2.0"
 
 
-def test_imds_support_flat_form(owner: Client, image_id: str) -> None:
-    owner.modify_image_attribute(ImageId=image_id, Attribute="imdsSupport", Value="v2.0")
-    assert image(owner, image_id)["ImdsSupport"] == "v2.0"
+def test_imds_support_flat_form(lone: Client, lone_image: str) -> None:
+    lone.modify_image_attribute(ImageId=lone_image, Attribute="imdsSupport", Value="v2.0")
+    assert image(lone, lone_image)["ImdsSupport"] == "v2.0"
 
 
-def test_nothing_to_modify(owner: Client, image_id: str) -> None:
+def test_nothing_to_modify(lone: Client, lone_image: str) -> None:
     with aws_error("InvalidParameterCombination", "No attributes specified."):
-        owner.modify_image_attribute(ImageId=image_id)
+        lone.modify_image_attribute(ImageId=lone_image)
 
 
-def test_flat_form_without_values(owner: Client, image_id: str) -> None:
+def test_flat_form_without_values(lone: Client, lone_image: str) -> None:
     with aws_error("MissingParameter", "The request must contain the parameter LaunchPermission"):
-        owner.modify_image_attribute(
-            ImageId=image_id, Attribute="launchPermission", OperationType="add"
+        lone.modify_image_attribute(
+            ImageId=lone_image, Attribute="launchPermission", OperationType="add"
         )
 
 
-def test_unknown_attribute_is_refused(owner: Client, image_id: str) -> None:
+def test_unknown_attribute_is_refused(lone: Client, lone_image: str) -> None:
     with pytest.raises(ClientError) as caught:
-        owner.describe_image_attribute(ImageId=image_id, Attribute="colour")
+        lone.describe_image_attribute(ImageId=lone_image, Attribute="colour")
     assert caught.value.response["Error"]["Code"] == "InvalidParameterValue"
 
 
-def test_block_device_mapping_attribute_is_restricted(owner: Client, image_id: str) -> None:
+def test_block_device_mapping_attribute_is_restricted(lone: Client, lone_image: str) -> None:
     with aws_error("AuthFailure", "Unauthorized attempt to access restricted resource"):
-        owner.describe_image_attribute(ImageId=image_id, Attribute="blockDeviceMapping")
+        lone.describe_image_attribute(ImageId=lone_image, Attribute="blockDeviceMapping")
 
 
 # --- ModifyImageAttribute: validation -----------------------------------------------------------
@@ -231,7 +265,19 @@ BAD_ITEMS = [
     ),
     ("OrganizationArn", "arn:aws:organizations::1234:organization/o-abcdefghij", "OrganizationArn"),
     ("OrganizationArn", FOREIGN_OU_ARN, "OrganizationArn"),
+    (
+        "OrganizationArn",
+        "arn:aws:organizations::123456789012:organization/o-ABCDEFGHIJ",
+        "OrganizationArn",
+    ),
+    (
+        "OrganizationArn",
+        "arn:aws:organizations::123456789012:organization/o-abc",
+        "OrganizationArn",
+    ),
+    ("OrganizationArn", f"{FOREIGN_ORG_ARN}/", "OrganizationArn"),
     ("OrganizationalUnitArn", "ou-1234-5example", "OrganizationalUnitArn"),
+    ("OrganizationalUnitArn", f"{FOREIGN_OU_ARN}/", "OrganizationalUnitArn"),
     ("OrganizationalUnitArn", FOREIGN_ORG_ARN, "OrganizationalUnitArn"),
     (
         "OrganizationalUnitArn",
@@ -243,11 +289,11 @@ BAD_ITEMS = [
 
 @pytest.mark.parametrize(("member", "value", "kind"), BAD_ITEMS)
 def test_bad_item_is_refused_with_awss_message(
-    owner: Client, image_id: str, member: str, value: str, kind: str
+    lone: Client, lone_image: str, member: str, value: str, kind: str
 ) -> None:
     with aws_error(*item_error(value, kind)):
-        share(owner, image_id, {member: value})
-    assert launch_permissions(owner, image_id) == []
+        share(lone, lone_image, {member: value})
+    assert launch_permissions(lone, lone_image) == []
 
 
 FLAT_MEMBERS = {
@@ -260,16 +306,16 @@ FLAT_MEMBERS = {
 
 @pytest.mark.parametrize(("member", "value", "kind"), BAD_ITEMS)
 def test_bad_item_in_the_flat_form_is_refused(
-    owner: Client, image_id: str, member: str, value: str, kind: str
+    lone: Client, lone_image: str, member: str, value: str, kind: str
 ) -> None:
     with aws_error(*item_error(value, kind)):
-        owner.modify_image_attribute(
-            ImageId=image_id,
+        lone.modify_image_attribute(
+            ImageId=lone_image,
             Attribute="launchPermission",
             OperationType="add",
             **{FLAT_MEMBERS[member]: [value]},
         )
-    assert launch_permissions(owner, image_id) == []
+    assert launch_permissions(lone, lone_image) == []
 
 
 def test_one_bad_item_among_good_ones_changes_nothing(
@@ -300,11 +346,20 @@ def test_one_bad_item_among_good_ones_changes_nothing(
     assert_cannot_use(aws("ec2", account=world.sibling_account), image_id)
 
 
-def test_modify_unknown_and_malformed_image(owner: Client) -> None:
+def test_bad_item_in_a_remove_is_refused_too(world: OrgWorld, owner: Client, image_id: str) -> None:
+    share(owner, image_id, {"OrganizationArn": world.org_arn})
+    with aws_error(*item_error(world.org_id, "OrganizationArn")):
+        unshare(
+            owner, image_id, {"OrganizationArn": world.org_arn}, {"OrganizationArn": world.org_id}
+        )
+    assert launch_permissions(owner, image_id) == [{"OrganizationArn": world.org_arn}]
+
+
+def test_modify_unknown_and_malformed_image(lone: Client) -> None:
     with aws_error(*not_found("ami-0123456789abcdef0")):
-        share(owner, "ami-0123456789abcdef0", {"Group": "all"})
+        share(lone, "ami-0123456789abcdef0", {"Group": "all"})
     with aws_error("InvalidAMIID.Malformed", 'Invalid id: "ami-nope" (expecting "ami-...")'):
-        share(owner, "ami-nope", {"Group": "all"})
+        share(lone, "ami-nope", {"Group": "all"})
 
 
 # --- DescribeImages -----------------------------------------------------------------------------
@@ -331,8 +386,8 @@ def test_image_fields(owner: Client, world: OrgWorld) -> None:
     assert re.fullmatch(r"snap-[0-9a-f]{17}", root["Ebs"]["SnapshotId"])
 
 
-def test_name_only_register_is_backed_by_a_snapshot(owner: Client, image_id: str) -> None:
-    found = image(owner, image_id)
+def test_name_only_register_is_backed_by_a_snapshot(lone: Client, lone_image: str) -> None:
+    found = image(lone, lone_image)
     assert found["State"] == "available"
     snapshots = [m["Ebs"]["SnapshotId"] for m in found["BlockDeviceMappings"] if "Ebs" in m]
     assert len(snapshots) >= 1
@@ -350,10 +405,10 @@ def test_image_ids_are_all_or_error(world: OrgWorld, owner: Client, image_id: st
     assert ids(owner.describe_images(ImageIds=[image_id, second])["Images"]) == {image_id, second}
 
 
-def test_several_missing_ids_are_all_named(owner: Client) -> None:
+def test_several_missing_ids_are_all_named(lone: Client) -> None:
     missing = ["ami-0123456789abcdef0", "ami-0123456789abcdef1"]
     with pytest.raises(ClientError) as caught:
-        owner.describe_images(ImageIds=missing)
+        lone.describe_images(ImageIds=missing)
     error = caught.value.response["Error"]
     assert error["Code"] == "InvalidAMIID.NotFound"
     assert all(m in error["Message"] for m in missing)
@@ -474,16 +529,26 @@ def test_snapshot_and_source_filters(aws: ClientFactory, world: OrgWorld, owner:
     assert {source, copy_id} <= ids(owner.describe_images(Filters=plain)["Images"])
 
 
-def test_unknown_filter_is_refused(owner: Client) -> None:
+def test_self_includes_a_public_image_only_when_also_granted(
+    aws: ClientFactory, world: OrgWorld, owner: Client, image_id: str
+) -> None:
+    share(owner, image_id, {"Group": "all"})
+    consumer = aws("ec2", account=world.nested_account)
+    assert image_id not in executable_ids(consumer)
+    share(owner, image_id, {"OrganizationalUnitArn": world.nested_ou.arn})
+    assert image_id in executable_ids(consumer)
+
+
+def test_unknown_filter_is_refused(lone: Client) -> None:
     with pytest.raises(ClientError) as caught:
-        owner.describe_images(Filters=[{"Name": "no-such-filter", "Values": ["x"]}])
+        lone.describe_images(Filters=[{"Name": "no-such-filter", "Values": ["x"]}])
     response = caught.value.response
     assert response["Error"]["Code"] == "InvalidParameterValue"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def test_paging(owner: Client) -> None:
-    made = {register_image(owner, f"paged-{n}") for n in range(7)}
+def test_paging(lone: Client) -> None:
+    made = {register_image(lone, f"paged-{n}") for n in range(7)}
     seen: list[str] = []
     token: str | None = None
     pages = 0
@@ -491,7 +556,7 @@ def test_paging(owner: Client) -> None:
         kwargs = {"Owners": ["self"], "MaxResults": 3}
         if token:
             kwargs["NextToken"] = token
-        reply = owner.describe_images(**kwargs)
+        reply = lone.describe_images(**kwargs)
         assert len(reply["Images"]) <= 3
         seen += [i["ImageId"] for i in reply["Images"]]
         pages += 1
@@ -501,7 +566,7 @@ def test_paging(owner: Client) -> None:
     assert pages >= 3
     assert len(seen) == len(set(seen))
     assert set(seen) == made
-    paginator = owner.get_paginator("describe_images")
+    paginator = lone.get_paginator("describe_images")
     paged = [
         i["ImageId"] for p in paginator.paginate(Owners=["self"], MaxResults=5) for i in p["Images"]
     ]
@@ -628,16 +693,16 @@ def test_snapshots_and_volumes_are_private_to_their_owner(
     assert_can_use(consumer, image_id)
 
 
-def test_volume_and_snapshot_lifecycle(owner: Client) -> None:
-    volume = owner.create_volume(AvailabilityZone="us-east-1a", Size=10)
+def test_volume_and_snapshot_lifecycle(lone: Client) -> None:
+    volume = lone.create_volume(AvailabilityZone="us-east-1a", Size=10)
     assert volume["Size"] == 10
     assert re.fullmatch(r"vol-[0-9a-f]{17}", volume["VolumeId"])
-    snapshot = owner.create_snapshot(VolumeId=volume["VolumeId"], Description="backup")
+    snapshot = lone.create_snapshot(VolumeId=volume["VolumeId"], Description="backup")
     assert snapshot["VolumeId"] == volume["VolumeId"]
     assert re.fullmatch(r"snap-[0-9a-f]{17}", snapshot["SnapshotId"])
-    owner.delete_snapshot(SnapshotId=snapshot["SnapshotId"])
+    lone.delete_snapshot(SnapshotId=snapshot["SnapshotId"])
     with aws_error("InvalidSnapshot.NotFound"):
-        owner.describe_snapshots(SnapshotIds=[snapshot["SnapshotId"]])
-    owner.delete_volume(VolumeId=volume["VolumeId"])
+        lone.describe_snapshots(SnapshotIds=[snapshot["SnapshotId"]])
+    lone.delete_volume(VolumeId=volume["VolumeId"])
     with aws_error("InvalidVolume.NotFound"):
-        owner.describe_volumes(VolumeIds=[volume["VolumeId"]])
+        lone.describe_volumes(VolumeIds=[volume["VolumeId"]])

@@ -50,6 +50,15 @@ def ec2_of(aws: ClientFactory, account: str, region: str = "us-east-1") -> Clien
     return aws("ec2", account=account, region=region)
 
 
+def share_storage(owner: Client, image_id: str, account: str) -> None:
+    """Copying someone else's image needs its snapshots shared (createVolumePermission)."""
+    for mapping in image(owner, image_id)["BlockDeviceMappings"]:
+        owner.modify_snapshot_attribute(
+            SnapshotId=mapping["Ebs"]["SnapshotId"],
+            CreateVolumePermission={"Add": [{"UserId": account}]},
+        )
+
+
 # --- Share with an organization / an OU -------------------------------------------------
 
 
@@ -229,6 +238,7 @@ def test_copy_image_tags_copies_only_the_callers_tags(
 ) -> None:
     owner.create_tags(Resources=[image_id], Tags=[{"Key": "Env", "Value": "prod"}])
     share(owner, image_id, {"UserId": world.shared_account})
+    share_storage(owner, image_id, world.shared_account)
     consumer = ec2_of(aws, world.shared_account)
     consumer.create_tags(Resources=[image_id], Tags=[{"Key": "Mine", "Value": "yes"}])
 
@@ -253,6 +263,7 @@ def test_copying_a_shared_image_makes_one_the_consumer_owns(
     aws: ClientFactory, world: OrgWorld, owner: Client, image_id: str
 ) -> None:
     share(owner, image_id, {"OrganizationalUnitArn": world.shared_ou.arn})
+    share_storage(owner, image_id, world.nested_account)
     consumer = ec2_of(aws, world.nested_account)
     copy_id = consumer.copy_image(Name="mine", SourceImageId=image_id, SourceRegion="us-east-1")[
         "ImageId"
@@ -266,6 +277,18 @@ def test_copying_a_shared_image_makes_one_the_consumer_owns(
     # The owner of the source does not see the consumer's private copy.
     with aws_error(*not_found(copy_id)):
         owner.describe_images(ImageIds=[copy_id])
+
+
+def test_copying_an_image_the_caller_cannot_see(
+    aws: ClientFactory, world: OrgWorld, image_id: str
+) -> None:
+    stranger = ec2_of(aws, world.sibling_account, "us-west-2")
+    with aws_error(*not_found(image_id)):
+        stranger.copy_image(Name="nope", SourceImageId=image_id, SourceRegion="us-east-1")
+    # The source is looked up in SourceRegion, not in the Region of the call.
+    owner_west = ec2_of(aws, world.owner, "us-west-2")
+    with aws_error(*not_found(image_id)):
+        owner_west.copy_image(Name="nope", SourceImageId=image_id, SourceRegion="eu-west-1")
 
 
 # --- Tags are private to the tagging account ---------------------------------------------
@@ -323,6 +346,14 @@ def test_consumer_launches_and_creates_its_own_image(
     assert {i["ImageId"] for i in consumer.describe_images(Owners=["self"])["Images"]} == {new_id}
     with aws_error(*not_found(new_id)):
         owner.describe_images(ImageIds=[new_id])
+    # The new image is backed by new snapshots the consumer owns.
+    snapshots = [m["Ebs"]["SnapshotId"] for m in made["BlockDeviceMappings"] if "Ebs" in m]
+    assert snapshots
+    for snapshot in consumer.describe_snapshots(SnapshotIds=snapshots)["Snapshots"]:
+        assert snapshot["OwnerId"] == world.nested_account
+    # Only the instance's owner may image it.
+    with aws_error("InvalidInstanceID.NotFound"):
+        owner.create_image(InstanceId=instance_id, Name="not-mine")
 
 
 def test_consumer_cannot_modify_reset_describe_attribute_or_deregister(

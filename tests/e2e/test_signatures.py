@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -27,18 +28,25 @@ WRONG = "wrong-secret"
 @pytest.fixture(scope="module")
 def checking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
     log = tmp_path_factory.mktemp("signatures") / "serve.log"
-    emulator = start_emulator(log, "--verify-signatures",
-                              "--access-key", f"{KEY}={ACCOUNT}:{SECRET}",
-                              "--access-key", f"{OPEN_KEY}={OPEN_ACCOUNT}")
+    emulator = start_emulator(
+        log,
+        "--verify-signatures",
+        "--access-key",
+        f"{KEY}={ACCOUNT}:{SECRET}",
+        "--access-key",
+        f"{OPEN_KEY}={OPEN_ACCOUNT}",
+    )
     yield emulator
     emulator.stop()
 
 
-def _error(call) -> tuple[str, int]:  # noqa: ANN001 - a bound boto3 method
+def _error(call: Callable[[], Any]) -> tuple[str, int]:
     with pytest.raises(ClientError) as caught:
         call()
-    return (caught.value.response["Error"]["Code"],
-            caught.value.response["ResponseMetadata"]["HTTPStatusCode"])
+    return (
+        caught.value.response["Error"]["Code"],
+        caught.value.response["ResponseMetadata"]["HTTPStatusCode"],
+    )
 
 
 def test_right_secret_is_accepted_as_the_mapped_account(checking: EmulatorProcess) -> None:
@@ -62,12 +70,16 @@ def test_wrong_secret_on_sts_is_signature_does_not_match(checking: EmulatorProce
     assert _error(sts.get_caller_identity) == ("SignatureDoesNotMatch", 403)
 
 
-@pytest.mark.parametrize("service, call", [
-    ("organizations", lambda c: c.describe_organization()),
-    ("kms", lambda c: c.list_keys()),
-])
-def test_wrong_secret_on_json_services_is_invalid_signature(checking: EmulatorProcess,
-                                                            service: str, call) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "service, call",
+    [
+        ("organizations", lambda c: c.describe_organization()),
+        ("kms", lambda c: c.list_keys()),
+    ],
+)
+def test_wrong_secret_on_json_services_is_invalid_signature(
+    checking: EmulatorProcess, service: str, call: Callable[[Any], Any]
+) -> None:
     client = checking.client(service, KEY, secret=WRONG)
     assert _error(lambda: call(client)) == ("InvalidSignatureException", 400)
 
@@ -77,19 +89,27 @@ def test_keys_without_a_secret_are_not_checked(checking: EmulatorProcess) -> Non
         sts = checking.client("sts", OPEN_KEY, secret=secret)
         assert sts.get_caller_identity()["Account"] == OPEN_ACCOUNT
         # A 12-digit key is its own account and has no secret either.
-        assert checking.client("sts", "777788889999", secret=secret).get_caller_identity()[
-            "Account"] == "777788889999"
+        assert (
+            checking.client("sts", "777788889999", secret=secret).get_caller_identity()["Account"]
+            == "777788889999"
+        )
+
+
+def _presigned(url: str) -> urllib.request.Request:
+    # botocore signs a Query operation's presigned URL with the operation's method, POST.
+    return urllib.request.Request(url, data=b"", method="POST")
 
 
 def test_presigned_url(checking: EmulatorProcess) -> None:
     ec2 = checking.client("ec2", KEY, secret=SECRET)
     url = ec2.generate_presigned_url("describe_images", Params={"Owners": ["self"]})
-    with urllib.request.urlopen(url, timeout=10) as answer:
+    with urllib.request.urlopen(_presigned(url), timeout=10) as answer:
         assert answer.status == 200
     forged = checking.client("ec2", KEY, secret=WRONG).generate_presigned_url(
-        "describe_images", Params={"Owners": ["self"]})
+        "describe_images", Params={"Owners": ["self"]}
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(forged, timeout=10)
+        urllib.request.urlopen(_presigned(forged), timeout=10)
     assert caught.value.code == 401
     assert b"<Code>AuthFailure</Code>" in caught.value.read()
 
@@ -97,7 +117,7 @@ def test_presigned_url(checking: EmulatorProcess) -> None:
 def test_rejections_are_logged(checking: EmulatorProcess) -> None:
     sts = checking.client("sts", KEY, secret=WRONG)
     _error(sts.get_caller_identity)
-    assert "sts.- 403 SignatureDoesNotMatch" in checking.log_text()
+    assert "- us-east-1 sts.GetCallerIdentity 403 SignatureDoesNotMatch" in checking.log_text()
 
 
 def test_off_by_default(tmp_path: Path) -> None:
@@ -115,16 +135,23 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 
 @settings(max_examples=60, deadline=None)
 @given(
-    params=st.lists(st.tuples(st.text("abcXYZ.-_~ =&/+%", min_size=1, max_size=8), _text),
-                    max_size=5),
+    params=st.lists(
+        st.tuples(st.text("abcXYZ.-_~ =&/+%", min_size=1, max_size=8), _text), max_size=5
+    ),
     body=st.binary(max_size=64),
     header=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=10),
     path=st.sampled_from(["/", "/a", "/a b/c"]),
 )
-def test_checker_matches_botocore(params: list[tuple[str, str]], body: bytes, header: str,
-                                  path: str) -> None:
-    request = AWSRequest("POST", f"http://127.0.0.1:4566{path}", data=body, params=params,
-                         headers={"X-Amz-Target": "Any.Thing", "X-Custom": f"  {header}  x "})
+def test_checker_matches_botocore(
+    params: list[tuple[str, str]], body: bytes, header: str, path: str
+) -> None:
+    request = AWSRequest(
+        "POST",
+        f"http://127.0.0.1:4566{path}",
+        data=body,
+        params=params,
+        headers={"X-Amz-Target": "Any.Thing", "X-Custom": f"  {header}  x "},
+    )
     SigV4Auth(Credentials(KEY, SECRET), "organizations", "us-east-1").add_auth(request)
     prepared = request.prepare()
     headers = {k.lower(): v for k, v in prepared.headers.items()}

@@ -83,7 +83,7 @@ class SharingMachine(RuleBasedStateMachine):
             "sibling_account": self.world.sibling_account,
             "outsider": str(next(_fresh_ids)),
         }
-        self.ou_ids = {
+        self.ous = {
             "shared": self.world.shared_ou,
             "nested": self.world.nested_ou,
             "sibling": self.world.sibling_ou,
@@ -101,6 +101,12 @@ class SharingMachine(RuleBasedStateMachine):
             }
         )
 
+    def teardown(self) -> None:
+        # These accounts never come back, so their pooled connections can go now.
+        for account in (*self.ids.values(), self.world.owner):
+            self.aws("ec2", account=account).close()
+        self.org.close()
+
     def ec2(self, name: str) -> Client:
         return self.aws("ec2", account=self.ids[name])
 
@@ -108,11 +114,11 @@ class SharingMachine(RuleBasedStateMachine):
         return {"OrganizationArn": self.world.org_arn if which == "ours" else FOREIGN_ORG_ARN}
 
     def ou_entry(self, which: str) -> dict[str, str]:
-        arn = FOREIGN_OU_ARN if which == FOREIGN else self.ou_ids[which].arn
+        arn = FOREIGN_OU_ARN if which == FOREIGN else self.ous[which].arn
         return {"OrganizationalUnitArn": arn}
 
     def parent_id(self, node: str) -> str:
-        return self.world.root_id if node == ROOT else self.ou_ids[node].id
+        return self.world.root_id if node == ROOT else self.ous[node].id
 
     # --- sharing --------------------------------------------------------------------------
 
@@ -226,7 +232,7 @@ def test_sharing_matches_the_reference_model(aws: ClientFactory) -> None:
         lambda: SharingMachine(aws),
         settings=settings(
             max_examples=20,
-            stateful_step_count=15,
+            stateful_step_count=12,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.too_slow],

@@ -242,6 +242,10 @@ def test_index_stays_consistent_through_every_mutation() -> None:
         lambda: h.share(first, user(A), org_grant(), ou_grant(ou(1)), Grant(GROUP, "all")),
         lambda: h.ec2.modify_launch_permissions(OWNER, REGION, first.image_id, [], [user(A)]),
         lambda: h.ec2.add_grants(REGION, second.image_id, [user(B)]),
+        # Copying someone else's image needs its snapshots shared with the copier.
+        lambda: h.ec2.modify_snapshot_permissions(
+            OWNER, REGION, first.snapshot_ids[0], [("UserId", A)], []
+        ),
         lambda: h.ec2.copy_image(
             A,
             REGION,

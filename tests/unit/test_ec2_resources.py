@@ -28,6 +28,8 @@ def aws(err: CoreError) -> tuple[str, str]:
 
 def test_register_over_own_snapshot_and_not_others() -> None:
     h = Harness()
+    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    h.ec2.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
     vol = h.ec2.create_volume(
         OWNER,
         REGION,
@@ -38,7 +40,7 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         iops=None,
         throughput=None,
         encrypted=True,
-        kms_key_id="key-1",
+        kms_key_id="alias/key-1",
         tags={},
     )
     snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description="d", tags={})
@@ -50,7 +52,7 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         {},
     )
     root = image.block_devices[0]
-    assert (root.volume_size, root.encrypted, root.kms_key_id) == (10, True, "key-1")
+    assert (root.volume_size, root.encrypted, root.kms_key_id) == (10, True, key.arn)
     with pytest.raises(NotFound) as caught:
         h.ec2.register_image(
             A,
@@ -149,6 +151,8 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     )
     assert derived.owner == A and derived.source_instance_id == instance.instance_id
     assert h.ec2.region(REGION).snapshots[derived.snapshot_ids[0]].owner == A
+    # Copying someone else's image needs its snapshots shared with the copier.
+    h.ec2.modify_snapshot_permissions(OWNER, REGION, image.snapshot_ids[0], [("UserId", A)], [])
     copy = h.ec2.copy_image(
         A,
         "eu-west-1",

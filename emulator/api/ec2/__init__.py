@@ -5,6 +5,7 @@ from emulator.api.ec2 import (  # noqa: F401
     image_attributes,
     images,
     instances,
+    snapshot_attributes,
     storage,
     tags,
 )

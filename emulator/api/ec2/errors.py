@@ -108,6 +108,41 @@ EC2_ERRORS = catalogue(
                 _BAD_VALUE,
                 "Value ({value}) for parameter operationType is invalid. Expected: add, remove.",
             ),
+            # Encryption and KMS keys (choices: AWS checks keys asynchronously).
+            "kms_key_not_found": Entry(
+                "InvalidKMSKey.NotFound", "The KMS key '{key}' does not exist in {region}."
+            ),
+            "aws_managed_key_shared": Entry(
+                "InvalidParameter",
+                "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another"
+                " snapshot.",
+            ),
+            "unencrypted_copy_of_encrypted": Entry(
+                "InvalidRequest",
+                "Snapshot {snapshot} is encrypted. Creating unencrypted copy from an encrypted"
+                " snapshot is not supported",
+            ),
+            "storage_not_readable": Entry(
+                "InvalidRequest", "You do not have permission to access the storage of this ami"
+            ),
+            "storage_key_not_usable": Entry(
+                "InvalidRequest",
+                "You do not have permission to use the KMS key {key} that encrypts the storage"
+                " of this ami",
+            ),
+            # Snapshot permissions.
+            "snapshot_not_owned": Entry("AuthFailure", "Not authorized for snapshot:{id}"),
+            "snapshot_default_key_shared": Entry(
+                "OperationNotPermitted", "Encrypted snapshots with EBS default key cannot be shared"
+            ),
+            "encrypted_snapshot_public": Entry(
+                "UnsupportedOperation",
+                "Encrypted snapshots can\u2019t be shared publicly. Specify another snapshot.",
+            ),
+            "snapshot_add_and_remove": Entry(
+                "InvalidParameterCombination",
+                "You can add or remove create volume permissions, not both, in one request.",
+            ),
             # Images.
             "image_name_malformed": Entry(
                 "InvalidAMIName.Malformed",

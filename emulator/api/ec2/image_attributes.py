@@ -78,7 +78,8 @@ def _launch_permission_change(params: dict[str, Any]) -> tuple[list[Grant], list
 def modify_image_attribute(call: Call, params: dict[str, Any]) -> None:
     """Owner only. launchPermission in both request forms (UserId, Group all, OrganizationArn,
     OrganizationalUnitArn; validated all or nothing, adds then removes), description and
-    imdsSupport; making an image public respects block public access.
+    imdsSupport; making an image public respects block public access; images under the aws/ebs
+    key cannot be shared, encrypted images cannot be public.
     """
     image_id = required(params, "ImageId")
     (attribute,) = _requested(params)

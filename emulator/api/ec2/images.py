@@ -60,9 +60,10 @@ def create_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ec2", "CopyImage")
 def copy_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """Copies an AMI the caller can see (own, public or shared) from SourceRegion into the calling
-    Region: new id, private, owned by the caller, SourceImageId/SourceImageRegion set; only the
-    caller's own tags with CopyImageTags.
+    """Copies an AMI the caller can see from SourceRegion into the calling Region: new id, private,
+    owned by the caller; Encrypted/KmsKeyId encrypt or re-key, never decrypt; another account's
+    AMI needs its snapshots shared with the caller and their keys usable; CopyImageTags copies
+    only the caller's own tags.
     """
     image = call.world.ec2.copy_image(
         call.account,

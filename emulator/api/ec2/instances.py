@@ -40,7 +40,8 @@ def _reservation(call: Call, instances: list[Instance]) -> dict[str, Any]:
 def run_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Launches MaxCount instances owned by the caller if it may launch the AMI (owner, public,
     account, organization or OU grant); each gets volumes from the AMI's snapshots owned by the
-    launcher. Not permitted: AuthFailure; unknown: InvalidAMIID.NotFound.
+    launcher. Not permitted: AuthFailure; unknown: InvalidAMIID.NotFound. A KMS key the
+    launcher may not use (policy, disabled, pending deletion) ends the instance terminated.
     """
     placement = params.get("Placement") or {}
     launched = call.world.ec2.run_instances(

@@ -13,8 +13,8 @@ from emulator.core.paging import page
 
 @operation("ec2", "CreateVolume")
 def create_volume(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """Creates a volume from a size or from one of the caller's snapshots; Encrypted/KmsKeyId are
-    kept as data.
+    """Creates a volume from a size or from one of the caller's snapshots; Encrypted without
+    KmsKeyId uses the account's aws/ebs key; the key (id, ARN, alias) is stored as its ARN.
     """
     vol = call.world.ec2.create_volume(
         call.account,
@@ -61,7 +61,7 @@ def delete_volume(call: Call, params: dict[str, Any]) -> None:
 
 @operation("ec2", "CreateSnapshot")
 def create_snapshot(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """Snapshots one of the caller's volumes; snapshots stay private to their owner."""
+    """Snapshots one of the caller's volumes with its encryption and key; private until shared."""
     snap = call.world.ec2.create_snapshot(
         call.account,
         call.region,
@@ -75,7 +75,9 @@ def create_snapshot(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ec2", "DescribeSnapshots")
 def describe_snapshots(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """The caller's snapshots, by id, OwnerIds or Filters, with paging."""
+    """Snapshots the caller owns, is given createVolumePermission for, or public ones; by id,
+    OwnerIds, RestorableByUserIds or Filters, with paging.
+    """
     no_max_results_with_ids(params, "SnapshotIds", "snapshotIds")
     ec2 = call.world.ec2
     snapshots = ec2.describe_snapshots(
@@ -84,6 +86,7 @@ def describe_snapshots(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params.get("SnapshotIds") or [],
         params.get("OwnerIds") or [],
         filters(params),
+        params.get("RestorableByUserIds") or [],
     )
     shown, token = page(
         snapshots, lambda s: s.snapshot_id, params.get("MaxResults"), params.get("NextToken")

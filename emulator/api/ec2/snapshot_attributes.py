@@ -1,0 +1,72 @@
+"""ModifySnapshotAttribute (both forms), DescribeSnapshotAttribute, ResetSnapshotAttribute:
+sharing snapshots through ``createVolumePermission``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.api.ec2.params import required
+from emulator.api.registry import Call, operation
+from emulator.core.errors import InvalidValue
+from emulator.core.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
+
+_KINDS = (USER, GROUP)
+
+
+def _entries(items: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    return [(kind, item[kind]) for item in items or [] for kind in _KINDS if kind in item]
+
+
+def _change(params: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The entries to add and remove, from the structure form or the flat form."""
+    attribute = params.get("Attribute")
+    if attribute is not None and attribute != CREATE_VOLUME_PERMISSION:
+        raise InvalidValue("attribute_unknown", attribute=attribute)
+    structured = params.get("CreateVolumePermission") or {}
+    adds, removes = _entries(structured.get("Add")), _entries(structured.get("Remove"))
+    flat = [(USER, v) for v in params.get("UserIds") or []]
+    flat += [(GROUP, v) for v in params.get("GroupNames") or []]
+    if flat or params.get("OperationType") is not None:
+        operation_type = params.get("OperationType")
+        if operation_type is None:
+            raise InvalidValue("missing_parameter", name="OperationType")
+        if operation_type not in ("add", "remove"):
+            raise InvalidValue("operation_type_invalid", value=operation_type)
+        (adds if operation_type == "add" else removes).extend(flat)
+    return adds, removes
+
+
+@operation("ec2", "ModifySnapshotAttribute")
+def modify_snapshot_attribute(call: Call, params: dict[str, Any]) -> None:
+    """Owner only. createVolumePermission add or remove (UserId, Group all); encrypted snapshots
+    cannot be public, and snapshots under the aws/ebs key cannot be shared.
+    """
+    adds, removes = _change(params)
+    call.world.ec2.modify_snapshot_permissions(
+        call.account, call.region, required(params, "SnapshotId"), adds, removes
+    )
+
+
+@operation("ec2", "DescribeSnapshotAttribute")
+def describe_snapshot_attribute(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Owner only. createVolumePermission (the accounts and the group all it is shared with) or
+    productCodes (none).
+    """
+    attribute = required(params, "Attribute")
+    snap = call.world.ec2.snapshot_attribute(
+        call.account, call.region, required(params, "SnapshotId"), attribute
+    )
+    if attribute == CREATE_VOLUME_PERMISSION:
+        permissions = [
+            {GROUP: v} if v == "all" else {USER: v} for v in snap.create_volume_permissions
+        ]
+        return {"SnapshotId": snap.snapshot_id, "CreateVolumePermissions": permissions}
+    return {"SnapshotId": snap.snapshot_id, "ProductCodes": []}
+
+
+@operation("ec2", "ResetSnapshotAttribute")
+def reset_snapshot_attribute(call: Call, params: dict[str, Any]) -> None:
+    """Owner only. createVolumePermission: the snapshot is private again."""
+    call.world.ec2.reset_snapshot_attribute(
+        call.account, call.region, required(params, "SnapshotId"), required(params, "Attribute")
+    )

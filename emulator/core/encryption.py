@@ -1,0 +1,73 @@
+"""What KMS keys mean to EC2: the key a new volume or snapshot gets, which images may be
+shared, and whether an account may use the keys behind an image's snapshots.
+
+EC2 stores key ARNs only. A request may name a key by id, ARN, alias or alias ARN; it is
+resolved here, once, in the caller's account and Region. Encryption without a named key uses
+the account's AWS managed key ``alias/aws/ebs`` of that Region, created on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from emulator.core.errors import InvalidValue, NotFound
+from emulator.core.images import BlockDevice, Image
+from emulator.core.kms import KeyUseDecision
+from emulator.core.region import Env
+
+
+@dataclass(frozen=True)
+class KeyRefusal:
+    """A key that stops an account from using an image's storage, and the key's answer."""
+
+    key_arn: str
+    decision: KeyUseDecision
+
+
+def key_arn_of(env: Env, key_ref: str, account: str, region: str) -> str:
+    """The ARN of the key ``key_ref`` names for ``account`` in ``region``."""
+    try:
+        return env.keys.resolve(key_ref, account, region, create_managed=True).arn
+    except NotFound:
+        raise NotFound("kms_key_not_found", key=key_ref, region=region) from None
+
+
+def named_key(
+    env: Env, account: str, region: str, encrypted: bool | None, kms_key_id: str | None
+) -> str | None:
+    """Check a request's Encrypted / KmsKeyId pair; the ARN of the key it names, if any."""
+    if kms_key_id and not encrypted:
+        raise InvalidValue("kms_key_without_encryption")
+    return key_arn_of(env, kms_key_id, account, region) if kms_key_id else None
+
+
+def key_for(
+    env: Env, account: str, region: str, encrypted: bool, key_arn: str | None
+) -> str | None:
+    """The key of a new volume or snapshot: none, the named key, else ``aws/ebs``."""
+    if not encrypted:
+        return None
+    return key_arn or env.keys.aws_ebs_key(account, region)
+
+
+def device_keys(devices: Iterable[BlockDevice]) -> list[str]:
+    """The distinct keys of the encrypted EBS devices, in mapping order."""
+    return list(dict.fromkeys(bd.kms_key_id for bd in devices if bd.encrypted and bd.kms_key_id))
+
+
+def check_shareable(env: Env, image: Image) -> None:
+    """An image over snapshots under an AWS managed key cannot be shared with anyone."""
+    if any(env.keys.is_aws_managed(arn) for arn in device_keys(image.block_devices)):
+        raise InvalidValue("aws_managed_key_shared")
+
+
+def key_refusal(env: Env, key_arns: Iterable[str], account: str, region: str) -> KeyRefusal | None:
+    """The first key ``account`` may not use through EC2 in ``region`` (it must exist, be
+    Enabled, and its policy must allow ``kms:Decrypt`` and ``kms:DescribeKey``), if any."""
+    membership = env.membership(account)
+    for arn in key_arns:
+        decision = env.keys.can_use_for_launch(arn, account, region, membership)
+        if not decision.allowed:
+            return KeyRefusal(arn, decision)
+    return None
