@@ -1,6 +1,6 @@
 """ami-emulator against moto's server, side by side, from one run on one machine.
 
-    python -m bench.run                  # the full run (a few minutes)
+    python -m bench.run                  # the full run (about ten minutes)
     python -m bench.run --quick          # smaller world and fewer samples, to try the harness
 
 Writes bench/results.md, bench/latency.png and the raw figures in bench/out/results.json.

@@ -165,6 +165,9 @@ def serve_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
     # Our own request line (emulator.requests) replaces the servers' access logs.
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.debug else logging.WARNING)
+    # waitress warns "Task queue depth" for every request that waits for a thread; under a
+    # load test that is a line per request, and the request log already shows the latency.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         world = starting_world(args)
     except ScenarioFileError as exc:

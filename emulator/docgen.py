@@ -7,8 +7,12 @@ import inspect
 from emulator.api.registry import REGISTRY, load_all
 from emulator.protocol.models import SERVICES, service_model
 
-TITLES = {"ec2": "Amazon EC2 (Query protocol)", "organizations": "AWS Organizations (JSON 1.1)",
-          "kms": "AWS KMS (JSON 1.1)", "sts": "AWS STS (Query protocol)"}
+TITLES = {
+    "ec2": "Amazon EC2 (Query protocol)",
+    "organizations": "AWS Organizations (JSON 1.1)",
+    "kms": "AWS KMS (JSON 1.1)",
+    "sts": "AWS STS (Query protocol)",
+}
 
 
 def render() -> str:
@@ -25,8 +29,15 @@ def render() -> str:
         if not ops:
             continue
         total = len(service_model(service).operation_names)
-        lines += ["", f"## {TITLES[service]}", "", f"{len(ops)} of the model's {total} operations.",
-                  "", "| Operation | What the emulator does |", "|---|---|"]
+        lines += [
+            "",
+            f"## {TITLES[service]}",
+            "",
+            f"{len(ops)} of the model's {total} operations.",
+            "",
+            "| Operation | What the emulator does |",
+            "|---|---|",
+        ]
         for name in ops:
             doc = inspect.getdoc(REGISTRY[(service, name)]) or ""
             summary = doc.split("\n\n")[0].replace("\n", " ").replace("|", "\\|")

@@ -62,8 +62,16 @@ def cli(server: RunningServer, aws: ClientFactory) -> Callable[..., Any]:
             "AWS_DEFAULT_REGION": region,
         }
         env.pop("AWS_SESSION_TOKEN", None)
-        cmd = [sys.executable, "-m", "awscli", "--endpoint-url", server.url, "--output", "json",
-               *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "awscli",
+            "--endpoint-url",
+            server.url,
+            "--output",
+            "json",
+            *args,
+        ]
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise CliError(done.returncode, done.stderr)

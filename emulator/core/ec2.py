@@ -285,7 +285,10 @@ class Ec2:
     # ---- snapshot / restore ---------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return {"regions": {name: r.to_dict() for name, r in self.regions.items()}}
+        # A Region only touched by reads or failed calls holds nothing worth saving.
+        return {
+            "regions": {name: r.to_dict() for name, r in self.regions.items() if not r.is_empty}
+        }
 
     @classmethod
     def from_dict(

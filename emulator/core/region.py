@@ -49,6 +49,17 @@ class RegionState:
     bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
     grants: GrantIndex = field(default_factory=GrantIndex)
 
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.images
+            or self.snapshots
+            or self.volumes
+            or self.instances
+            or self.bpa
+            or self.tags.to_dict()
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "images": [i.to_dict() for i in self.images.values()],

@@ -15,7 +15,9 @@ from emulator.core.membership import Membership
 
 # The role AWS Organizations creates in every account it creates, trusted by the management account.
 ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$")
+ROLE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$"
+)
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 MIN_DURATION, MAX_DURATION = 900, 43200
 
@@ -51,8 +53,14 @@ class Sessions:
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
 
-    def assume_role(self, caller: str, role_arn: str, session_name: str, duration: int,
-                    membership: Callable[[str], Membership | None]) -> Session:
+    def assume_role(
+        self,
+        caller: str,
+        role_arn: str,
+        session_name: str,
+        duration: int,
+        membership: Callable[[str], Membership | None],
+    ) -> Session:
         """The management account may assume OrganizationAccountAccessRole in its members."""
         match = ROLE_ARN.match(role_arn)
         if match is None:
@@ -63,19 +71,28 @@ class Sessions:
             raise InvalidValue("invalid_duration", value=duration)
         target = match["account"]
         place = membership(target)
-        trusted = (match["name"] == ORG_ACCESS_ROLE and place is not None
-                   and place.management_account == caller and target != caller)
+        trusted = (
+            match["name"] == ORG_ACCESS_ROLE
+            and place is not None
+            and place.management_account == caller
+            and target != caller
+        )
         if not trusted:
-            raise NotAuthorized("assume_role_denied", caller=f"arn:aws:iam::{caller}:root",
-                                role=role_arn)
+            raise NotAuthorized(
+                "assume_role_denied", caller=f"arn:aws:iam::{caller}:root", role=role_arn
+            )
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
             secret_key=self._ids.token(40),
             token=self._ids.token(120),
             account=target,
             role_name=match["name"],
-            role_id="AROA" + "".join(c for c in self._ids.token(40).upper()
-                                     if c in string.ascii_uppercase + string.digits)[:17],
+            role_id="AROA"
+            + "".join(
+                c
+                for c in self._ids.token(40).upper()
+                if c in string.ascii_uppercase + string.digits
+            )[:17],
             session_name=session_name,
             expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
         )
@@ -86,8 +103,9 @@ class Sessions:
         return {key: asdict(s) for key, s in self._by_key.items()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, ids: IdSource,
-                  clock: Callable[[], datetime]) -> Sessions:
+    def from_dict(
+        cls, data: dict[str, Any], *, ids: IdSource, clock: Callable[[], datetime]
+    ) -> Sessions:
         sessions = cls(ids=ids, clock=clock)
         sessions._by_key = {key: Session(**value) for key, value in data.items()}
         return sessions

@@ -70,8 +70,9 @@ def dispatch(world: World, request: WireRequest) -> WireResponse:
     return _query_call(world, request, scope, request_id)
 
 
-def _json_call(world: World, request: WireRequest, scope: Scope, target: str,
-               request_id: str) -> WireResponse:
+def _json_call(
+    world: World, request: WireRequest, scope: Scope, target: str, request_id: str
+) -> WireResponse:
     prefix, _, name = target.rpartition(".")
     service = json_targets().get(prefix, "")
     headers = {"Content-Type": json_protocol.CONTENT_TYPE, "x-amzn-RequestId": request_id}
@@ -85,7 +86,7 @@ def _json_call(world: World, request: WireRequest, scope: Scope, target: str,
         params = json_protocol.parse_body(request.body, op.input_shape)
         result = _invoke(world, service, name, params, scope, request_id, response)
         response.body = json_protocol.dump_result(op.output_shape, result)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes an AWS-shaped answer
+    except Exception as exc:  # every failure becomes an AWS-shaped answer
         err = _as_aws(service, exc, request_id)
         response.status, response.error_code = err.status, err.code
         response.body = json_protocol.dump_error(err.code, err.message, err.extra)
@@ -93,8 +94,9 @@ def _json_call(world: World, request: WireRequest, scope: Scope, target: str,
 
 
 def _query_call(world: World, request: WireRequest, scope: Scope, request_id: str) -> WireResponse:
-    response = WireResponse(200, {"Content-Type": "text/xml;charset=UTF-8",
-                                  "x-amzn-RequestId": request_id}, b"", "ec2")
+    response = WireResponse(
+        200, {"Content-Type": "text/xml;charset=UTF-8", "x-amzn-RequestId": request_id}, b"", "ec2"
+    )
     try:
         pairs = list(request.query)
         if request.body:
@@ -112,12 +114,13 @@ def _query_call(world: World, request: WireRequest, scope: Scope, request_id: st
             raise AwsError("MissingAction", "The request must contain the parameter Action")
         op = operation_model(response.service, action)
         if op is None:
-            raise AwsError("InvalidAction",
-                           f"The action {action} is not valid for this web service.")
+            raise AwsError(
+                "InvalidAction", f"The action {action} is not valid for this web service."
+            )
         params = parse_params(pairs, op.input_shape, ec2=response.service == "ec2")
         result = _invoke(world, response.service, action, params, scope, request_id, response)
         response.body = _query_result(response.service, action, op, result, request_id)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes an AWS-shaped answer
+    except Exception as exc:  # every failure becomes an AWS-shaped answer
         err = _as_aws(response.service, exc, request_id)
         response.status, response.error_code = err.status, err.code
         response.body = _query_error(response.service, err, request_id)
@@ -128,26 +131,41 @@ def _query_result(service, action, op, result, request_id) -> bytes:
     if service == "ec2":
         return xml_writer.ec2_response(action, op.output_shape, result, request_id).encode()
     namespace = service_model(service).metadata["xmlNamespace"]
-    return xml_writer.query_response(action, namespace, op.output_shape, result,
-                                     request_id).encode()
+    return xml_writer.query_response(
+        action, namespace, op.output_shape, result, request_id
+    ).encode()
 
 
 def _query_error(service: str, err: AwsError, request_id: str) -> bytes:
     if service == "ec2":
         return xml_writer.ec2_error(err.code, err.message, request_id).encode()
     namespace = service_model(service).metadata["xmlNamespace"]
-    return xml_writer.query_error(namespace, err.code, err.message, request_id,
-                                  sender=err.status < 500).encode()
+    return xml_writer.query_error(
+        namespace, err.code, err.message, request_id, sender=err.status < 500
+    ).encode()
 
 
-def _invoke(world: World, service: str, name: str, params: dict, scope: Scope,
-            request_id: str, response: WireResponse) -> dict | None:
+def _invoke(
+    world: World,
+    service: str,
+    name: str,
+    params: dict,
+    scope: Scope,
+    request_id: str,
+    response: WireResponse,
+) -> dict | None:
     handler = REGISTRY.get((service, name))
     if handler is None:
         raise ProtocolError("invalid_action", action=name)
-    call = Call(world=world, account=world.account_for_key(scope.access_key),
-                region=scope.region or world.config.default_region, request_id=request_id,
-                service=service, operation=name, access_key=scope.access_key)
+    call = Call(
+        world=world,
+        account=world.account_for_key(scope.access_key),
+        region=scope.region or world.config.default_region,
+        request_id=request_id,
+        service=service,
+        operation=name,
+        access_key=scope.access_key,
+    )
     response.account, response.region = call.account, call.region
     with world.lock:
         if params.pop("DryRun", False):

@@ -46,8 +46,10 @@ def _value(value: Any, shape: Shape, path: str) -> Any:
     if isinstance(shape, MapShape):
         if not isinstance(value, dict):
             raise invalid(path, value)
-        return {_value(k, shape.key, path): _value(v, shape.value, f"{path}.{k}")
-                for k, v in value.items()}
+        return {
+            _value(k, shape.key, path): _value(v, shape.value, f"{path}.{k}")
+            for k, v in value.items()
+        }
     if kind == "string":
         if not isinstance(value, str):
             raise invalid(path, value)
@@ -103,8 +105,11 @@ def dump_error(code: str, message: str, extra: dict[str, Any]) -> bytes:
 
 def _out(value: Any, shape: Shape) -> Any:
     if isinstance(shape, StructureShape):
-        return {member.serialization.get("name", name): _out(value[name], member)
-                for name, member in shape.members.items() if value.get(name) is not None}
+        return {
+            member.serialization.get("name", name): _out(value[name], member)
+            for name, member in shape.members.items()
+            if value.get(name) is not None
+        }
     if isinstance(shape, ListShape):
         return [_out(v, shape.member) for v in value]
     if isinstance(shape, MapShape):

@@ -16,14 +16,23 @@ from emulator.protocol.errors import ProtocolError, invalid, missing, unknown
 from emulator.protocol.scalars import text_to_scalar
 
 # Keys that carry signing or routing, never operation input.
-_ENVELOPE = {"Action", "Version", "AWSAccessKeyId", "Signature", "SignatureMethod",
-             "SignatureVersion", "Timestamp", "Expires", "SecurityToken"}
+_ENVELOPE = {
+    "Action",
+    "Version",
+    "AWSAccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "Timestamp",
+    "Expires",
+    "SecurityToken",
+}
 # An index beyond this is not a list anyone sends; refuse it before sorting huge numbers.
 MAX_LIST_INDEX = 100_000
 
 
 class _Node:
-    __slots__ = ("value", "children")
+    __slots__ = ("children", "value")
 
     def __init__(self) -> None:
         self.value: str | None = None
@@ -46,7 +55,9 @@ def build_tree(pairs: Iterable[tuple[str, str]]) -> _Node:
     return root
 
 
-def parse_params(pairs: Iterable[tuple[str, str]], shape: StructureShape | None, *, ec2: bool) -> dict:
+def parse_params(
+    pairs: Iterable[tuple[str, str]], shape: StructureShape | None, *, ec2: bool
+) -> dict:
     tree = build_tree(pairs)
     if shape is None:
         if tree.children:
@@ -113,10 +124,14 @@ class _Reader:
             if node.value in (None, ""):
                 return []
             raise invalid(path, node.value)
-        return [self.value(child, shape.member, f"{path}.{i}") for i, child in _indexed(items, path)]
+        return [
+            self.value(child, shape.member, f"{path}.{i}") for i, child in _indexed(items, path)
+        ]
 
     def map(self, node: _Node, shape: MapShape, path: str) -> dict:
-        entries = node if shape.serialization.get("flattened") else node.children.get("entry", _Node())
+        entries = (
+            node if shape.serialization.get("flattened") else node.children.get("entry", _Node())
+        )
         key_name = shape.key.serialization.get("name", "key")
         value_name = shape.value.serialization.get("name", "value")
         out = {}

@@ -30,10 +30,14 @@ def escape(text: str) -> str:
     return _escape(_NOT_XML.sub("\ufffd", text))
 
 
-def ec2_response(operation: str, shape: StructureShape | None, result: dict | None,
-                 request_id: str) -> str:
-    out = [_DECL, f'<{operation}Response xmlns="{EC2_NAMESPACE}">',
-           f"<requestId>{request_id}</requestId>"]
+def ec2_response(
+    operation: str, shape: StructureShape | None, result: dict | None, request_id: str
+) -> str:
+    out = [
+        _DECL,
+        f'<{operation}Response xmlns="{EC2_NAMESPACE}">',
+        f"<requestId>{request_id}</requestId>",
+    ]
     if shape is None:
         out.append("<return>true</return>")
     else:
@@ -43,13 +47,20 @@ def ec2_response(operation: str, shape: StructureShape | None, result: dict | No
 
 
 def ec2_error(code: str, message: str, request_id: str) -> str:
-    return (f"{_DECL}<Response><Errors><Error><Code>{escape(code)}</Code>"
-            f"<Message>{escape(message)}</Message></Error></Errors>"
-            f"<RequestID>{request_id}</RequestID></Response>")
+    return (
+        f"{_DECL}<Response><Errors><Error><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error></Errors>"
+        f"<RequestID>{request_id}</RequestID></Response>"
+    )
 
 
-def query_response(operation: str, namespace: str, shape: StructureShape | None,
-                   result: dict | None, request_id: str) -> str:
+def query_response(
+    operation: str,
+    namespace: str,
+    shape: StructureShape | None,
+    result: dict | None,
+    request_id: str,
+) -> str:
     out = [_DECL, f'<{operation}Response xmlns="{namespace}">']
     if shape is not None:
         wrapper = shape.serialization.get("resultWrapper", f"{operation}Result")
@@ -61,12 +72,15 @@ def query_response(operation: str, namespace: str, shape: StructureShape | None,
     return "".join(out)
 
 
-def query_error(namespace: str, code: str, message: str, request_id: str,
-                sender: bool = True) -> str:
+def query_error(
+    namespace: str, code: str, message: str, request_id: str, sender: bool = True
+) -> str:
     kind = "Sender" if sender else "Receiver"
-    return (f'{_DECL}<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type>'
-            f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
-            f"<RequestId>{request_id}</RequestId></ErrorResponse>")
+    return (
+        f'{_DECL}<ErrorResponse xmlns="{namespace}"><Error><Type>{kind}</Type>'
+        f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
 
 
 Writer = Callable[[list[str], Any], None]
@@ -151,10 +165,12 @@ def _map_writer(shape: MapShape, opening: str, closing: str) -> Writer:
 
     def write(out: list[str], value: dict) -> None:
         if not resolved:
-            resolved[:] = [(
-                _writer(shape.key, shape.key.serialization.get("name", "key")),
-                _writer(shape.value, shape.value.serialization.get("name", "value")),
-            )]
+            resolved[:] = [
+                (
+                    _writer(shape.key, shape.key.serialization.get("name", "key")),
+                    _writer(shape.value, shape.value.serialization.get("name", "value")),
+                )
+            ]
         key_writer, value_writer = resolved[0]
         out.append(opening)
         for key, item in value.items():

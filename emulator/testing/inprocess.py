@@ -34,13 +34,19 @@ def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def in_process_client(world: World, service: str, account: str = DEFAULT_ACCOUNT,
-                      region: str = DEFAULT_REGION) -> Any:
+def in_process_client(
+    world: World, service: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+) -> Any:
     """A real boto3 client for ``service`` acting as ``account`` in ``region``."""
     load_all()
-    client = boto3.client(service, endpoint_url=ENDPOINT, region_name=region,
-                          aws_access_key_id=account, aws_secret_access_key="in-process",
-                          config=Config(retries={"max_attempts": 1}))
+    client = boto3.client(
+        service,
+        endpoint_url=ENDPOINT,
+        region_name=region,
+        aws_access_key_id=account,
+        aws_secret_access_key="in-process",
+        config=Config(retries={"max_attempts": 1}),
+    )
 
     def send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
         body = request.body or b""

@@ -38,7 +38,8 @@ CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "ami_scenario(path): load this scenario file (or 'demo') into ami_world")
+        "markers", "ami_scenario(path): load this scenario file (or 'demo') into ami_world"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +83,9 @@ class Clients:
         self.world = world
         self._made: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 
-    def __call__(self, service: str, account: str = DEFAULT_ACCOUNT,
-                 region: str = DEFAULT_REGION) -> Any:
+    def __call__(
+        self, service: str, account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION
+    ) -> Any:
         key = (service, account, region)
         if key in self._made:
             self._made.move_to_end(key)
@@ -95,9 +97,13 @@ class Clients:
                 self._made[key] = in_process_client(self.world, service, account, region)
             else:
                 self._made[key] = boto3.client(
-                    service, endpoint_url=self.endpoint, region_name=region,
-                    aws_access_key_id=account, aws_secret_access_key="ami-emulator",
-                    config=CLIENT_CONFIG)
+                    service,
+                    endpoint_url=self.endpoint,
+                    region_name=region,
+                    aws_access_key_id=account,
+                    aws_secret_access_key="ami-emulator",
+                    config=CLIENT_CONFIG,
+                )
         return self._made[key]
 
 

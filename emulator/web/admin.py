@@ -54,8 +54,9 @@ def put_state():
     except yaml.YAMLError as exc:
         return _problem(f"Body is neither JSON nor YAML: {exc}")
     if not isinstance(data, dict):
-        return _problem("Body must be a mapping: a snapshot from GET /_emulator/state, "
-                        "or a scenario")
+        return _problem(
+            "Body must be a mapping: a snapshot from GET /_emulator/state, or a scenario"
+        )
     world = _world()
     with world.lock:
         saved = world.to_dict()
@@ -103,8 +104,10 @@ def get_explain():
     world = _world()
     region = request.args.get("region") or world.config.default_region
     with world.lock:
-        return Response(json.dumps(explain(world, args["image"], args["account"], region),
-                                   indent=2), mimetype="application/json")
+        return Response(
+            json.dumps(explain(world, args["image"], args["account"], region), indent=2),
+            mimetype="application/json",
+        )
 
 
 @blueprint.get("/access")

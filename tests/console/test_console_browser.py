@@ -4,6 +4,7 @@ checked through boto3; the organization diagram's colours; a consumer's read-onl
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,9 @@ from botocore.exceptions import ClientError
 
 pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[test]')")
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.console.conftest import DESKTOP
@@ -33,18 +34,56 @@ pytestmark = [pytest.mark.browser, pytest.mark.ami_scenario("demo")]
 
 
 def click(driver: Any, css: str, *, loads: bool = True) -> None:
-    """Click; when ``loads``, wait for the page the click leads to."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, css).click()
+    """Click; when ``loads``, wait for the page the click leads to. A page that was still
+    being replaced (a form post, an auto-refresh) when the element was found is looked up
+    again, as a person would click again on the new page."""
+    for attempt in range(3):
+        try:
+            old = driver.find_element(By.TAG_NAME, "html")
+            driver.find_element(By.CSS_SELECTOR, css).click()
+            break
+        except WebDriverException as exc:
+            if attempt == 2 or not replaced(exc):
+                raise
     if loads:
-        WebDriverWait(driver, 5, poll_frequency=0.02).until(staleness_of(old))
+        loaded(driver, old)
+
+
+def gone(element: Any) -> Callable[[Any], bool]:
+    """Like selenium's ``staleness_of``, also knowing Chromium's other word for a node of a
+    document that was replaced ("does not belong to the document")."""
+
+    def check(_: Any) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException as exc:
+            if replaced(exc):
+                return True
+            raise
+        return False
+
+    return check
+
+
+def replaced(exc: WebDriverException) -> bool:
+    """Whether ``exc`` says the element's document was replaced by a newer page."""
+    return isinstance(exc, StaleElementReferenceException) or (
+        "does not belong to the document" in str(exc)
+    )
+
+
+def loaded(driver: Any, old: Any) -> None:
+    """Wait until the page ``old`` belonged to is gone and the next one has fully loaded."""
+    wait = WebDriverWait(driver, 5, poll_frequency=0.02)
+    wait.until(gone(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def press(driver: Any, element_id: str, *keys: str) -> None:
     """Type ``keys`` into an element, then wait for the page they lead to."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, element_id).send_keys(*keys)
-    WebDriverWait(driver, 5, poll_frequency=0.02).until(staleness_of(old))
+    loaded(driver, old)
 
 
 def text(driver: Any, css: str) -> str:
@@ -360,7 +399,7 @@ def test_auto_refresh_shows_changes_made_through_the_api(
     ami_client("ec2").modify_image_attribute(
         ImageId=AMI, LaunchPermission={"Add": [{"OrganizationArn": ami_ids.org_arn}]}
     )
-    WebDriverWait(driver, 5, poll_frequency=0.1).until(
-        lambda d: account_access(d).get(SANDBOX) == "allowed"
-    )
+    WebDriverWait(
+        driver, 5, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(lambda d: account_access(d).get(SANDBOX) == "allowed")
     click(driver, "#autorefresh", loads=False)  # off again for the next tests

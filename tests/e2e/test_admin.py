@@ -34,7 +34,8 @@ def send(server, path: str, body: str = "", method: str = "PUT") -> tuple[int, d
 
 def share_with_ou(aws) -> None:
     aws("ec2").modify_image_attribute(
-        ImageId=AMI, LaunchPermission={"Add": [{"OrganizationalUnitArn": OU_ARN}]})
+        ImageId=AMI, LaunchPermission={"Add": [{"OrganizationalUnitArn": OU_ARN}]}
+    )
 
 
 def test_health(server, aws) -> None:
@@ -56,8 +57,9 @@ def test_explain_names_the_grant_or_the_reason(server, aws) -> None:
 
 
 def test_explain_knows_amis_are_regional(server, aws) -> None:
-    answer = json.loads(get(server, f"/_emulator/explain?image={AMI}&account=123456789012"
-                                    "&region=eu-west-1")[1])
+    answer = json.loads(
+        get(server, f"/_emulator/explain?image={AMI}&account=123456789012&region=eu-west-1")[1]
+    )
     assert answer["allowed"] is False
     assert "exists in us-east-1" in answer["reason"]
 
@@ -86,10 +88,15 @@ def test_access_lists_every_account_with_its_grant(server, aws) -> None:
 
 def test_access_follows_moves_at_once(server, aws) -> None:
     share_with_ou(aws)
-    aws("organizations").move_account(AccountId="555566667777", SourceParentId="ou-ab12-22222222",
-                                      DestinationParentId="ou-1234-6example")
-    rows = {r["account"]: r["via"]
-            for r in json.loads(get(server, f"/_emulator/access?image={AMI}")[1])["accounts"]}
+    aws("organizations").move_account(
+        AccountId="555566667777",
+        SourceParentId="ou-ab12-22222222",
+        DestinationParentId="ou-1234-6example",
+    )
+    rows = {
+        r["account"]: r["via"]
+        for r in json.loads(get(server, f"/_emulator/access?image={AMI}")[1])["accounts"]
+    }
     assert rows["555566667777"] == "ou"
 
 
@@ -120,8 +127,16 @@ def test_snapshot_round_trips_through_put_state(server, aws) -> None:
     assert perms["LaunchPermissions"] == []
 
 
-@pytest.mark.parametrize("body", ["", "[1, 2]", "a: [", "images: [{owner: '1'}]",
-                                  '{"ec2": {"regions": {"x": {"images": [{"bad": 1}]}}}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "[1, 2]",
+        "a: [",
+        "images: [{owner: '1'}]",
+        '{"ec2": {"regions": {"x": {"images": [{"bad": 1}]}}}}',
+    ],
+)
 def test_bad_state_is_refused_and_changes_nothing(server, aws, body: str) -> None:
     before = get(server, "/_emulator/state")[1]
     status, answer = send(server, "/_emulator/state", body)

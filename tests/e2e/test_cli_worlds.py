@@ -23,8 +23,9 @@ images:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "emulator", *args], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "emulator", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_serve_starts_with_the_demo_world_and_dump_writes_it(tmp_path: Path) -> None:
@@ -39,8 +40,10 @@ def test_serve_starts_with_the_demo_world_and_dump_writes_it(tmp_path: Path) -> 
         dumped = yaml.safe_load(done.stdout)
         assert dumped["images"][0]["id"] == AMI
         out = tmp_path / "world.json"
-        assert cli("dump", "--endpoint", emulator.url, "--format", "json", "-o", str(out)) \
-            .returncode == 0
+        assert (
+            cli("dump", "--endpoint", emulator.url, "--format", "json", "-o", str(out)).returncode
+            == 0
+        )
         assert '"o-123example"' in out.read_text()
     finally:
         assert emulator.stop() == 0
@@ -65,8 +68,9 @@ def test_scenario_file_is_served_and_reset_returns_to_it(tmp_path: Path) -> None
         owner.deregister_image(ImageId=image["ImageId"])
         import urllib.request
 
-        urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/_emulator/reset",
-                                                      method="POST"), timeout=10).close()
+        urllib.request.urlopen(
+            urllib.request.Request(f"{emulator.url}/_emulator/reset", method="POST"), timeout=10
+        ).close()
         assert owner.describe_images(Owners=["self"])["Images"][0]["Name"] == "base-image"
     finally:
         emulator.stop()
@@ -74,24 +78,38 @@ def test_scenario_file_is_served_and_reset_returns_to_it(tmp_path: Path) -> None
 
 def test_command_line_settings_win_over_the_scenario(tmp_path: Path) -> None:
     scenario = tmp_path / "world.yaml"
-    scenario.write_text("settings: {default_account: '210987654321'}\n"
-                        "access_keys: {AKIASCENARIOKEY: '333344445555'}\n")
-    emulator = start_emulator(tmp_path / "serve.log", "--scenario", str(scenario),
-                              "--default-account", "111122223333",
-                              "--access-key", "AKIACOMMANDLINE=444455556666")
+    scenario.write_text(
+        "settings: {default_account: '210987654321'}\n"
+        "access_keys: {AKIASCENARIOKEY: '333344445555'}\n"
+    )
+    emulator = start_emulator(
+        tmp_path / "serve.log",
+        "--scenario",
+        str(scenario),
+        "--default-account",
+        "111122223333",
+        "--access-key",
+        "AKIACOMMANDLINE=444455556666",
+    )
     try:
-        who = {key: emulator.client("sts", key).get_caller_identity()["Account"]
-               for key in ("AKIASCENARIOKEY", "AKIACOMMANDLINE", "AKIAUNKNOWN")}
-        assert who == {"AKIASCENARIOKEY": "333344445555", "AKIACOMMANDLINE": "444455556666",
-                       "AKIAUNKNOWN": "111122223333"}
+        who = {
+            key: emulator.client("sts", key).get_caller_identity()["Account"]
+            for key in ("AKIASCENARIOKEY", "AKIACOMMANDLINE", "AKIAUNKNOWN")
+        }
+        assert who == {
+            "AKIASCENARIOKEY": "333344445555",
+            "AKIACOMMANDLINE": "444455556666",
+            "AKIAUNKNOWN": "111122223333",
+        }
     finally:
         emulator.stop()
 
 
 def test_a_bad_scenario_stops_the_start_with_file_line_and_key(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.yaml"
-    scenario.write_text("organizations:\n  - management_account: '123456789012'\n"
-                        "    colour: blue\n")
+    scenario.write_text(
+        "organizations:\n  - management_account: '123456789012'\n    colour: blue\n"
+    )
     done = cli("serve", "--port", "0", "--scenario", str(scenario))
     assert done.returncode == 2
     assert f"{scenario}:3: organizations[0].colour: unknown key" in done.stderr

@@ -17,10 +17,12 @@ def test_ids_by_name_and_clients_per_account(ami_ids, ami_client) -> None:
     image = ami_ids.image("golden-image")
     ami_client("ec2").modify_image_attribute(
         ImageId=image,
-        LaunchPermission={"Add": [{"OrganizationalUnitArn": ami_ids.ou_arn("Engineering")}]})
+        LaunchPermission={"Add": [{"OrganizationalUnitArn": ami_ids.ou_arn("Engineering")}]},
+    )
     platform = ami_client("ec2", ami_ids.account("Platform-Prod"))
-    assert [i["ImageId"] for i in platform.describe_images(ExecutableUsers=["self"])["Images"]] \
-        == [image]
+    assert [i["ImageId"] for i in platform.describe_images(ExecutableUsers=["self"])["Images"]] == [
+        image
+    ]
 
 
 def test_without_a_marker_the_world_is_empty(ami_client) -> None:
@@ -32,11 +34,14 @@ def test_without_a_marker_the_world_is_empty(ami_client) -> None:
 @pytest.mark.ami_scenario("demo")
 def test_in_process_clients_need_no_server(ami_local) -> None:
     ec2 = ami_local("ec2", "123456789012")
-    ec2.modify_image_attribute(ImageId="ami-0abcdef1234567890",
-                               LaunchPermission={"Add": [{"UserId": "999988887777"}]})
+    ec2.modify_image_attribute(
+        ImageId="ami-0abcdef1234567890", LaunchPermission={"Add": [{"UserId": "999988887777"}]}
+    )
     outsider = ami_local("ec2", "999988887777")
-    assert outsider.describe_images(ExecutableUsers=["self"])["Images"][0]["ImageId"] == \
-        "ami-0abcdef1234567890"
+    assert (
+        outsider.describe_images(ExecutableUsers=["self"])["Images"][0]["ImageId"]
+        == "ami-0abcdef1234567890"
+    )
     with pytest.raises(ClientError) as err:
         outsider.deregister_image(ImageId="ami-0abcdef1234567890")
     assert err.value.response["Error"]["Code"] == "AuthFailure"
@@ -44,7 +49,9 @@ def test_in_process_clients_need_no_server(ami_local) -> None:
 
 
 def test_a_users_test_file_runs_with_the_installed_plugin(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".yaml", world=textwrap.dedent("""\
+    pytester.makefile(
+        ".yaml",
+        world=textwrap.dedent("""\
         organizations:
           - management_account: "210987654321"
             ous:
@@ -53,8 +60,10 @@ def test_a_users_test_file_runs_with_the_installed_plugin(pytester: pytest.Pytes
                   - {id: "333344445555", name: builder}
         images:
           - {owner: "210987654321", name: base-image}
-    """))
-    pytester.makepyfile(textwrap.dedent("""\
+    """),
+    )
+    pytester.makepyfile(
+        textwrap.dedent("""\
         import pytest
 
         @pytest.mark.ami_scenario("world.yaml")
@@ -67,7 +76,9 @@ def test_a_users_test_file_runs_with_the_installed_plugin(pytester: pytest.Pytes
             builder.run_instances(ImageId=ami_ids.image("base-image"), MinCount=1, MaxCount=1)
 
         def test_next_test_starts_empty(ami_client):
-            assert ami_client("ec2", "210987654321").describe_images(Owners=["self"])["Images"] == []
-    """))
+            owner = ami_client("ec2", "210987654321")
+            assert owner.describe_images(Owners=["self"])["Images"] == []
+    """)
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)

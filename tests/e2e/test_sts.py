@@ -28,15 +28,18 @@ def test_caller_identity_is_the_account_root(aws) -> None:
 
 
 def test_management_assumes_role_into_member_and_acts_as_it(aws, server, member: str) -> None:
-    creds = aws("sts", MGMT).assume_role(RoleArn=ROLE.format(member),
-                                         RoleSessionName="pipeline")
+    creds = aws("sts", MGMT).assume_role(RoleArn=ROLE.format(member), RoleSessionName="pipeline")
     keys = creds["Credentials"]
     assert keys["AccessKeyId"].startswith("ASIA")
     assert creds["AssumedRoleUser"]["Arn"] == (
-        f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/pipeline")
-    session = boto3.Session(aws_access_key_id=keys["AccessKeyId"],
-                            aws_secret_access_key=keys["SecretAccessKey"],
-                            aws_session_token=keys["SessionToken"], region_name="us-east-1")
+        f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/pipeline"
+    )
+    session = boto3.Session(
+        aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"],
+        region_name="us-east-1",
+    )
     sts = session.client("sts", endpoint_url=server.url, config=CLIENT_CONFIG)
     ident = sts.get_caller_identity()
     assert ident["Account"] == member
@@ -55,7 +58,8 @@ def test_others_may_not_assume_the_role(aws, member: str, who: str) -> None:
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert err.value.response["Error"]["Message"] == (
         f"User: arn:aws:iam::{caller}:root is not authorized to perform: sts:AssumeRole on "
-        f"resource: {ROLE.format(member)}")
+        f"resource: {ROLE.format(member)}"
+    )
 
 
 def test_other_roles_and_accounts_outside_the_org_are_denied(aws, member: str) -> None:
@@ -69,12 +73,22 @@ def test_other_roles_and_accounts_outside_the_org_are_denied(aws, member: str) -
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        ({"RoleArn": "arn:aws:iam::12345:role/x" + "y" * 10, "RoleSessionName": "ok"},
-         "ValidationError"),
-        ({"RoleArn": ROLE.format("111122223333"), "RoleSessionName": "bad name!"},
-         "ValidationError"),
-        ({"RoleArn": ROLE.format("111122223333"), "RoleSessionName": "ok",
-          "DurationSeconds": 900 * 100}, "ValidationError"),
+        (
+            {"RoleArn": "arn:aws:iam::12345:role/x" + "y" * 10, "RoleSessionName": "ok"},
+            "ValidationError",
+        ),
+        (
+            {"RoleArn": ROLE.format("111122223333"), "RoleSessionName": "bad name!"},
+            "ValidationError",
+        ),
+        (
+            {
+                "RoleArn": ROLE.format("111122223333"),
+                "RoleSessionName": "ok",
+                "DurationSeconds": 900 * 100,
+            },
+            "ValidationError",
+        ),
     ],
 )
 def test_bad_assume_role_input(aws, kwargs: dict, code: str) -> None:

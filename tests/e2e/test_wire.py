@@ -17,8 +17,14 @@ ORG_TARGET = "AWSOrganizationsV20161128"
 ORG_ERROR_CODES = {shape.name for shape in service_model("organizations").error_shapes}
 
 
-def raw(url: str, body: bytes | str = b"", *, method: str = "POST", path: str = "/",
-        headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def raw(
+    url: str,
+    body: bytes | str = b"",
+    *,
+    method: str = "POST",
+    path: str = "/",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     data = body.encode() if isinstance(body, str) else body
@@ -31,8 +37,7 @@ def raw(url: str, body: bytes | str = b"", *, method: str = "POST", path: str = 
 
 def ec2(url: str, params: dict[str, str] | str) -> tuple[int, dict]:
     body = params if isinstance(params, str) else urlencode(params)
-    status, _, data = raw(url, body,
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, data = raw(url, body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     return status, xmltodict.parse(data)
 
 
@@ -43,8 +48,14 @@ def ec2_error(doc: dict) -> tuple[str, str]:
 
 
 def org(url: str, op: str, body: bytes | str) -> tuple[int, dict[str, str], dict]:
-    status, headers, data = raw(url, body, headers={
-        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"{ORG_TARGET}.{op}"})
+    status, headers, data = raw(
+        url,
+        body,
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": f"{ORG_TARGET}.{op}",
+        },
+    )
     return status, headers, json.loads(data)
 
 
@@ -54,8 +65,7 @@ def url(server, aws) -> str:
 
 
 def test_ec2_success_envelope_has_namespace_and_request_id(url: str) -> None:
-    status, doc = ec2(url, {"Action": "DescribeImages", "Version": "2016-11-15",
-                            "Owner.1": "self"})
+    status, doc = ec2(url, {"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "self"})
     assert status == 200
     root = doc["DescribeImagesResponse"]
     assert root["@xmlns"] == EC2_NS
@@ -63,8 +73,9 @@ def test_ec2_success_envelope_has_namespace_and_request_id(url: str) -> None:
 
 
 def test_ec2_get_with_query_string_works(url: str) -> None:
-    status, _, data = raw(url, method="GET",
-                          path="/?Action=DescribeImages&Version=2016-11-15&Owner.1=self")
+    status, _, data = raw(
+        url, method="GET", path="/?Action=DescribeImages&Version=2016-11-15&Owner.1=self"
+    )
     assert status == 200
     assert b"<DescribeImagesResponse" in data
 
@@ -72,12 +83,26 @@ def test_ec2_get_with_query_string_works(url: str) -> None:
 def test_operation_without_output_answers_return_true(url: str, aws) -> None:
     status, doc = ec2(url, {"Action": "DisableImageBlockPublicAccess", "Version": "2016-11-15"})
     assert status == 200
-    status, doc = ec2(url, {"Action": "ResetImageAttribute", "Version": "2016-11-15",
-                            "ImageId": "ami-12345678", "Attribute": "launchPermission"})
+    status, doc = ec2(
+        url,
+        {
+            "Action": "ResetImageAttribute",
+            "Version": "2016-11-15",
+            "ImageId": "ami-12345678",
+            "Attribute": "launchPermission",
+        },
+    )
     assert status == 400  # unknown image; the no-output answer is checked below
     image = aws("ec2").register_image(Name="wire-test")["ImageId"]
-    status, doc = ec2(url, {"Action": "ResetImageAttribute", "Version": "2016-11-15",
-                            "ImageId": image, "Attribute": "launchPermission"})
+    status, doc = ec2(
+        url,
+        {
+            "Action": "ResetImageAttribute",
+            "Version": "2016-11-15",
+            "ImageId": image,
+            "Attribute": "launchPermission",
+        },
+    )
     assert status == 200
     assert doc["ResetImageAttributeResponse"]["return"] == "true"
 
@@ -85,22 +110,34 @@ def test_operation_without_output_answers_return_true(url: str, aws) -> None:
 @pytest.mark.parametrize(
     ("params", "code"),
     [
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "MaxResults": "banana"},
-         "InvalidParameterValue"),
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "ImageId.0": "ami-12345678"},
-         "InvalidParameterValue"),
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "ImageId.x": "ami-12345678"},
-         "InvalidParameterValue"),
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "DryRun": "maybe"},
-         "InvalidParameterValue"),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "MaxResults": "banana"},
+            "InvalidParameterValue",
+        ),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "ImageId.0": "ami-12345678"},
+            "InvalidParameterValue",
+        ),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "ImageId.x": "ami-12345678"},
+            "InvalidParameterValue",
+        ),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "DryRun": "maybe"},
+            "InvalidParameterValue",
+        ),
         ({"Action": "DescribeImages", "Version": "2016-11-15", "Bogus": "1"}, "UnknownParameter"),
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "Filter.1.Nme": "x"},
-         "UnknownParameter"),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "Filter.1.Nme": "x"},
+            "UnknownParameter",
+        ),
         ({"Action": "ModifyImageAttribute", "Version": "2016-11-15"}, "MissingParameter"),
         ({"Action": "NoSuchThing", "Version": "2016-11-15"}, "InvalidAction"),
         ({"Version": "2016-11-15"}, "MissingAction"),
-        ({"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "a\x01b"},
-         "InvalidParameterValue"),
+        (
+            {"Action": "DescribeImages", "Version": "2016-11-15", "Owner.1": "a\x01b"},
+            "InvalidParameterValue",
+        ),
     ],
 )
 def test_bad_ec2_input_is_a_4xx_aws_error(url: str, params: dict, code: str) -> None:
@@ -110,15 +147,26 @@ def test_bad_ec2_input_is_a_4xx_aws_error(url: str, params: dict, code: str) -> 
 
 
 def test_missing_parameter_names_it(url: str) -> None:
-    status, doc = ec2(url, {"Action": "DescribeImageAttribute", "Version": "2016-11-15",
-                            "Attribute": "launchPermission"})
+    status, doc = ec2(
+        url,
+        {
+            "Action": "DescribeImageAttribute",
+            "Version": "2016-11-15",
+            "Attribute": "launchPermission",
+        },
+    )
     assert (status, ec2_error(doc)) == (
-        400, ("MissingParameter", "The request must contain the parameter ImageId"))
+        400,
+        ("MissingParameter", "The request must contain the parameter ImageId"),
+    )
 
 
 def test_non_utf8_body_is_a_4xx(url: str) -> None:
-    status, _, data = raw(url, b"Action=DescribeImages&Version=2016-11-15&Owner.1=\xff\xfe",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, data = raw(
+        url,
+        b"Action=DescribeImages&Version=2016-11-15&Owner.1=\xff\xfe",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 400
     assert b"<Code>" in data
 
@@ -157,8 +205,11 @@ def test_unknown_json_target_is_a_4xx(url: str) -> None:
     status, _, doc = org(url, "NoSuchOperation", b"{}")
     assert status == 400
     assert doc["__type"] in ORG_ERROR_CODES
-    status, _, data = raw(url, b"{}", headers={"X-Amz-Target": "NoSuchService.Op",
-                                               "Content-Type": "application/x-amz-json-1.1"})
+    status, _, _ = raw(
+        url,
+        b"{}",
+        headers={"X-Amz-Target": "NoSuchService.Op", "Content-Type": "application/x-amz-json-1.1"},
+    )
     assert status == 400
 
 
@@ -195,8 +246,9 @@ def test_region_and_account_come_from_the_credential_scope(aws) -> None:
 
 def test_unsigned_request_is_the_default_account(url: str, aws) -> None:
     image = aws("ec2").register_image(Name="default-owner")["ImageId"]
-    status, doc = ec2(url, {"Action": "DescribeImages", "Version": "2016-11-15",
-                            "ImageId.1": image})
+    status, doc = ec2(
+        url, {"Action": "DescribeImages", "Version": "2016-11-15", "ImageId.1": image}
+    )
     assert status == 200
     item = doc["DescribeImagesResponse"]["imagesSet"]["item"]
     assert item["imageOwnerId"] == "123456789012"
@@ -206,13 +258,17 @@ def test_dry_run_answers_412_and_changes_nothing(aws) -> None:
     client = aws("ec2")
     image = client.register_image(Name="dry")["ImageId"]
     with pytest.raises(ClientError) as err:
-        client.modify_image_attribute(ImageId=image, DryRun=True,
-                                      LaunchPermission={"Add": [{"UserId": "111122223333"}]})
+        client.modify_image_attribute(
+            ImageId=image, DryRun=True, LaunchPermission={"Add": [{"UserId": "111122223333"}]}
+        )
     assert err.value.response["Error"]["Code"] == "DryRunOperation"
     assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
     perms = client.describe_image_attribute(ImageId=image, Attribute="launchPermission")
     assert perms["LaunchPermissions"] == []
     with pytest.raises(ClientError) as err:
-        client.modify_image_attribute(ImageId="ami-12345678", DryRun=True,
-                                      LaunchPermission={"Add": [{"UserId": "111122223333"}]})
+        client.modify_image_attribute(
+            ImageId="ami-12345678",
+            DryRun=True,
+            LaunchPermission={"Add": [{"UserId": "111122223333"}]},
+        )
     assert err.value.response["Error"]["Code"] == "InvalidAMIID.NotFound"

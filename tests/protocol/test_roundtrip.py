@@ -38,7 +38,9 @@ def test_request_round_trip(key: tuple[str, str]) -> None:
     op = operation_model(service, name)
     params = sample(op.input_shape) if op.input_shape is not None else {}
     protocol = protocol_of(service)
-    wire = botocore.serialize.create_serializer(protocol, include_validation=False).serialize_to_request(params, op)
+    wire = botocore.serialize.create_serializer(
+        protocol, include_validation=False
+    ).serialize_to_request(params, op)
     if protocol == "json":
         parsed = json_protocol.parse_body(wire["body"], op.input_shape)
     else:
@@ -61,7 +63,9 @@ def test_response_round_trip(key: tuple[str, str]) -> None:
         namespace = service_model(service).metadata["xmlNamespace"]
         body = xml_writer.query_response(name, namespace, op.output_shape, result, "req-1").encode()
     parser = botocore.parsers.create_parser(protocol)
-    parsed = parser.parse({"status_code": 200, "headers": {"x-amzn-requestid": "req-1"},
-                           "body": body}, op.output_shape)
+    parsed = parser.parse(
+        {"status_code": 200, "headers": {"x-amzn-requestid": "req-1"}, "body": body},
+        op.output_shape,
+    )
     assert parsed["ResponseMetadata"]["RequestId"] == "req-1"
     assert normalise(parsed) == normalise(result or {})

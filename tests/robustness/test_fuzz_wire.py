@@ -21,6 +21,8 @@ from tests.e2e.worlds import OrgWorld, build_org, register_image, share
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 AMZ_JSON = "application/x-amz-json-1.1"
 ORG_TARGET = "AWSOrganizationsV20161128"
+# Longer request lines are refused by the HTTP server itself, in plain text, as AWS's are.
+URL_LIMIT = 8192
 FUZZ = settings(
     max_examples=300,
     deadline=None,
@@ -303,8 +305,9 @@ def test_query_protocol_answers_every_body_without_5xx_or_side_effect(target, da
     body = data.draw(query_bodies(target))
     headers = {"Content-Type": FORM, **data.draw(callers(target, "ec2"))}
     before = state(target)
-    if data.draw(st.booleans()) and all(0x21 <= b < 0x7F and b != 0x23 for b in body):
-        # The same parameters in the query string of a GET, as the AWS CLI's presigned URLs do.
+    as_url = len(body) < URL_LIMIT and all(0x21 <= b < 0x7F and b != 0x23 for b in body)
+    if as_url and data.draw(st.booleans()):
+        # The same parameters in the query string of a GET, as presigned URLs carry them.
         status, answer = send(target, b"", headers, method="GET", path="/?" + body.decode())
     else:
         status, answer = send(target, body, headers)

@@ -8,8 +8,16 @@ from pathlib import Path
 import emulator
 
 PACKAGE = Path(emulator.__file__).parent
-FORBIDDEN_IN_CORE = {"flask", "werkzeug", "botocore", "boto3", "xmltodict", "emulator.api",
-                     "emulator.protocol", "emulator.web"}
+FORBIDDEN_IN_CORE = {
+    "flask",
+    "werkzeug",
+    "botocore",
+    "boto3",
+    "xmltodict",
+    "emulator.api",
+    "emulator.protocol",
+    "emulator.web",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
