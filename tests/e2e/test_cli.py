@@ -17,18 +17,12 @@ from tests.e2e.worlds import (
     OrgWorld,
     assert_can_use,
     assert_cannot_use,
-    build_org,
     register_image,
 )
 
 pytestmark = pytest.mark.cli
 
 Cli = Callable[..., Any]
-
-
-@pytest.fixture
-def world(aws: ClientFactory) -> OrgWorld:
-    return build_org(aws)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from tests.e2e.worlds import (
     assert_can_use,
     assert_cannot_use,
     aws_error,
-    build_org,
     executable_ids,
     image,
     launch,
@@ -30,16 +29,6 @@ from tests.e2e.worlds import (
 FOREIGN_ORG_ARN = "arn:aws:organizations::111111111111:organization/o-abcdefghij"
 FOREIGN_OU_ARN = "arn:aws:organizations::111111111111:ou/o-abcdefghij/ou-ab12-abcdefgh"
 DRY_RUN_MESSAGE = "Request would have succeeded, but DryRun flag is set."
-
-
-@pytest.fixture
-def world(aws: ClientFactory) -> OrgWorld:
-    return build_org(aws)
-
-
-@pytest.fixture
-def owner(aws: ClientFactory, world: OrgWorld) -> Client:
-    return aws("ec2", account=world.owner)
 
 
 @pytest.fixture

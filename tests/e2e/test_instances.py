@@ -10,23 +10,12 @@ from tests.e2e.worlds import (
     ClientFactory,
     OrgWorld,
     aws_error,
-    build_org,
     launch,
     not_authorized_to_launch,
     not_found,
     register_image_from_snapshot,
     share,
 )
-
-
-@pytest.fixture
-def world(aws: ClientFactory) -> OrgWorld:
-    return build_org(aws)
-
-
-@pytest.fixture
-def owner(aws: ClientFactory, world: OrgWorld) -> Client:
-    return aws("ec2", account=world.owner)
 
 
 @pytest.fixture

@@ -32,16 +32,6 @@ BPA_MESSAGE = (
 
 
 @pytest.fixture
-def world(aws: ClientFactory) -> OrgWorld:
-    return build_org(aws)
-
-
-@pytest.fixture
-def owner(aws: ClientFactory, world: OrgWorld) -> Client:
-    return aws("ec2", account=world.owner)
-
-
-@pytest.fixture
 def image_id(owner: Client) -> str:
     return register_image_from_snapshot(owner)
 

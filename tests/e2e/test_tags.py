@@ -11,23 +11,12 @@ from tests.e2e.worlds import (
     ClientFactory,
     OrgWorld,
     aws_error,
-    build_org,
     image,
     launch,
     register_image,
     register_image_from_snapshot,
     share,
 )
-
-
-@pytest.fixture
-def world(aws: ClientFactory) -> OrgWorld:
-    return build_org(aws)
-
-
-@pytest.fixture
-def owner(aws: ClientFactory, world: OrgWorld) -> Client:
-    return aws("ec2", account=world.owner)
 
 
 def tags_of(ec2: Client, resource_id: str) -> dict[str, str]:
