@@ -28,7 +28,18 @@ MAX_WRITERS = 16
 
 def start(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--log-level", "WARNING", *args],
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--empty",
+            "--port",
+            "0",
+            "--log-level",
+            "WARNING",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,

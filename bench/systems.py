@@ -145,6 +145,7 @@ def ours() -> System:
         command=lambda port: [
             str(BIN / "ami-emulator"),
             "serve",
+            "--empty",
             "--port",
             str(port),
             "--log-level",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,10 +29,11 @@ def endpoint() -> Response:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge:
         return _too_large()
+    environ = request.environ
     wire = WireRequest(
         method=request.method,
-        headers={k.lower(): v for k, v in request.headers.items()},
-        query=list(request.args.items(multi=True)),
+        headers=_headers(environ),
+        query=parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
         body=body,
     )
     world = current_app.extensions["world"]
@@ -52,6 +55,20 @@ def endpoint() -> Response:
         (time.perf_counter() - started) * 1000,
     )
     return Response(answer.body, status=answer.status, headers=answer.headers)
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    """Request headers by lower-case name, read from the WSGI environ directly (werkzeug's
+    ``Headers`` view costs more on this hot path and the dispatcher needs a plain dict)."""
+    headers = {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers
 
 
 def _too_large() -> Response:
