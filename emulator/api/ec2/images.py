@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.ec2 import shapes
-from emulator.api.ec2.params import block_devices, filters, required, tag_specs
+from emulator.api.ec2.params import block_devices, filters, paged, required, tag_specs
 from emulator.api.registry import Call, operation
 from emulator.core.image_catalog import ImageSpec, image_order
-from emulator.core.paging import page
 
 
 @operation("ec2", "RegisterImage")
@@ -116,14 +115,11 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         executable_users=params.get("ExecutableUsers") or [],
         filters=filters(params),
     )
-    shown, token = page(
-        images, image_order, params.get("MaxResults"), params.get("NextToken"), (1, 1000)
+    return paged(
+        params,
+        "Images",
+        images,
+        image_order,
+        lambda i: shapes.image(i, ec2.tags_of(call.account, call.region, i.image_id)),
+        (1, 1000),
     )
-    out: dict[str, Any] = {
-        "Images": [
-            shapes.image(i, ec2.tags_of(call.account, call.region, i.image_id)) for i in shown
-        ]
-    }
-    if token:
-        out["NextToken"] = token
-    return out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from emulator.core.errors import InvalidValue
 from emulator.core.filters import Filter
 from emulator.core.images import BlockDevice
+from emulator.core.paging import page
 from emulator.core.tags import TagSpecs
+
+T = TypeVar("T")
 
 
 def required(params: dict[str, Any], name: str) -> Any:
@@ -74,3 +78,34 @@ def no_max_results_with_ids(params: dict[str, Any], ids_member: str, wire_name: 
     """EC2 refuses MaxResults together with an explicit id list."""
     if params.get(ids_member) and params.get("MaxResults") is not None:
         raise InvalidValue("max_results_with_ids", ids=wire_name)
+
+
+def apply_operation_type(params: dict[str, Any], flat: list, adds: list, removes: list) -> None:
+    """The flat form of Modify*Attribute: ``OperationType=add|remove`` says what the
+    ``UserId.N`` / ``UserGroup.N``-style entries in ``flat`` do; they join ``adds`` or
+    ``removes``."""
+    if not flat and params.get("OperationType") is None:
+        return
+    operation_type = params.get("OperationType")
+    if operation_type is None:
+        raise InvalidValue("missing_parameter", name="OperationType")
+    if operation_type not in ("add", "remove"):
+        raise InvalidValue("operation_type_invalid", value=operation_type)
+    (adds if operation_type == "add" else removes).extend(flat)
+
+
+def paged(
+    params: dict[str, Any],
+    member: str,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    render: Callable[[T], Any],
+    bounds: tuple[int, int] = (5, 1000),
+) -> dict[str, Any]:
+    """One page of ``items`` (MaxResults / NextToken from ``params``) as the output member
+    ``member``, each item rendered, with the NextToken of the next page when there is one."""
+    shown, token = page(items, key, params.get("MaxResults"), params.get("NextToken"), bounds)
+    out: dict[str, Any] = {member: [render(item) for item in shown]}
+    if token:
+        out["NextToken"] = token
+    return out

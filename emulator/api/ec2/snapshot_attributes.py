@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.ec2.params import required
+from emulator.api.ec2.params import apply_operation_type, required
 from emulator.api.registry import Call, operation
 from emulator.core.errors import InvalidValue
 from emulator.core.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
@@ -26,13 +26,7 @@ def _change(params: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[s
     adds, removes = _entries(structured.get("Add")), _entries(structured.get("Remove"))
     flat = [(USER, v) for v in params.get("UserIds") or []]
     flat += [(GROUP, v) for v in params.get("GroupNames") or []]
-    if flat or params.get("OperationType") is not None:
-        operation_type = params.get("OperationType")
-        if operation_type is None:
-            raise InvalidValue("missing_parameter", name="OperationType")
-        if operation_type not in ("add", "remove"):
-            raise InvalidValue("operation_type_invalid", value=operation_type)
-        (adds if operation_type == "add" else removes).extend(flat)
+    apply_operation_type(params, flat, adds, removes)
     return adds, removes
 
 

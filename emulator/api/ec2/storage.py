@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.ec2 import shapes
-from emulator.api.ec2.params import filters, no_max_results_with_ids, required, tag_specs
+from emulator.api.ec2.params import filters, no_max_results_with_ids, paged, required, tag_specs
 from emulator.api.registry import Call, operation
-from emulator.core.paging import page
 
 
 @operation("ec2", "CreateVolume")
@@ -40,17 +39,13 @@ def describe_volumes(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     volumes = ec2.describe_volumes(
         call.account, call.region, params.get("VolumeIds") or [], filters(params)
     )
-    shown, token = page(
-        volumes, lambda v: v.volume_id, params.get("MaxResults"), params.get("NextToken")
+    return paged(
+        params,
+        "Volumes",
+        volumes,
+        lambda v: v.volume_id,
+        lambda v: shapes.volume(v, ec2.tags_of(call.account, call.region, v.volume_id)),
     )
-    out: dict[str, Any] = {
-        "Volumes": [
-            shapes.volume(v, ec2.tags_of(call.account, call.region, v.volume_id)) for v in shown
-        ]
-    }
-    if token:
-        out["NextToken"] = token
-    return out
 
 
 @operation("ec2", "DeleteVolume")
@@ -88,17 +83,13 @@ def describe_snapshots(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         filters(params),
         params.get("RestorableByUserIds") or [],
     )
-    shown, token = page(
-        snapshots, lambda s: s.snapshot_id, params.get("MaxResults"), params.get("NextToken")
+    return paged(
+        params,
+        "Snapshots",
+        snapshots,
+        lambda s: s.snapshot_id,
+        lambda s: shapes.snapshot(s, ec2.tags_of(call.account, call.region, s.snapshot_id)),
     )
-    out: dict[str, Any] = {
-        "Snapshots": [
-            shapes.snapshot(s, ec2.tags_of(call.account, call.region, s.snapshot_id)) for s in shown
-        ]
-    }
-    if token:
-        out["NextToken"] = token
-    return out
 
 
 @operation("ec2", "DeleteSnapshot")

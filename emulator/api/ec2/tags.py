@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.ec2.params import filters, required, tag_map
+from emulator.api.ec2.params import filters, paged, required, tag_map
 from emulator.api.registry import Call, operation
-from emulator.core.paging import page
 
 
 @operation("ec2", "CreateTags")
@@ -33,23 +32,15 @@ def describe_tags(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     tag: filters.
     """
     rows = call.world.ec2.describe_tags(call.account, call.region, filters(params))
-    shown, token = page(
+    return paged(
+        params,
+        "Tags",
         rows,
         lambda r: f"{r.resource_id}/{r.key}",
-        params.get("MaxResults"),
-        params.get("NextToken"),
+        lambda r: {
+            "ResourceId": r.resource_id,
+            "ResourceType": r.resource_type,
+            "Key": r.key,
+            "Value": r.value,
+        },
     )
-    out: dict[str, Any] = {
-        "Tags": [
-            {
-                "ResourceId": r.resource_id,
-                "ResourceType": r.resource_type,
-                "Key": r.key,
-                "Value": r.value,
-            }
-            for r in shown
-        ]
-    }
-    if token:
-        out["NextToken"] = token
-    return out
