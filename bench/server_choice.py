@@ -23,9 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -34,14 +32,14 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from flask import Flask
 
+from bench.throughput import Rate, load
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
 ACCOUNT = "111122223333"
 # Bounds on any one measurement, whatever the options say.
-MAX_SECONDS = 30.0
-MAX_CONNECTIONS = 32
 SERVERS = ("werkzeug", "waitress", "gunicorn")
 
 
@@ -102,7 +100,10 @@ def serve(name: str) -> None:
 
 def start(name: str) -> tuple[subprocess.Popen, int]:
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", name], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, "-m", "bench.server_choice", "--serve", name],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     port = int(proc.stdout.readline())
     deadline = time.monotonic() + 10
@@ -141,59 +142,14 @@ def prepare(port: int) -> tuple[bytes, dict[str, str]]:
     return body, dict(request.headers.items())
 
 
-@dataclass
-class Figure:
-    rate: float  # answered requests per second
-    failures: int  # answers other than 200
-    reconnects: int  # answers that closed the connection (the next request opens another)
-
-
-def load(
-    port: int, body: bytes, headers: dict[str, str], connections: int, seconds: float
-) -> Figure:
-    """Keep-alive clients for ``seconds``."""
-    connections = min(connections, MAX_CONNECTIONS)
-    seconds = min(seconds, MAX_SECONDS)
-    counts = [0] * connections
-    failures = [0] * connections
-    closes = [0] * connections
-    start_line = threading.Barrier(connections + 1)
-    stop_at = [0.0]
-
-    def client(i: int) -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=10)
-        start_line.wait()
-        while time.monotonic() < stop_at[0]:
-            conn.request("POST", "/", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status == 200:
-                counts[i] += 1
-            else:
-                failures[i] += 1
-            # http.client reopens a closed connection by itself on the next request.
-            closes[i] += response.will_close
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-    for t in threads:
-        t.start()
-    stop_at[0] = time.monotonic() + seconds
-    began = time.monotonic()
-    start_line.wait()
-    for t in threads:
-        t.join(timeout=seconds + 15)
-    return Figure(sum(counts) / (time.monotonic() - began), sum(failures), sum(closes))
-
-
 def installed(name: str) -> bool:
     return name == "werkzeug" or importlib.util.find_spec(name) is not None
 
 
 def run(
     servers: list[str], connection_counts: list[int], seconds: float, rounds: int
-) -> dict[tuple[str, int], list[Figure]]:
-    figures: dict[tuple[str, int], list[Figure]] = {}
+) -> dict[tuple[str, int], list[Rate]]:
+    figures: dict[tuple[str, int], list[Rate]] = {}
     for _ in range(rounds):
         for name in servers:
             proc, port = start(name)
@@ -212,7 +168,7 @@ def run(
 
 
 def table(
-    figures: dict[tuple[str, int], list[Figure]], servers: list[str], connection_counts: list[int]
+    figures: dict[tuple[str, int], list[Rate]], servers: list[str], connection_counts: list[int]
 ) -> str:
     lines = [
         "| server | connections | requests/s (median) | runs | vs werkzeug | keep-alive |",
@@ -220,13 +176,13 @@ def table(
     ]
     for n in connection_counts:
         base = figures.get(("werkzeug", n))
-        base_rate = statistics.median(f.rate for f in base) if base else 0.0
+        base_rate = statistics.median(f.per_second for f in base) if base else 0.0
         for name in servers:
             runs = figures[(name, n)]
-            median = statistics.median(f.rate for f in runs)
+            median = statistics.median(f.per_second for f in runs)
             ratio = f"{median / base_rate:.2f}x" if base_rate else "-"
-            shown = ", ".join(f"{f.rate:.0f}" for f in runs)
-            kept = "no" if any(f.reconnects for f in runs) else "yes"
+            shown = ", ".join(f"{f.per_second:.0f}" for f in runs)
+            kept = "no" if any(f.reopened for f in runs) else "yes"
             lines.append(f"| {name} | {n} | {median:.0f} | {shown} | {ratio} | {kept} |")
     return "\n".join(lines)
 
