@@ -26,7 +26,13 @@ log = logging.getLogger("emulator")
 
 STS_VERSION = "2011-06-15"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
-INTERNAL = ("InternalError", "We encountered an internal error. Please try again.")
+INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
+# The 500 code each service's model names for its own failures; EC2 and STS use InternalError.
+INTERNAL_CODES = {"organizations": "ServiceException", "kms": "KMSInternalException"}
+
+
+def _internal(service: str) -> AwsError:
+    return AwsError(INTERNAL_CODES.get(service, "InternalError"), INTERNAL_MESSAGE, 500)
 
 
 @dataclass
@@ -187,6 +193,6 @@ def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:
             return CATALOGUES[service].to_aws(exc)
         except (KeyError, IndexError, ValueError):
             log.exception("request %s: no catalogue entry for %r", request_id, exc)
-            return AwsError(*INTERNAL, 500)
+            return _internal(service)
     log.exception("request %s failed", request_id)
-    return AwsError(*INTERNAL, 500)
+    return _internal(service)
