@@ -19,6 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.console.conftest import DESKTOP
+from tests.reference_policies import REFERENCE_ACTIONS
 
 AMI = "ami-0abcdef1234567890"
 MANAGEMENT, DEV, NESTED, SANDBOX, FINANCE, SECURITY = (
@@ -369,15 +370,7 @@ def test_a_kms_key_policy_that_would_terminate_the_launch_is_shown(
                         "Sid": "Allow access for Org Admin",
                         "Effect": "Allow",
                         "Principal": "*",
-                        "Action": [
-                            "kms:Describe*",
-                            "kms:List*",
-                            "kms:Get*",
-                            "kms:Encrypt",
-                            "kms:Decrypt",
-                            "kms:ReEncrypt*",
-                            "kms:GenerateDataKey*",
-                        ],
+                        "Action": REFERENCE_ACTIONS,
                         "Resource": "*",
                         "Condition": {"StringEquals": {"aws:PrincipalOrgID": ami_ids.org_id}},
                     },

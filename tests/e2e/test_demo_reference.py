@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.conftest import CliError
+
 AMI = "ami-0abcdef1234567890"
 ORG_ARN = "arn:aws:organizations::123456789012:organization/o-123example"
 OU_ARN = "arn:aws:organizations::123456789012:ou/o-123example/ou-1234-5example"
@@ -27,6 +29,13 @@ def launchable(aws, account: str) -> bool:
     return AMI in ids
 
 
+def modify_image_attribute(cli, launch_permission: str) -> None:
+    """`aws ec2 modify-image-attribute --image-id <AMI> --launch-permission <value>`."""
+    cli(
+        "ec2", "modify-image-attribute", "--image-id", AMI, "--launch-permission", launch_permission
+    )
+
+
 def test_get_the_arns(cli) -> None:
     assert cli("organizations", "describe-organization", "--query", "Organization.Arn") == ORG_ARN
     assert (
@@ -43,36 +52,15 @@ def test_get_the_arns(cli) -> None:
 
 
 def test_share_with_the_organization_then_stop(cli, aws) -> None:
-    cli(
-        "ec2",
-        "modify-image-attribute",
-        "--image-id",
-        AMI,
-        "--launch-permission",
-        f"Add=[{{OrganizationArn={ORG_ARN}}}]",
-    )
+    modify_image_attribute(cli, f"Add=[{{OrganizationArn={ORG_ARN}}}]")
     assert all(launchable(aws, a) for a in (DEV, NESTED, SANDBOX, FINANCE))
     assert not launchable(aws, OUTSIDER)
-    cli(
-        "ec2",
-        "modify-image-attribute",
-        "--image-id",
-        AMI,
-        "--launch-permission",
-        f"Remove=[{{OrganizationArn={ORG_ARN}}}]",
-    )
+    modify_image_attribute(cli, f"Remove=[{{OrganizationArn={ORG_ARN}}}]")
     assert not any(launchable(aws, a) for a in (DEV, NESTED, SANDBOX, FINANCE))
 
 
 def test_share_with_an_ou_reaches_the_dotted_line_only(cli, aws) -> None:
-    cli(
-        "ec2",
-        "modify-image-attribute",
-        "--image-id",
-        AMI,
-        "--launch-permission",
-        f"Add=[{{OrganizationalUnitArn={OU_ARN}}}]",
-    )
+    modify_image_attribute(cli, f"Add=[{{OrganizationalUnitArn={OU_ARN}}}]")
     assert launchable(aws, DEV) and launchable(aws, NESTED)
     assert not any(launchable(aws, a) for a in (SANDBOX, FINANCE, OUTSIDER))
     aws("ec2", NESTED).run_instances(ImageId=AMI, MinCount=1, MaxCount=1)
@@ -86,14 +74,7 @@ def test_share_with_an_ou_reaches_the_dotted_line_only(cli, aws) -> None:
 
 
 def test_reset_stops_all_sharing_but_the_owner_still_launches(cli, aws) -> None:
-    cli(
-        "ec2",
-        "modify-image-attribute",
-        "--image-id",
-        AMI,
-        "--launch-permission",
-        f"Add=[{{OrganizationArn={ORG_ARN}}},{{UserId={OUTSIDER}}}]",
-    )
+    modify_image_attribute(cli, f"Add=[{{OrganizationArn={ORG_ARN}}},{{UserId={OUTSIDER}}}]")
     cli("ec2", "reset-image-attribute", "--image-id", AMI, "--attribute", "launchPermission")
     described = cli(
         "ec2", "describe-image-attribute", "--image-id", AMI, "--attribute", "launchPermission"
@@ -104,17 +85,8 @@ def test_reset_stops_all_sharing_but_the_owner_still_launches(cli, aws) -> None:
 
 
 def test_bare_ids_are_refused(cli) -> None:
-    from tests.conftest import CliError
-
     with pytest.raises(CliError) as err:
-        cli(
-            "ec2",
-            "modify-image-attribute",
-            "--image-id",
-            AMI,
-            "--launch-permission",
-            "Add=[{OrganizationalUnitArn=ou-1234-5example}]",
-        )
+        modify_image_attribute(cli, "Add=[{OrganizationalUnitArn=ou-1234-5example}]")
     assert "InvalidAMIAttributeItemValue" in err.value.stderr
     assert (
         'Invalid attribute item value "ou-1234-5example" for OrganizationalUnitArn item type.'

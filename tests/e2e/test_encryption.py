@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.worlds import Client, ClientFactory, aws_error
+from tests.reference_policies import ORG_STATEMENT, OU_STATEMENT
 
 OWNER = "123456789012"
 SANDBOX, DEV, PLATFORM, FINANCE, SECURITY, OUTSIDER = (
@@ -46,57 +47,6 @@ AWS_MANAGED_SHARE = (
     "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot."
 )
 
-# The reference text's statements, verbatim.
-ORG_STATEMENT = json.loads("""
-{
-    "Sid": "Allow access for Org Admin",
-    "Effect": "Allow",
-    "Principal": "*",
-    "Action": [
-        "kms:Describe*",
-        "kms:List*",
-        "kms:Get*",
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*"
-    ],
-    "Resource": "*",
-    "Condition": {
-        "StringEquals": {
-            "aws:PrincipalOrgID": "o-123example"
-        }
-    }
-}
-""")
-OU_STATEMENT = json.loads("""
-{
-        "Sid": "Allow access for specific OUs and their descendants",
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": [
-            "kms:Describe*",
-            "kms:List*",
-            "kms:Get*",
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*"
-        ],
-        "Resource": "*",
-        "Condition": {
-            "StringEquals": {
-                "aws:PrincipalOrgID": "o-123example"
-            },
-            "ForAnyValue:StringLike": {
-                "aws:PrincipalOrgPaths": [
-                    "o-123example/r-ab12/ou-ab12-33333333/*",
-                    "o-123example/r-ab12/ou-ab12-22222222/*"
-                ]
-            }
-        }
-}
-""")
 OWNER_STATEMENT = {
     "Sid": "Enable IAM User Permissions",
     "Effect": "Allow",

@@ -12,21 +12,13 @@ import pytest
 from emulator.api.kms_errors import KMS_ERRORS, UNMODELED_CODES
 from emulator.protocol.models import service_model
 from tests.e2e.worlds import OUTSIDER, ClientFactory, OrgWorld, aws_error, build_org
+from tests.reference_policies import REFERENCE_ACTIONS
 
 OWNER = "111111111111"
 OTHER = "222222222222"
 REGION = "us-east-1"
 KMS_CODES = {shape.name for shape in service_model("kms").error_shapes}
 MISSING_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
-REFERENCE_ACTIONS = [
-    "kms:Describe*",
-    "kms:List*",
-    "kms:Get*",
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-]
 
 
 def owner_statement(account: str) -> dict:

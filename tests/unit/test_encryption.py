@@ -53,7 +53,7 @@ def org_policy(owner: str = OWNER, ou_pattern: str | None = None) -> str:
     )
 
 
-def volume(h: Harness, account: str = OWNER, **kwargs: Any):
+def volume(h: Harness | World, account: str = OWNER, **kwargs: Any):
     args = {
         "size": 8,
         "snapshot_id": None,
@@ -68,7 +68,7 @@ def volume(h: Harness, account: str = OWNER, **kwargs: Any):
     return h.ec2.create_volume(account, REGION, **{**args, **kwargs})
 
 
-def encrypted_image(h: Harness, key_ref: str | None, name: str = "enc") -> Image:
+def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") -> Image:
     vol = volume(h, kms_key_id=key_ref)
     snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description=None, tags={})
     return h.ec2.register_image(
@@ -338,19 +338,7 @@ def test_encrypted_snapshots_sharing_limits() -> None:
 def test_world_load_keeps_ec2_on_the_worlds_kms() -> None:
     world = World()
     key = world.kms.create_key(OWNER, REGION)
-    vol = world.ec2.create_volume(
-        OWNER,
-        REGION,
-        size=1,
-        snapshot_id=None,
-        availability_zone=None,
-        volume_type=None,
-        iops=None,
-        throughput=None,
-        encrypted=True,
-        kms_key_id=key.key_id,
-        tags={},
-    )
+    vol = volume(world, kms_key_id=key.key_id)
     snap = world.ec2.create_snapshot(
         OWNER, REGION, volume_id=vol.volume_id, description=None, tags={}
     )
@@ -375,29 +363,7 @@ def test_explain_and_access_tell_the_key_side() -> None:
     org = world.orgs.create_organization(OWNER, "ALL")
     world.orgs.add_account(org.id, A, org.root_id)
     key = world.kms.create_key(OWNER, REGION)
-    vol = world.ec2.create_volume(
-        OWNER,
-        REGION,
-        size=1,
-        snapshot_id=None,
-        availability_zone=None,
-        volume_type=None,
-        iops=None,
-        throughput=None,
-        encrypted=True,
-        kms_key_id=key.arn,
-        tags={},
-    )
-    snap = world.ec2.create_snapshot(
-        OWNER, REGION, volume_id=vol.volume_id, description=None, tags={}
-    )
-    image = world.ec2.register_image(
-        OWNER,
-        REGION,
-        ImageSpec(name="enc"),
-        [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
-        {},
-    )
+    image = encrypted_image(world, key.arn)
     world.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [user(A)], [])
     answer = explain(world, image.image_id, A, REGION)
     assert answer["allowed"] is True

@@ -17,41 +17,9 @@ from emulator.core.membership import Membership
 from emulator.core.policy import PolicyDecision, evaluate, request_context
 from emulator.core.policy_conditions import Condition, holds, normalize_context, parse_operator
 from emulator.core.policy_grammar import parse_policy
+from tests.reference_policies import ORG_STATEMENT, OU_STATEMENT
 
 KEY = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ORG_ACTIONS = [
-    "kms:Describe*",
-    "kms:List*",
-    "kms:Get*",
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncrypt*",
-    "kms:GenerateDataKey*",
-]
-ORG_STATEMENT = {
-    "Sid": "Allow access for Org Admin",
-    "Effect": "Allow",
-    "Principal": "*",
-    "Action": ORG_ACTIONS,
-    "Resource": "*",
-    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123example"}},
-}
-OU_STATEMENT = {
-    "Sid": "Allow access for specific OUs and their descendants",
-    "Effect": "Allow",
-    "Principal": "*",
-    "Action": ORG_ACTIONS,
-    "Resource": "*",
-    "Condition": {
-        "StringEquals": {"aws:PrincipalOrgID": "o-123example"},
-        "ForAnyValue:StringLike": {
-            "aws:PrincipalOrgPaths": [
-                "o-123example/r-ab12/ou-ab12-33333333/*",
-                "o-123example/r-ab12/ou-ab12-22222222/*",
-            ]
-        },
-    },
-}
 
 
 def policy(*statements: dict[str, Any]) -> str:
