@@ -22,6 +22,7 @@ from emulator.core.storage import (
     check_volume_type,
     new_snapshot,
     own_snapshot,
+    snapshot_of,
 )
 from emulator.core.tags import TagSpecs, check_specs
 
@@ -300,15 +301,8 @@ def create_image(
         vol = region.volumes.get(volume_id)
         if vol is None or vol.instance_id != instance_id:
             continue
-        snap = new_snapshot(
-            env,
-            region,
-            account,
-            size=vol.size,
-            volume_id=vol.volume_id,
-            description=f"Created by CreateImage({instance_id}) for ami",
-            encrypted=vol.encrypted,
-            kms_key_id=vol.kms_key_id,
+        snap = snapshot_of(
+            env, region, account, vol, f"Created by CreateImage({instance_id}) for ami"
         )
         devices.append(
             BlockDevice(

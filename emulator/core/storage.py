@@ -90,6 +90,22 @@ def new_snapshot(
     return snap
 
 
+def snapshot_of(
+    env: Env, region: RegionState, owner: str, vol: Volume, description: str | None
+) -> Snapshot:
+    """A snapshot of ``vol``: its size, and its encryption and key."""
+    return new_snapshot(
+        env,
+        region,
+        owner,
+        size=vol.size,
+        volume_id=vol.volume_id,
+        description=description,
+        encrypted=vol.encrypted,
+        kms_key_id=vol.kms_key_id,
+    )
+
+
 def new_volume(
     env: Env,
     region: RegionState,
@@ -216,16 +232,7 @@ def create_snapshot(
 ) -> Snapshot:
     check_specs(tags, ["snapshot"])
     vol = own_volume(region, account, volume_id)
-    snap = new_snapshot(
-        env,
-        region,
-        account,
-        size=vol.size,
-        volume_id=vol.volume_id,
-        description=description,
-        encrypted=vol.encrypted,
-        kms_key_id=vol.kms_key_id,
-    )
+    snap = snapshot_of(env, region, account, vol, description)
     region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
     return snap
 
