@@ -9,7 +9,13 @@ from dataclasses import dataclass, fields, replace
 from emulator.core import block_public_access as bpa
 from emulator.core import resource_ids
 from emulator.core.access import decide, explicit_grant
-from emulator.core.encryption import check_shareable, key_for, named_key
+from emulator.core.encryption import (
+    check_named_key,
+    check_shareable,
+    check_stored_keys,
+    key_for,
+    named_key,
+)
 from emulator.core.errors import Conflict, Gone, InvalidValue, NotAuthorized, NotFound
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.images import DEREGISTERED, BlockDevice, Image, check_name
@@ -240,9 +246,11 @@ def _checked_devices(
                 raise InvalidValue(
                     "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
                 )
+            check_stored_keys(env, [(snap.snapshot_id, snap.kms_key_id)], account, region.name)
             bd = replace(bd, volume_size=size, encrypted=snap.encrypted, kms_key_id=snap.kms_key_id)
         else:
             key = named_key(env, account, region.name, bd.encrypted, bd.kms_key_id)
+            check_named_key(env, key, account, region.name)
             bd = replace(bd, kms_key_id=key)
         if bd.volume_size is not None:
             check_size(bd.volume_size)
@@ -296,11 +304,14 @@ def create_image(
         raise Conflict("instance_state_incorrect", id=instance_id, state=instance.state)
     _check_unique_name(region, account, name)
     source = region.images.get(instance.image_id)
+    attached = [
+        vol
+        for vol in map(region.volumes.get, instance.volume_ids)
+        if vol is not None and vol.instance_id == instance_id
+    ]
+    check_stored_keys(env, [(v.volume_id, v.kms_key_id) for v in attached], account, region.name)
     devices = []
-    for volume_id in instance.volume_ids:
-        vol = region.volumes.get(volume_id)
-        if vol is None or vol.instance_id != instance_id:
-            continue
+    for vol in attached:
         snap = snapshot_of(
             env, region, account, vol, f"Created by CreateImage({instance_id}) for ami"
         )
@@ -379,12 +390,16 @@ def copy_image(
     check_specs(tags, ["image", "snapshot"])
     check_name(name)
     target_key = named_key(env, account, region.name, encrypted, kms_key_id)
+    check_named_key(env, target_key, account, region.name)
     source = find_image(env, source_region, account, source_image_id, READ)
     _check_unique_name(region, account, name)
     for bd in source.block_devices:
         if bd.snapshot_id and bd.encrypted and encrypted is False:
             raise InvalidValue("unencrypted_copy_of_encrypted", snapshot=bd.snapshot_id)
     check_storage_readable(env, source_region, source, account)
+    if source.owner == account:
+        sources = [(bd.snapshot_id, bd.kms_key_id) for bd in source.block_devices if bd.encrypted]
+        check_stored_keys(env, sources, account, source_region.name)
     # The source key travels only while the copy stays with its owner in its Region.
     keeps_key = source.owner == account and source_region.name == region.name
     devices = []
