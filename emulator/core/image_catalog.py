@@ -509,7 +509,9 @@ def describe_images(
                 elif user == "all":
                     ids |= region.grants.public
                 else:
-                    ids |= region.grants.named_account(user)
+                    # Another account's id scopes the caller's own images only (the API
+                    # reference: account ids "if you own the AMI(s)").
+                    ids |= region.grants.named_account(user) & region.grants.owned_by(account)
         elif owner_ids:
             for owner in owner_ids:
                 ids |= region.grants.by_owner.get(owner, set())
@@ -529,7 +531,7 @@ def describe_images(
             elif user == "all":
                 if image.public:
                     return True
-            elif Grant(USER, user) in image.launch_permissions.entries:
+            elif image.owner == account and Grant(USER, user) in image.launch_permissions.entries:
                 return True
         return False
 
@@ -546,6 +548,15 @@ def describe_images(
 
 def image_order(image: Image) -> str:
     return f"{image.creation_date}/{image.image_id}"
+
+
+def seen_by(image: Image, account: str) -> Image:
+    """The image as DescribeImages shows it to ``account``: when it was last launched is
+    the owner's to know (as the lastLaunchedTime attribute is), since any account's launch
+    sets it."""
+    if image.owner == account or image.last_launched_time is None:
+        return image
+    return replace(image, last_launched_time=None)
 
 
 def _by_ids(env: Env, region: RegionState, account: str, image_ids: list[str]) -> list[Image]:
