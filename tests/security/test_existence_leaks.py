@@ -11,12 +11,14 @@ The demo world: 123456789012 (management) owns the images; 111122223333 (Dev, En
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.core.ids import IdSource
 from tests.conftest import ClientFactory
 from tests.e2e.worlds import Client, aws_error
 
@@ -328,3 +330,18 @@ def test_kms_tells_a_key_it_refuses_from_a_key_that_is_not_there_as_aws_does(
     assert_same_answer(
         "alias/golden", "alias/never-made", lambda name: kms.describe_key(KeyId=name)
     )
+
+
+# ---- public ids come from an unpredictable source -----------------------------------------
+
+
+def test_ids_are_not_drawn_from_a_predictable_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Mersenne Twister's ids predict the next ones once enough have been seen, so an
+    account could tell, from its own ids, what others made: unseeded ids come from the
+    operating system's generator (here made to answer zeros, to show it is the source)."""
+    monkeypatch.setattr(os, "urandom", lambda n: bytes(n))
+    assert IdSource().resource_id("ami") == "ami-" + "0" * 17
+    monkeypatch.undo()
+    assert IdSource().resource_id("ami") != IdSource().resource_id("ami")
+    # A seed still repeats a world.
+    assert IdSource(seed=7).resource_id("ami") == IdSource(seed=7).resource_id("ami")
