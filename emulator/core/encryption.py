@@ -4,6 +4,10 @@ shared, and whether an account may use the keys behind an image's snapshots.
 EC2 stores key ARNs only. A request may name a key by id, ARN, alias or alias ARN; it is
 resolved here, once, in the caller's account and Region. Encryption without a named key uses
 the account's AWS managed key ``alias/aws/ebs`` of that Region, created on first use.
+
+New storage under a key of another account (a volume, a snapshot, or an image's snapshots)
+is made only while that key's policy allows the caller every action EBS needs; the caller's
+own keys are not checked here, and a launch's volumes follow the launch rule instead.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 
 from emulator.core.errors import InvalidValue, NotFound
 from emulator.core.images import BlockDevice, Image
-from emulator.core.kms import KeyUseDecision
+from emulator.core.kms import KeyUseDecision, key_account
 from emulator.core.region import Env
 
 
@@ -71,3 +75,28 @@ def key_refusal(env: Env, key_arns: Iterable[str], account: str, region: str) ->
         if not decision.allowed:
             return KeyRefusal(arn, decision)
     return None
+
+
+def foreign_key_refusal(env: Env, key_arn: str, account: str, region: str) -> KeyRefusal | None:
+    """Why EC2 may not make storage for ``account`` under ``key_arn``, a key of another
+    account; None when the key is the caller's own or may be used."""
+    if key_account(key_arn) == account:
+        return None
+    decision = env.keys.can_use_for_storage(key_arn, account, region, env.membership(account))
+    return None if decision.allowed else KeyRefusal(key_arn, decision)
+
+
+def check_named_key(env: Env, key_arn: str | None, account: str, region: str) -> None:
+    """A key the request names (``KmsKeyId``) for new storage must be usable by the caller."""
+    if key_arn and foreign_key_refusal(env, key_arn, account, region):
+        raise InvalidValue("kms_key_not_accessible", key=key_arn)
+
+
+def check_stored_keys(
+    env: Env, sources: Iterable[tuple[str, str | None]], account: str, region: str
+) -> None:
+    """New storage made from existing storage keeps its key: for each (volume or snapshot
+    id, its key), that key must be usable by the caller."""
+    for resource_id, key_arn in sources:
+        if key_arn and foreign_key_refusal(env, key_arn, account, region):
+            raise InvalidValue("storage_key_not_accessible", key=key_arn, resource=resource_id)

@@ -1,22 +1,49 @@
 """Identifiers in AWS's formats, drawn from an injectable random source.
 
-Tests pass ``IdSource(seed=...)`` to get the same ids on every run.
+Tests pass ``IdSource(seed=...)`` to get the same ids on every run. Without a seed the ids
+come from the operating system's generator: a seeded Mersenne Twister is predictable from
+its own outputs, so one account could tell from its ids what other accounts made.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import string
 
 _LOWER_ALNUM = string.ascii_lowercase + string.digits
 _HEX = "0123456789abcdef"
+_POOL_BYTES = 4096
+
+
+class _OsRandom(random.Random):
+    """Bits from ``os.urandom``, read a pool at a time: each read lets go of the GIL, and
+    under load getting it back costs far more than the read, so not one read per digit."""
+
+    def __init__(self) -> None:
+        self._pool, self._at = b"", 0
+        super().__init__()
+
+    def seed(self, *args: object, **kwargs: object) -> None:
+        """Nothing to seed: the bits come from the operating system."""
+
+    def getrandbits(self, k: int) -> int:
+        n = (k + 7) // 8
+        if self._at + n > len(self._pool):
+            self._pool, self._at = os.urandom(max(_POOL_BYTES, n)), 0
+        chunk = self._pool[self._at : self._at + n]
+        self._at += n
+        return int.from_bytes(chunk) >> (n * 8 - k)
+
+    def random(self) -> float:
+        return self.getrandbits(53) * 2.0**-53
 
 
 class IdSource:
-    """Makes ids; every id comes from one ``random.Random`` so a seed fixes them all."""
+    """Makes ids; every id comes from one generator, so a seed fixes them all."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._rng = random.Random(seed)
+        self._rng = random.Random(seed) if seed is not None else _OsRandom()
 
     def _pick(self, alphabet: str, n: int) -> str:
         return "".join(self._rng.choice(alphabet) for _ in range(n))

@@ -9,7 +9,13 @@ from dataclasses import dataclass, fields, replace
 from emulator.core import block_public_access as bpa
 from emulator.core import resource_ids
 from emulator.core.access import decide, explicit_grant
-from emulator.core.encryption import check_shareable, key_for, named_key
+from emulator.core.encryption import (
+    check_named_key,
+    check_shareable,
+    check_stored_keys,
+    key_for,
+    named_key,
+)
 from emulator.core.errors import Conflict, Gone, InvalidValue, NotAuthorized, NotFound
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.images import DEREGISTERED, BlockDevice, Image, check_name
@@ -240,9 +246,11 @@ def _checked_devices(
                 raise InvalidValue(
                     "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
                 )
+            check_stored_keys(env, [(snap.snapshot_id, snap.kms_key_id)], account, region.name)
             bd = replace(bd, volume_size=size, encrypted=snap.encrypted, kms_key_id=snap.kms_key_id)
         else:
             key = named_key(env, account, region.name, bd.encrypted, bd.kms_key_id)
+            check_named_key(env, key, account, region.name)
             bd = replace(bd, kms_key_id=key)
         if bd.volume_size is not None:
             check_size(bd.volume_size)
@@ -296,11 +304,14 @@ def create_image(
         raise Conflict("instance_state_incorrect", id=instance_id, state=instance.state)
     _check_unique_name(region, account, name)
     source = region.images.get(instance.image_id)
+    attached = [
+        vol
+        for vol in map(region.volumes.get, instance.volume_ids)
+        if vol is not None and vol.instance_id == instance_id
+    ]
+    check_stored_keys(env, [(v.volume_id, v.kms_key_id) for v in attached], account, region.name)
     devices = []
-    for volume_id in instance.volume_ids:
-        vol = region.volumes.get(volume_id)
-        if vol is None or vol.instance_id != instance_id:
-            continue
+    for vol in attached:
         snap = snapshot_of(
             env, region, account, vol, f"Created by CreateImage({instance_id}) for ami"
         )
@@ -379,12 +390,16 @@ def copy_image(
     check_specs(tags, ["image", "snapshot"])
     check_name(name)
     target_key = named_key(env, account, region.name, encrypted, kms_key_id)
+    check_named_key(env, target_key, account, region.name)
     source = find_image(env, source_region, account, source_image_id, READ)
     _check_unique_name(region, account, name)
     for bd in source.block_devices:
         if bd.snapshot_id and bd.encrypted and encrypted is False:
             raise InvalidValue("unencrypted_copy_of_encrypted", snapshot=bd.snapshot_id)
     check_storage_readable(env, source_region, source, account)
+    if source.owner == account:
+        sources = [(bd.snapshot_id, bd.kms_key_id) for bd in source.block_devices if bd.encrypted]
+        check_stored_keys(env, sources, account, source_region.name)
     # The source key travels only while the copy stays with its owner in its Region.
     keeps_key = source.owner == account and source_region.name == region.name
     devices = []
@@ -494,7 +509,9 @@ def describe_images(
                 elif user == "all":
                     ids |= region.grants.public
                 else:
-                    ids |= region.grants.named_account(user)
+                    # Another account's id scopes the caller's own images only (the API
+                    # reference: account ids "if you own the AMI(s)").
+                    ids |= region.grants.named_account(user) & region.grants.owned_by(account)
         elif owner_ids:
             for owner in owner_ids:
                 ids |= region.grants.by_owner.get(owner, set())
@@ -514,7 +531,7 @@ def describe_images(
             elif user == "all":
                 if image.public:
                     return True
-            elif Grant(USER, user) in image.launch_permissions.entries:
+            elif image.owner == account and Grant(USER, user) in image.launch_permissions.entries:
                 return True
         return False
 
@@ -531,6 +548,15 @@ def describe_images(
 
 def image_order(image: Image) -> str:
     return f"{image.creation_date}/{image.image_id}"
+
+
+def seen_by(image: Image, account: str) -> Image:
+    """The image as DescribeImages shows it to ``account``: when it was last launched is
+    the owner's to know (as the lastLaunchedTime attribute is), since any account's launch
+    sets it."""
+    if image.owner == account or image.last_launched_time is None:
+        return image
+    return replace(image, last_launched_time=None)
 
 
 def _by_ids(env: Env, region: RegionState, account: str, image_ids: list[str]) -> list[Image]:

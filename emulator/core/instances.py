@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from emulator.core import resource_ids
-from emulator.core.encryption import device_keys, key_for, key_refusal, named_key
+from emulator.core.encryption import (
+    device_keys,
+    foreign_key_refusal,
+    key_for,
+    key_refusal,
+    named_key,
+)
 from emulator.core.errors import InvalidValue
 from emulator.core.filters import Filter, FilterSet
 from emulator.core.image_catalog import LAUNCH, find_image
@@ -119,7 +125,11 @@ def run_instances(
     used = {bd.device_name for bd in devices}
     sources = [bd for bd in image.block_devices if bd.device_name in used]
     keys = device_keys([*sources, *devices])
-    failed = key_refusal(env, keys, account, region.name) is not None
+    # Another account's key named in the request must allow everything EBS needs.
+    named = [o.kms_key_id for o in overrides if o.kms_key_id]
+    failed = key_refusal(env, keys, account, region.name) is not None or any(
+        foreign_key_refusal(env, arn, account, region.name) for arn in named
+    )
     now = env.now()
     zone = availability_zone or f"{region.name}a"
     reservation_id = env.ids.resource_id("r")

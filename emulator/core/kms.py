@@ -3,7 +3,7 @@
 Every operation on a key is checked against the key's policy, for the owner as for anyone
 else (the default policy lets the owner's root do everything). A key in another account is
 reachable only by key ARN or alias ARN, and only through the operations AWS allows across
-accounts (here: DescribeKey, and the key use behind an EC2 launch).
+accounts (here: DescribeKey, and the key use behind EC2's launches and new storage).
 """
 
 from __future__ import annotations
@@ -47,6 +47,22 @@ SUPPORTED = {
     "KeySpec": "SYMMETRIC_DEFAULT",
     "Origin": "AWS_KMS",
 }
+
+
+# What a launch asks of an image's keys (the product's choice: the reference statements
+# grant these two and omit kms:CreateGrant).
+LAUNCH_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+# What EBS asks KMS for when it makes a volume or snapshot under a key (EC2 User Guide,
+# "Permissions for users" of EBS encryption; "Share a KMS key"). kms:ReEncrypt* is the pair
+# ReEncryptFrom and ReEncryptTo.
+EBS_ACTIONS = (
+    "kms:CreateGrant",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+)
 
 
 @dataclass(frozen=True)
@@ -321,12 +337,38 @@ class Kms:
             key = self.resolve(key_ref, caller_account, region)
         except NotFound:
             return KeyUseDecision(False, f"key {key_ref} does not exist", None)
+        return self._can_use(key, caller_account, region, membership, LAUNCH_ACTIONS)
+
+    def can_use_for_storage(
+        self, key_ref: str, caller_account: str, region: str, membership: Membership | None
+    ) -> KeyUseDecision:
+        """Whether EC2 may make a volume or snapshot for ``caller_account`` under the key:
+        it exists, is not another account's AWS managed key, is Enabled, and its policy
+        allows the caller every one of ``EBS_ACTIONS`` (through EC2 in ``region``)."""
+        try:
+            key = self.resolve(key_ref, caller_account, region)
+        except NotFound:
+            return KeyUseDecision(False, f"key {key_ref} does not exist", None)
+        if key.manager == AWS and key.account != caller_account:
+            return KeyUseDecision(False, f"{key.arn} is another account's AWS managed key", None)
+        return self._can_use(key, caller_account, region, membership, EBS_ACTIONS)
+
+    def _can_use(
+        self,
+        key: Key,
+        caller_account: str,
+        region: str,
+        membership: Membership | None,
+        actions: tuple[str, ...],
+    ) -> KeyUseDecision:
+        """The key is Enabled and its policy allows the caller every action through EC2 in
+        ``region``; the answer names the first refusal, else the first allow."""
         if key.state != ENABLED:
             return KeyUseDecision(False, f"{key.arn} is {_state_words(key)}", None)
         via_ec2 = {"kms:ViaService": f"ec2.{region}.amazonaws.com"}
         decisions = [
             self.decide(key, caller_account, action, membership, extra_context=via_ec2)
-            for action in ("kms:Decrypt", "kms:DescribeKey")
+            for action in actions
         ]
         for decision in decisions:
             if not decision.allowed:
@@ -437,6 +479,11 @@ class Kms:
                     key.key_id,
                 ):
                     del self._aliases[alias_key]
+
+
+def key_account(arn: str) -> str:
+    """The account of a key ARN as EC2 stores it."""
+    return arn.split(":", 5)[4]
 
 
 def _split_arn(arn: str) -> tuple[str, str, str]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from emulator.core import resource_ids
-from emulator.core.encryption import key_for, named_key
+from emulator.core.encryption import check_named_key, check_stored_keys, key_for, named_key
 from emulator.core.errors import Conflict, InvalidValue
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.region import Env, RegionState
@@ -177,10 +177,13 @@ def create_volume(
     if snap is not None and snap.encrypted and encrypted is False:
         raise InvalidValue("volume_unencrypted_from_encrypted")
     is_encrypted = bool(encrypted) or bool(snap and snap.encrypted)
-    # A volume from an encrypted snapshot keeps the snapshot's key unless another is named.
-    key = named_key(env, account, region.name, is_encrypted, kms_key_id) or (
-        snap.kms_key_id if snap is not None and snap.encrypted else None
-    )
+    key = named_key(env, account, region.name, is_encrypted, kms_key_id)
+    check_named_key(env, key, account, region.name)
+    if snap is not None and snap.encrypted:
+        # The snapshot's key opens the data even when the volume gets another key, and it
+        # stays the volume's key unless another is named.
+        check_stored_keys(env, [(snap.snapshot_id, snap.kms_key_id)], account, region.name)
+        key = key or snap.kms_key_id
     vol = new_volume(
         env,
         region,
@@ -232,6 +235,7 @@ def create_snapshot(
 ) -> Snapshot:
     check_specs(tags, ["snapshot"])
     vol = own_volume(region, account, volume_id)
+    check_stored_keys(env, [(vol.volume_id, vol.kms_key_id)], account, region.name)
     snap = snapshot_of(env, region, account, vol, description)
     region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
     return snap

@@ -112,6 +112,16 @@ EC2_ERRORS = catalogue(
             "kms_key_not_found": Entry(
                 "InvalidKMSKey.NotFound", "The KMS key '{key}' does not exist in {region}."
             ),
+            # EC2's own words for a key the caller may not use (ImportImage); CreateVolume,
+            # CopyImage and the rest check the key later in AWS, and fail alike.
+            "kms_key_not_accessible": Entry(
+                _BAD_VALUE,
+                "The specified KMS key is not accessible. If this is a default EBS CMK, please"
+                " retry your request without specifying the key explicitly",
+            ),
+            "storage_key_not_accessible": Entry(
+                _BAD_VALUE, "The KMS key {key} that encrypts {resource} is not accessible."
+            ),
             "aws_managed_key_shared": Entry(
                 "InvalidParameter",
                 "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another"

@@ -7,7 +7,7 @@ from typing import Any
 from emulator.api.ec2 import shapes
 from emulator.api.ec2.params import block_devices, filters, paged, required, tag_specs
 from emulator.api.registry import Call, operation
-from emulator.core.image_catalog import ImageSpec, image_order
+from emulator.core.image_catalog import ImageSpec, image_order, seen_by
 
 
 @operation("ec2", "RegisterImage")
@@ -120,6 +120,8 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "Images",
         images,
         image_order,
-        lambda i: shapes.image(i, ec2.tags_of(call.account, call.region, i.image_id)),
+        lambda i: shapes.image(
+            seen_by(i, call.account), ec2.tags_of(call.account, call.region, i.image_id)
+        ),
         (1, 1000),
     )

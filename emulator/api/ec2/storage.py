@@ -13,7 +13,8 @@ from emulator.api.registry import Call, operation
 @operation("ec2", "CreateVolume")
 def create_volume(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Creates a volume from a size or from one of the caller's snapshots; Encrypted without
-    KmsKeyId uses the account's aws/ebs key; the key (id, ARN, alias) is stored as its ARN.
+    KmsKeyId uses the account's aws/ebs key; the key (id, ARN, alias) is stored as its ARN;
+    another account's key only when its policy allows the caller what EBS needs.
     """
     vol = call.world.ec2.create_volume(
         call.account,
