@@ -1,4 +1,5 @@
-"""Temporary credentials from AssumeRole: which account a session's access key acts as."""
+"""Temporary credentials from AssumeRole: which account a session's access key acts as,
+until when, and the secret and token that prove it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from emulator.core.errors import InvalidValue, NotAuthorized
@@ -22,6 +23,11 @@ SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 MIN_DURATION, MAX_DURATION = 900, 43200
 
 
+def _aware(moment: datetime) -> datetime:
+    """Naive times (an injected clock, a hand-written snapshot) are taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class Session:
     access_key: str
@@ -31,7 +37,7 @@ class Session:
     role_name: str
     role_id: str
     session_name: str
-    expires: str  # ISO 8601; keys keep working after it (nothing expires in the emulator)
+    expires: str  # ISO 8601, on the world's clock; the key is refused from then on
 
     @property
     def arn(self) -> str:
@@ -52,6 +58,18 @@ class Sessions:
 
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
+
+    def expired(self, access_key: str) -> bool:
+        """True for a session's key once the world's clock has passed its expiration (or
+        when a loaded snapshot gave it none that can be read: a session fails closed)."""
+        session = self._by_key.get(access_key)
+        if session is None:
+            return False
+        try:
+            ends = datetime.fromisoformat(session.expires)
+        except (TypeError, ValueError):
+            return True
+        return _aware(self._clock()) >= _aware(ends)
 
     def assume_role(
         self,
