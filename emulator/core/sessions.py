@@ -4,6 +4,7 @@ until when, and the secret and token that prove it."""
 from __future__ import annotations
 
 import re
+import secrets
 import string
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,6 +22,13 @@ ROLE_ARN = re.compile(
 )
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 MIN_DURATION, MAX_DURATION = 900, 43200
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+
+
+def _secret(length: int) -> str:
+    """Secrets come from the operating system's secure source, never from the seeded ids:
+    whoever knows a seed (or the public ids it made) must not learn a session's secret."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -101,8 +109,8 @@ class Sessions:
             )
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
-            secret_key=self._ids.token(40),
-            token=self._ids.token(120),
+            secret_key=_secret(40),
+            token=_secret(120),
             account=target,
             role_name=match["name"],
             role_id="AROA"
