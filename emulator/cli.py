@@ -82,8 +82,14 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--verify-signatures",
         action="store_true",
-        help="refuse requests signed with a wrong secret for a key given with "
-        "--access-key KEY=ACCOUNT:SECRET (keys without a secret pass)",
+        help="act on a request only once its SigV4 signature is proven with the secret of "
+        "its key (--access-key KEY=ACCOUNT:SECRET, or an AssumeRole session); refuse the rest",
+    )
+    serve.add_argument(
+        "--allow-unverified-keys",
+        action="store_true",
+        help="with --verify-signatures: let keys that have no secret, and unsigned requests, "
+        "act unproven (anyone may then act as any account that has no secret)",
     )
     serve.add_argument(
         "--no-console",
@@ -186,6 +192,7 @@ def serve_command(args: argparse.Namespace) -> int:
     app = create_app(
         world,
         verify_signatures=args.verify_signatures,
+        allow_unverified_keys=args.allow_unverified_keys,
         on_change=state.changed if state else None,
         console=not args.no_console,
     )

@@ -105,7 +105,7 @@ class StateFile:
             with self.world.lock:
                 snapshot = self.world.to_dict()
             try:
-                write_atomically(self.path, _without_secrets(snapshot))
+                write_atomically(self.path, _without_given_secrets(snapshot, self.world.pinned))
             except OSError:
                 # The world stays in memory and the next change retries; a full disk must
                 # not take the emulator down.
@@ -114,8 +114,14 @@ class StateFile:
             return True
 
 
-def _without_secrets(snapshot: dict[str, Any]) -> dict[str, Any]:
-    config = {k: v for k, v in snapshot.get("config", {}).items() if k != "secret_keys"}
+def _without_given_secrets(snapshot: dict[str, Any], pinned: dict[str, Any]) -> dict[str, Any]:
+    """The file keeps session secrets and secrets loaded with the world (both are needed
+    after a restart), not those from the command line, which are given again at each start."""
+    given = pinned.get("secret_keys", {})
+    config = dict(snapshot.get("config", {}))
+    kept = {k: v for k, v in config.pop("secret_keys", {}).items() if k not in given}
+    if kept:
+        config["secret_keys"] = kept
     return {**snapshot, "config": config}
 
 
@@ -124,7 +130,11 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
     temporary = path.with_name(path.name + ".tmp")
     # dumps, not dump: dump streams through the pure-Python encoder, several times slower.
     text = json.dumps(data, separators=(",", ":"))
-    with open(temporary, "w", encoding="utf-8") as out:
+    # Owner only: the file holds secrets. fchmod too, for a stray temporary file.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         out.write(text)
         out.flush()
         os.fsync(out.fileno())

@@ -1,12 +1,14 @@
-"""Temporary credentials from AssumeRole: which account a session's access key acts as."""
+"""Temporary credentials from AssumeRole: which account a session's access key acts as,
+until when, and the secret and token that prove it."""
 
 from __future__ import annotations
 
 import re
+import secrets
 import string
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from emulator.core.errors import InvalidValue, NotAuthorized
@@ -20,6 +22,18 @@ ROLE_ARN = re.compile(
 )
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 MIN_DURATION, MAX_DURATION = 900, 43200
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+
+
+def _secret(length: int) -> str:
+    """Secrets come from the operating system's secure source, never from the seeded ids:
+    whoever knows a seed (or the public ids it made) must not learn a session's secret."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
+
+
+def _aware(moment: datetime) -> datetime:
+    """Naive times (an injected clock, a hand-written snapshot) are taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class Session:
     role_name: str
     role_id: str
     session_name: str
-    expires: str  # ISO 8601; keys keep working after it (nothing expires in the emulator)
+    expires: str  # ISO 8601, on the world's clock; the key is refused from then on
 
     @property
     def arn(self) -> str:
@@ -52,6 +66,18 @@ class Sessions:
 
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
+
+    def expired(self, access_key: str) -> bool:
+        """True for a session's key once the world's clock has passed its expiration (or
+        when a loaded snapshot gave it none that can be read: a session fails closed)."""
+        session = self._by_key.get(access_key)
+        if session is None:
+            return False
+        try:
+            ends = datetime.fromisoformat(session.expires)
+        except (TypeError, ValueError):
+            return True
+        return _aware(self._clock()) >= _aware(ends)
 
     def assume_role(
         self,
@@ -83,8 +109,8 @@ class Sessions:
             )
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
-            secret_key=self._ids.token(40),
-            token=self._ids.token(120),
+            secret_key=_secret(40),
+            token=_secret(120),
             account=target,
             role_name=match["name"],
             role_id="AROA"

@@ -12,6 +12,7 @@ from emulator.core.ec2 import Ec2
 from emulator.core.ids import IdSource
 from emulator.core.kms import Kms
 from emulator.core.orgs import OrgTree
+from emulator.core.redaction import restore
 from emulator.core.sessions import Sessions
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -94,7 +95,8 @@ class World:
         }
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace all state with a snapshot made by ``to_dict``."""
+        """Replace all state with a snapshot made by ``to_dict`` (or its redacted form)."""
+        data = restore(data, self.config.secret_keys, self.sessions)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)

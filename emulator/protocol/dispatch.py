@@ -17,6 +17,7 @@ from emulator.api.registry import CATALOGUES, REGISTRY, Call
 from emulator.core.errors import CoreError
 from emulator.core.world import World
 from emulator.protocol import json_protocol, xml_writer
+from emulator.protocol.auth_errors import TOKEN_EXPIRED, refusal
 from emulator.protocol.errors import ProtocolError
 from emulator.protocol.identity import Scope, credential_scope
 from emulator.protocol.models import json_targets, operation_model, service_model
@@ -66,10 +67,11 @@ def new_request_id() -> str:
     return str(uuid.UUID(int=_REQUEST_IDS.getrandbits(128), version=4))
 
 
-def dispatch(world: World, request: WireRequest) -> WireResponse:
+def dispatch(world: World, request: WireRequest, scope: Scope | None = None) -> WireResponse:
+    """``scope``: the caller as the edge read (and maybe verified) it; read here if None."""
     request_id = new_request_id()
-    query = dict(request.query)
-    scope = credential_scope(request.headers, query)
+    if scope is None:
+        scope = credential_scope(request.headers, request.query)
     target = request.headers.get("x-amz-target")
     if target:
         return _json_call(world, request, scope, target, request_id)
@@ -163,6 +165,8 @@ def _invoke(
     handler = REGISTRY.get((service, name))
     if handler is None:
         raise ProtocolError("invalid_action", action=name)
+    if world.sessions.expired(scope.access_key):
+        raise refusal(TOKEN_EXPIRED, service)
     call = Call(
         world=world,
         account=world.account_for_key(scope.access_key),

@@ -1,75 +1,46 @@
-"""SigV4 signature checking, for access keys whose secret the emulator was given.
+"""SigV4 verification (``--verify-signatures``): a request that names a key is proven with
+that key's secret, or refused in AWS's words; it never acts as the key's account unproven.
 
-The canonical request, string to sign and signing key follow the SigV4 specification; a
-request is accepted when the signature it carries equals the one computed from the configured
-secret. Requests that are unsigned, or signed with a key that has no configured secret, are
-not checked (``check`` answers None).
+The secret is an AssumeRole session's (whose token must come with it) or one the operator
+configured. The canonical request, string to sign and signing key follow the SigV4
+specification. Timestamps are held to real time (``time.time()``), never to the world's
+clock, which only decides when sessions expire.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, quote
 
-from emulator.protocol import json_protocol, xml_writer
-from emulator.protocol.dispatch import WireRequest, WireResponse
+from emulator.core.world import World
+from emulator.protocol import auth_errors, json_protocol, xml_writer
+from emulator.protocol.dispatch import STS_VERSION, WireRequest, WireResponse, new_request_id
+from emulator.protocol.identity import ALGORITHM, QUERY, TIMESTAMP, Scope
 from emulator.protocol.models import service_model
 
-ALGORITHM = "AWS4-HMAC-SHA256"
-_AUTHORIZATION = re.compile(
-    ALGORITHM + r"\s+Credential=(?P<credential>[^,\s]+),\s*SignedHeaders=(?P<signed>[^,\s]+),"
-    r"\s*Signature=(?P<signature>[0-9a-fA-F]+)"
-)
-_MISMATCH = (
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your AWS Secret Access Key and signing method. Consult the service documentation "
-    "for details."
-)
+MAX_SKEW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
-class Signature:
-    """What a signed request claims: its key, scope, timestamp, headers and signature."""
-
-    access_key: str
-    scope: str  # date/region/service/aws4_request
-    amz_date: str
-    signed_headers: tuple[str, ...]
-    signature: str
-    presigned: bool
-
-
-def read_signature(headers: Mapping[str, str], query: Mapping[str, str]) -> Signature | None:
-    """From the ``Authorization`` header, or a presigned URL's ``X-Amz-*`` parameters."""
-    match = _AUTHORIZATION.search(headers.get("authorization", ""))
-    if match is not None:
-        credential, signed, signature = match["credential"], match["signed"], match["signature"]
-        amz_date, presigned = headers.get("x-amz-date", ""), False
-    elif query.get("X-Amz-Algorithm") == ALGORITHM and "X-Amz-Signature" in query:
-        credential, signed = query.get("X-Amz-Credential", ""), query.get("X-Amz-SignedHeaders", "")
-        signature, amz_date, presigned = query["X-Amz-Signature"], query.get("X-Amz-Date", ""), True
-    else:
-        return None
-    access_key, _, scope = credential.partition("/")
-    return Signature(
-        access_key, scope, amz_date, tuple(signed.lower().split(";")), signature.lower(), presigned
-    )
+class Refusal:
+    reason: str  # one of auth_errors' reasons
+    detail: str = ""  # the message, where the protocol's answer has none of its own
 
 
 def _encode(text: str) -> str:
     return quote(text, safe="-_.~")
 
 
-def canonical_request(request: WireRequest, path: str, signed: Signature) -> str:
-    pairs = [(k, v) for k, v in request.query if not (signed.presigned and k == "X-Amz-Signature")]
+def canonical_request(request: WireRequest, path: str, signed: Scope) -> str:
+    pairs = [
+        (k, v) for k, v in request.query if not (signed.form == QUERY and k == "X-Amz-Signature")
+    ]
     query = "&".join(f"{k}={v}" for k, v in sorted((_encode(k), _encode(v)) for k, v in pairs))
     headers = "".join(
-        f"{name}:{' '.join(request.headers.get(name, '').split())}\n"
+        f"{name}:{' '.join(request.headers.get(name.lower(), '').split())}\n"
         for name in signed.signed_headers
     )
     payload = request.headers.get("x-amz-content-sha256") or _sha256(request.body)
@@ -85,9 +56,9 @@ def canonical_request(request: WireRequest, path: str, signed: Signature) -> str
     )
 
 
-def expected_signature(secret: str, signed: Signature, canonical: str) -> str:
+def expected_signature(secret: str, signed: Scope, canonical: str) -> str:
     string_to_sign = "\n".join(
-        [ALGORITHM, signed.amz_date, signed.scope, _sha256(canonical.encode())]
+        [ALGORITHM, signed.timestamp, signed.scope, _sha256(canonical.encode())]
     )
     key = ("AWS4" + secret).encode()
     for part in signed.scope.split("/"):
@@ -99,64 +70,123 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _payload_matches(request: WireRequest) -> bool:
-    """A declared body hash must be the body's (so the body cannot be swapped)."""
+def _same(given: str, expected: str) -> bool:
+    """Constant time, and safe for any text a client sends (compare_digest refuses non-ASCII
+    str)."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def signature_matches(secret: str, request: WireRequest, path: str, signed: Scope) -> bool:
+    """The signature is the one ``secret`` makes, over this very request and body."""
     declared = request.headers.get("x-amz-content-sha256")
-    return declared is None or declared == _sha256(request.body)
+    if declared is not None and declared != _sha256(request.body):
+        return False  # a declared body hash must be the body's, so the body cannot be swapped
+    expected = expected_signature(secret, signed, canonical_request(request, path, signed))
+    return _same(signed.signature, expected)
 
 
-def is_forged(secrets: Mapping[str, str], request: WireRequest, path: str) -> bool:
-    """True when the request is signed with a key in ``secrets`` and the signature is wrong."""
-    signed = read_signature(request.headers, dict(request.query))
-    if signed is None or signed.access_key not in secrets:
-        return False
-    if not signed.amz_date or len(signed.scope.split("/")) != 4 or not _payload_matches(request):
-        return True
-    expected = expected_signature(
-        secrets[signed.access_key], signed, canonical_request(request, path, signed)
-    )
-    return not hmac.compare_digest(expected, signed.signature)
-
-
-def rejection(request: WireRequest) -> WireResponse:
-    """The answer to a forged request, in the protocol and with the code its service uses."""
-    request_id = str(uuid.uuid4())
-    signed = read_signature(request.headers, dict(request.query))
-    scope = signed.scope.split("/") if signed else []
-    service, region = (scope[2], scope[1]) if len(scope) == 4 else ("", "")
-    answer = WireResponse(
-        0, {"x-amzn-RequestId": request_id}, b"", service, _operation(request), region=region
-    )
-    if request.headers.get("x-amz-target"):
-        # JSON services: no code in the Organizations or KMS models means a bad signature
-        # (AccessDeniedException is an IAM denial), so the one AWS answers with.
-        answer.status, answer.error_code = 400, "InvalidSignatureException"
-        answer.headers["Content-Type"] = json_protocol.CONTENT_TYPE
-        answer.body = json_protocol.dump_error(answer.error_code, _MISMATCH, {})
-    elif service == "sts":
-        answer.service = "sts"
-        answer.status, answer.error_code = 403, "SignatureDoesNotMatch"
-        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
-        namespace = service_model("sts").metadata["xmlNamespace"]
-        answer.body = xml_writer.query_error(
-            namespace, answer.error_code, _MISMATCH, request_id
-        ).encode()
+def check(
+    world: World,
+    request: WireRequest,
+    path: str,
+    signed: Scope,
+    *,
+    now: float,
+    allow_unverified: bool = False,
+) -> Refusal | None:
+    """None when the request may go on as ``signed.access_key`` (or, unsigned, as the
+    default account); else why it is refused. ``allow_unverified`` lets keys that have no
+    secret (and unsigned requests) act unproven, as without verification."""
+    if not signed.form:
+        return None if allow_unverified else Refusal(auth_errors.MISSING)
+    if signed.problem:
+        return Refusal(auth_errors.INCOMPLETE, signed.problem)
+    stale = _stale(signed, datetime.fromtimestamp(now, UTC))
+    if stale is not None:
+        return stale
+    session = world.sessions.get(signed.access_key)
+    if session is not None:
+        if not _same(signed.token, session.token):
+            return Refusal(auth_errors.UNKNOWN_KEY)
+        secret = session.secret_key
     else:
-        answer.service = "ec2"
-        answer.status, answer.error_code = 401, "AuthFailure"
-        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
-        answer.body = xml_writer.ec2_error(
-            answer.error_code,
-            "AWS was not able to validate the provided access credentials",
-            request_id,
-        ).encode()
-    return answer
+        configured = world.config.secret_keys.get(signed.access_key)
+        if signed.token or (configured is None and not allow_unverified):
+            # A token the emulator never issued for this key, or a key it cannot prove.
+            return Refusal(auth_errors.UNKNOWN_KEY)
+        if configured is None:
+            return None
+        secret = configured
+    date = signed.timestamp[:8]
+    if signed.scope[:8] != date:
+        return Refusal(
+            auth_errors.MISMATCH,
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+            f"from HTTP: '{signed.scope[:8]}' != '{date}', from '{signed.timestamp}'.",
+        )
+    if not signature_matches(secret, request, path, signed):
+        return Refusal(auth_errors.MISMATCH)
+    return None
 
 
-def _operation(request: WireRequest) -> str:
-    """For the request log: the operation the forged request asked for."""
+def _stale(signed: Scope, now: datetime) -> Refusal | None:
+    """A request signed more than 15 minutes from now, or a presigned URL past its expiry."""
+    moment = datetime.strptime(signed.timestamp, TIMESTAMP).replace(tzinfo=UTC)
+    stamp = now.strftime(TIMESTAMP)
+    # Differences, not sums: a timestamp near year 9999 must not overflow.
+    if moment - now > MAX_SKEW:
+        return Refusal(
+            auth_errors.SKEWED,
+            f"Signature not yet current: {signed.timestamp} is still later than "
+            f"{(now + MAX_SKEW).strftime(TIMESTAMP)} ({stamp} + 15 min.)",
+        )
+    if signed.expires is not None:
+        if now - moment > timedelta(seconds=signed.expires):
+            return Refusal(
+                auth_errors.URL_EXPIRED,
+                f"Signature expired: {signed.timestamp} is now earlier than "
+                f"{(now - timedelta(seconds=signed.expires)).strftime(TIMESTAMP)} "
+                f"({stamp} - {signed.expires} sec.)",
+            )
+    elif now - moment > MAX_SKEW:
+        return Refusal(
+            auth_errors.SKEWED,
+            f"Signature expired: {signed.timestamp} is now earlier than "
+            f"{(now - MAX_SKEW).strftime(TIMESTAMP)} ({stamp} - 15 min.)",
+        )
+    return None
+
+
+def rejection(request: WireRequest, signed: Scope, refusal: Refusal) -> WireResponse:
+    """The answer to a refused request, in the protocol and with the code its service uses."""
+    request_id = new_request_id()
+    pairs = list(request.query) + parse_qsl(request.body.decode("utf-8", "replace"))
+    params = dict(reversed(pairs))
     target = request.headers.get("x-amz-target")
     if target:
-        return target.rpartition(".")[2]
-    pairs = list(request.query) + parse_qsl(request.body.decode("utf-8", "replace"))
-    return dict(reversed(pairs)).get("Action", "")
+        service = "json"
+    elif signed.service == "sts" or params.get("Version") == STS_VERSION:
+        service = "sts"
+    else:
+        service = "ec2"
+    err = auth_errors.refusal(refusal.reason, service, refusal.detail)
+    answer = WireResponse(
+        err.status,
+        {"x-amzn-RequestId": request_id},
+        b"",
+        signed.service if target else service,
+        target.rpartition(".")[2] if target else params.get("Action", ""),
+        region=signed.region,
+        error_code=err.code,
+    )
+    if target:
+        answer.headers["Content-Type"] = json_protocol.CONTENT_TYPE
+        answer.body = json_protocol.dump_error(err.code, err.message, {})
+    elif service == "sts":
+        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
+        namespace = service_model("sts").metadata["xmlNamespace"]
+        answer.body = xml_writer.query_error(namespace, err.code, err.message, request_id).encode()
+    else:
+        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
+        answer.body = xml_writer.ec2_error(err.code, err.message, request_id).encode()
+    return answer

@@ -8,6 +8,7 @@ import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from emulator.core.explain import access, explain
+from emulator.core.redaction import redact
 from emulator.core.scenario import ScenarioError, load_into
 from emulator.core.world import World
 from emulator.scenario_files import dump_text
@@ -39,10 +40,11 @@ def reset():
 
 @blueprint.get("/state")
 def get_state():
-    """Everything, in the emulator's own snapshot form (what --state-file holds)."""
+    """Everything, in the emulator's own snapshot form (what --state-file holds), with the
+    secrets redacted; PUT it back and the world keeps the secrets it holds."""
     world = _world()
     with world.lock:
-        return jsonify(world.to_dict())
+        return jsonify(redact(world.to_dict()))
 
 
 @blueprint.put("/state")

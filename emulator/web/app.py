@@ -22,17 +22,21 @@ def create_app(
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
     verify_signatures: bool = False,
+    allow_unverified_keys: bool = False,
     on_change: Callable[[], None] | None = None,
     console: bool = True,
 ) -> Flask:
-    """``verify_signatures``: refuse requests signed with a wrong secret for a key in
-    ``world.config.secret_keys``. ``on_change``: called after each request that changed the
+    """``verify_signatures``: a request acts only once its signature is proven with its key's
+    secret (a configured one, or an AssumeRole session's); the rest are refused.
+    ``allow_unverified_keys``: even so, keys with no secret (and unsigned requests) act
+    unproven. ``on_change``: called after each request that changed the
     world, before its answer is sent (persistence hooks in here). ``console``: serve the web
     console at ``/_emulator/console/``."""
     load_all()
     app = Flask("emulator")
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.config["VERIFY_SIGNATURES"] = verify_signatures
+    app.config["ALLOW_UNVERIFIED_KEYS"] = allow_unverified_keys
     app.extensions["world"] = world or World()
     app.register_blueprint(aws.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")

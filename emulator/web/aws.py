@@ -12,8 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.errors import AwsError
 from emulator.protocol.dispatch import WireRequest, dispatch
+from emulator.protocol.identity import credential_scope
 from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
-from emulator.protocol.signature import is_forged, rejection
+from emulator.protocol.signature import check, rejection
 from emulator.protocol.xml_writer import ec2_error
 
 blueprint = Blueprint("aws", __name__)
@@ -37,12 +38,19 @@ def endpoint() -> Response:
         body=body,
     )
     world = current_app.extensions["world"]
-    if current_app.config["VERIFY_SIGNATURES"] and is_forged(
-        world.config.secret_keys, wire, request.path
-    ):
-        answer = rejection(wire)
-    else:
-        answer = dispatch(world, wire)
+    # One reading of the caller, for the check and for the call alike.
+    scope = credential_scope(wire.headers, wire.query)
+    refusal = None
+    if current_app.config["VERIFY_SIGNATURES"]:
+        refusal = check(
+            world,
+            wire,
+            request.path,
+            scope,
+            now=time.time(),
+            allow_unverified=current_app.config["ALLOW_UNVERIFIED_KEYS"],
+        )
+    answer = rejection(wire, scope, refusal) if refusal else dispatch(world, wire, scope)
     g.changed_world = answer.status < 400 and not answer.operation.startswith(READ_ONLY_PREFIXES)
     log.info(
         "%s %s %s.%s %d%s %.1fms",

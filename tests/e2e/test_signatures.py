@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulator.protocol.dispatch import WireRequest
-from emulator.protocol.signature import is_forged
+from emulator.protocol.identity import credential_scope
+from emulator.protocol.signature import signature_matches
 from tests.e2e.emulator_process import EmulatorProcess, start_emulator
 
 KEY, ACCOUNT, SECRET = "AKIAEMULATOREXAMPLE", "111122223333", "right-secret"
@@ -84,15 +85,37 @@ def test_wrong_secret_on_json_services_is_invalid_signature(
     assert _error(lambda: call(client)) == ("InvalidSignatureException", 400)
 
 
-def test_keys_without_a_secret_are_not_checked(checking: EmulatorProcess) -> None:
-    for secret in ("one", "another"):
-        sts = checking.client("sts", OPEN_KEY, secret=secret)
-        assert sts.get_caller_identity()["Account"] == OPEN_ACCOUNT
-        # A 12-digit key is its own account and has no secret either.
-        assert (
-            checking.client("sts", "777788889999", secret=secret).get_caller_identity()["Account"]
-            == "777788889999"
-        )
+def test_keys_without_a_secret_are_refused(checking: EmulatorProcess) -> None:
+    # A 12-digit key is its own account and has no secret either.
+    for key in (OPEN_KEY, "777788889999"):
+        sts = checking.client("sts", key, secret="any")
+        assert _error(sts.get_caller_identity) == ("InvalidClientTokenId", 403)
+
+
+def test_keys_without_a_secret_pass_when_allowed(tmp_path: Path) -> None:
+    emulator = start_emulator(
+        tmp_path / "serve.log",
+        "--verify-signatures",
+        "--allow-unverified-keys",
+        "--access-key",
+        f"{KEY}={ACCOUNT}:{SECRET}",
+        "--access-key",
+        f"{OPEN_KEY}={OPEN_ACCOUNT}",
+    )
+    try:
+        for secret in ("one", "another"):
+            sts = emulator.client("sts", OPEN_KEY, secret=secret)
+            assert sts.get_caller_identity()["Account"] == OPEN_ACCOUNT
+            assert (
+                emulator.client("sts", "777788889999", secret=secret).get_caller_identity()[
+                    "Account"
+                ]
+                == "777788889999"
+            )
+        sts = emulator.client("sts", KEY, secret=WRONG)
+        assert _error(sts.get_caller_identity) == ("SignatureDoesNotMatch", 403)
+    finally:
+        emulator.stop()
 
 
 def _presigned(url: str) -> urllib.request.Request:
@@ -157,5 +180,7 @@ def test_checker_matches_botocore(
     headers = {k.lower(): v for k, v in prepared.headers.items()}
     headers["host"] = "127.0.0.1:4566"
     wire = WireRequest("POST", headers, params, body)
-    assert not is_forged({KEY: SECRET}, wire, path)
-    assert is_forged({KEY: WRONG}, wire, path)
+    scope = credential_scope(headers, params)
+    assert not scope.problem
+    assert signature_matches(SECRET, wire, path, scope)
+    assert not signature_matches(WRONG, wire, path, scope)
