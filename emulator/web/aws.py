@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.errors import AwsError
+from emulator.api.registry import is_read_only
 from emulator.protocol.dispatch import WireRequest, dispatch
 from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.signature import is_forged, rejection
@@ -18,8 +19,6 @@ from emulator.protocol.xml_writer import ec2_error
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
-# Operations whose names start so only read; every other one may change the world.
-READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -43,7 +42,7 @@ def endpoint() -> Response:
         answer = rejection(wire)
     else:
         answer = dispatch(world, wire)
-    g.changed_world = answer.status < 400 and not answer.operation.startswith(READ_ONLY_PREFIXES)
+    g.changed_world = answer.status < 400 and not is_read_only(answer.operation)
     log.info(
         "%s %s %s.%s %d%s %.1fms",
         answer.account or "-",
