@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import urllib.error
@@ -18,8 +19,11 @@ from emulator.persistence import StateFile, StateFileError
 from emulator.scenario_files import ScenarioFileError, load_demo_into, load_file_into
 from emulator.server import build_server
 from emulator.web import create_app
+from emulator.web.browser_guard import host_name, origin_of
 
 log = logging.getLogger("emulator")
+# More --allowed-host names, comma- or space-separated (handy in a container's environment).
+ALLOWED_HOSTS_ENV = "AMI_EMULATOR_ALLOWED_HOSTS"
 
 
 def _account(text: str) -> str:
@@ -37,6 +41,20 @@ def _access_key(text: str) -> tuple[str, str, str | None]:
     if colon and not secret:
         raise argparse.ArgumentTypeError(f"{text!r}: the secret after ':' is empty")
     return key, _account(account), secret if colon else None
+
+
+def _allowed_host(text: str) -> str:
+    if host_name(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a host name or address (no port)")
+    return text
+
+
+def _origin(text: str) -> str:
+    if origin_of(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an origin: scheme://host[:port], such as http://localhost:3000"
+        )
+    return text
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
@@ -90,6 +108,24 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --verify-signatures: let keys that have no secret, and unsigned requests, "
         "act unproven (anyone may then act as any account that has no secret)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        type=_allowed_host,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME, with any port (repeatable; "
+        f"also ${ALLOWED_HOSTS_ENV}); loopback names and the --host address always work",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        type=_origin,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let browser pages of ORIGIN (scheme://host[:port]) call the emulator, with "
+        "CORS answers (repeatable); other pages' requests are refused",
     )
     serve.add_argument(
         "--no-console",
@@ -189,13 +225,24 @@ def serve_command(args: argparse.Namespace) -> int:
             print(f"ami-emulator: cannot load the state file: {exc}", file=sys.stderr)
             return 1
         log.info("%s state from %s", "loaded" if loaded else "no saved", args.state_file)
-    app = create_app(
-        world,
-        verify_signatures=args.verify_signatures,
-        allow_unverified_keys=args.allow_unverified_keys,
-        on_change=state.changed if state else None,
-        console=not args.no_console,
-    )
+    try:
+        app = create_app(
+            world,
+            verify_signatures=args.verify_signatures,
+            allow_unverified_keys=args.allow_unverified_keys,
+            on_change=state.changed if state else None,
+            console=not args.no_console,
+            allowed_hosts=[
+                args.host,
+                *args.allowed_host,
+                *os.environ.get(ALLOWED_HOSTS_ENV, "").replace(",", " ").split(),
+            ],
+            cors_origins=args.cors_origin,
+        )
+    except ValueError as exc:
+        # A bad --host or $AMI_EMULATOR_ALLOWED_HOSTS: argparse has checked the options.
+        print(f"ami-emulator: {exc} (--host or ${ALLOWED_HOSTS_ENV})", file=sys.stderr)
+        return 2
     try:
         server = build_server(app, args.host, args.port, debug=args.debug)
     except OSError as exc:

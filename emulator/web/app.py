@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, g, request
 
 from emulator.api.registry import load_all
 from emulator.core.world import World
-from emulator.web import admin, aws
+from emulator.web import admin, aws, browser_guard
+from emulator.web.browser_guard import READING_METHODS, BrowserPolicy
 from emulator.web.console import blueprint as console_blueprint
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-# Outside the AWS endpoint (admin, console), requests by these methods only read; the others
-# (reset, PUT state, console forms) may change the world.
-READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CONSOLE_PATH = "/_emulator/console"
 
 
 def create_app(
@@ -25,23 +25,38 @@ def create_app(
     allow_unverified_keys: bool = False,
     on_change: Callable[[], None] | None = None,
     console: bool = True,
+    allowed_hosts: Iterable[str] = (),
+    cors_origins: Iterable[str] = (),
 ) -> Flask:
     """``verify_signatures``: a request acts only once its signature is proven with its key's
     secret (a configured one, or an AssumeRole session's); the rest are refused.
     ``allow_unverified_keys``: even so, keys with no secret (and unsigned requests) act
     unproven. ``on_change``: called after each request that changed the
     world, before its answer is sent (persistence hooks in here). ``console``: serve the web
-    console at ``/_emulator/console/``."""
+    console at ``/_emulator/console/``. ``allowed_hosts``: Host names and addresses answered
+    besides loopback ones (give the bound address; 0.0.0.0 or :: accepts every address).
+    ``cors_origins``: browser origins (``scheme://host[:port]``) allowed to call, with CORS
+    answers. Raises ValueError for a value that is neither."""
     load_all()
     app = Flask("emulator")
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.config["VERIFY_SIGNATURES"] = verify_signatures
     app.config["ALLOW_UNVERIFIED_KEYS"] = allow_unverified_keys
     app.extensions["world"] = world or World()
+    browser_guard.install(app, BrowserPolicy.of(allowed_hosts, cors_origins))
     app.register_blueprint(aws.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")
     if console:
-        app.register_blueprint(console_blueprint, url_prefix="/_emulator/console")
+        # The console's session (acting account, CSRF token) is signed with a key of this
+        # app's own: sessions end with the process, and no two servers trust each other's.
+        app.secret_key = secrets.token_bytes(32)
+        app.config.update(
+            SESSION_COOKIE_NAME="ami_console_session",
+            SESSION_COOKIE_PATH=CONSOLE_PATH,
+            SESSION_COOKIE_SAMESITE="Strict",
+            SESSION_COOKIE_HTTPONLY=True,
+        )
+        app.register_blueprint(console_blueprint, url_prefix=CONSOLE_PATH)
     if on_change is not None:
         hook = on_change
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.errors import AwsError
+from emulator.api.registry import is_read_only
 from emulator.protocol.dispatch import WireRequest, dispatch
 from emulator.protocol.identity import credential_scope
 from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
@@ -19,8 +20,6 @@ from emulator.protocol.xml_writer import ec2_error
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
-# Operations whose names start so only read; every other one may change the world.
-READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -51,7 +50,7 @@ def endpoint() -> Response:
             allow_unverified=current_app.config["ALLOW_UNVERIFIED_KEYS"],
         )
     answer = rejection(wire, scope, refusal) if refusal else dispatch(world, wire, scope)
-    g.changed_world = answer.status < 400 and not answer.operation.startswith(READ_ONLY_PREFIXES)
+    g.changed_world = answer.status < 400 and not is_read_only(answer.operation)
     log.info(
         "%s %s %s.%s %d%s %.1fms",
         answer.account or "-",

@@ -3,16 +3,30 @@ organization diagram, acting as one account in one Region.
 
 Every page reads and changes the world through the same core calls as the AWS API, holding
 ``world.lock``, and words every refusal exactly as the API would ("code: message"). The console
-keeps no state: the acting account and Region travel in the query string or a cookie, and the
-permissions editor carries its pending changes in its own form.
+keeps no world state of its own: the acting account and Region travel in the query string and
+are held in the session, and the permissions editor carries its pending changes in its own
+form. Every form carries the session's CSRF token; a POST without it is refused.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from emulator.api.registry import CATALOGUES
 from emulator.core.block_public_access import BLOCKED
@@ -48,6 +62,8 @@ NOTICES = {
 }
 MAX_FILTER = 128
 DEFAULT_REFRESH_SECONDS = 5
+CSRF_FIELD = "csrf_token"
+CSRF_KEY = "csrf"
 
 
 def _world() -> World:
@@ -64,17 +80,41 @@ def api_error(err: CoreError) -> tuple[str, int]:
 
 
 @blueprint.before_request
+def _check_form_token() -> Response | None:
+    """A form posted from anywhere but this session's own pages changes nothing."""
+    if request.method != "POST":
+        return None
+    expected = session.get(CSRF_KEY)
+    sent = request.form.get(CSRF_FIELD, "")
+    if isinstance(expected, str) and hmac.compare_digest(sent.encode(), expected.encode()):
+        return None
+    answer = jsonify(
+        error="The console form's CSRF token is missing or is not this session's: "
+        "reload the page and submit the form again."
+    )
+    answer.status_code = 403
+    return answer
+
+
+@blueprint.before_request
 def _choose_identity() -> None:
-    g.acting = ctx.acting(_world(), request.args.to_dict(), request.cookies.to_dict())
+    g.acting = ctx.acting(_world(), request.args.to_dict(), session)
+    for key, value in g.acting.remember.items():
+        if session.get(key) != value:
+            session[key] = value
 
 
-@blueprint.after_request
-def _remember_identity(response: Response) -> Response:
-    acting = g.get("acting")
-    path = url_for("console.amis").rstrip("/").removesuffix("/amis") or "/"
-    for cookie, value in acting.remember.items() if acting else ():
-        response.set_cookie(cookie, value, samesite="Lax", httponly=True, path=path)
-    return response
+@blueprint.context_processor
+def _csrf() -> dict[str, Any]:
+    return {"csrf_token": csrf_token}
+
+
+def csrf_token() -> str:
+    """This session's token for the console's forms, made on first use."""
+    token = session.get(CSRF_KEY)
+    if not isinstance(token, str):
+        token = session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return token
 
 
 def _page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:

@@ -1,12 +1,14 @@
 """Who the console acts as (account and Region), and the accounts and Regions it offers.
 
-The choice travels in the query string (``?account=…&region=…``) and is remembered in a
-cookie; there are no passwords, as with the emulator's access keys.
+The choice travels in the query string (``?account=…&region=…``) and is held in the
+console's session (a cookie signed by the server, so no other page can set it); there are no
+passwords, as with the emulator's access keys.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from emulator.core.launch_permissions import USER
@@ -14,8 +16,6 @@ from emulator.core.world import World
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z0-9]+){1,4}")
-ACCOUNT_COOKIE = "ami_console_account"
-REGION_COOKIE = "ami_console_region"
 COMMON_REGIONS = (
     "us-east-1",
     "us-east-2",
@@ -31,35 +31,33 @@ class Acting:
     account: str
     region: str
     problems: list[str] = field(default_factory=list)  # ignored choices, in words
-    remember: dict[str, str] = field(default_factory=dict)  # cookie -> value chosen now
+    remember: dict[str, str] = field(default_factory=dict)  # session key -> value chosen now
 
 
-def acting(world: World, args: dict[str, str], cookies: dict[str, str]) -> Acting:
-    """The account and Region from the query string, else the cookies, else the defaults."""
+def acting(world: World, args: Mapping[str, str], session: Mapping[str, object]) -> Acting:
+    """The account and Region from the query string, else the session, else the defaults."""
     problems = []
     picks = {}
     remember = {}
-    for name, cookie, pattern, default, what in (
+    for name, pattern, default, what in (
         (
             "account",
-            ACCOUNT_COOKIE,
             ACCOUNT_RE,
             world.config.default_account,
             "an account id must be 12 digits",
         ),
         (
             "region",
-            REGION_COOKIE,
             REGION_RE,
             world.config.default_region,
             "a Region looks like us-east-1",
         ),
     ):
         asked = args.get(name)
-        remembered = cookies.get(cookie, "")
+        remembered = session.get(name)
         if asked is not None and pattern.fullmatch(asked.strip()):
-            picks[name] = remember[cookie] = asked.strip()
-        elif pattern.fullmatch(remembered):
+            picks[name] = remember[name] = asked.strip()
+        elif isinstance(remembered, str) and pattern.fullmatch(remembered):
             picks[name] = remembered
         else:
             picks[name] = default

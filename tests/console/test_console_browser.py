@@ -3,7 +3,10 @@ checked through boto3; the organization diagram's colours; a consumer's read-onl
 
 from __future__ import annotations
 
+import html
+import http.server
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -396,3 +399,107 @@ def test_auto_refresh_shows_changes_made_through_the_api(
         driver, 5, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
     ).until(lambda d: account_access(d).get(SANDBOX) == "allowed")
     click(driver, "#autorefresh", loads=False)  # off again for the next tests
+
+
+def test_the_pages_keep_to_their_content_security_policy(page: Any, browser: Any) -> None:
+    """Nothing on the pages breaks the policy (auto-refresh included), and the policy is in
+    force: a script put into the page is not run."""
+    watcher = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.violations = [];"
+            "document.addEventListener('securitypolicyviolation', function (e) {"
+            "  window.violations.push(e.violatedDirective + ' ' + e.blockedURI); });"
+        },
+    )
+    try:
+        for path in ("/amis", f"/amis/{AMI}/permissions", "/organization"):
+            driver = page(path, image=AMI, refresh="1")
+            if path == "/organization":
+                click(driver, "#autorefresh", loads=False)
+                WebDriverWait(driver, 5).until(
+                    lambda d: d.execute_script(
+                        "return performance.getEntriesByType('resource')"
+                        ".filter(function (r) { return r.initiatorType === 'fetch'; }).length"
+                    )
+                )
+                click(driver, "#autorefresh", loads=False)
+            assert driver.execute_script("return window.violations") == [], path
+        injected = driver.execute_script(
+            "var s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+            "document.body.appendChild(s); return window.ran === undefined;"
+        )
+        assert injected
+        assert driver.execute_script("return window.violations")[0].startswith("script-src")
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": watcher["identifier"]}
+        )
+
+
+class _AnotherSite:
+    """A page on another origin (``localhost`` is another site than ``127.0.0.1``) whose form
+    posts itself to the emulator as soon as it loads."""
+
+    def __init__(self, target: str, fields: dict[str, str]) -> None:
+        inputs = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in fields.items()
+        )
+        body = (
+            f'<form id="f" method="post" action="{html.escape(target)}">{inputs}</form>'
+            "<script>document.getElementById('f').submit()</script>"
+        ).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://localhost:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        (
+            "/",
+            {
+                "Action": "ModifyImageAttribute",
+                "Version": "2016-11-15",
+                "ImageId": AMI,
+                "LaunchPermission.Add.1.Group": "all",
+            },
+        ),
+        ("/_emulator/reset", {}),
+        ("/_emulator/console/settings/block-public-access", {"state": "block-new-sharing"}),
+    ],
+)
+def test_a_page_of_another_site_changes_nothing(
+    page: Any, browser: Any, ami_server: Any, ami_client: Any, path: str, fields: dict[str, str]
+) -> None:
+    ec2 = ami_client("ec2")
+    ec2.modify_image_attribute(ImageId=AMI, LaunchPermission={"Add": [{"UserId": DEV}]})
+    page("/amis")  # the console is open in this browser: its session cookie is there
+    site = _AnotherSite(ami_server.url + path, fields)
+    try:
+        browser.get(site.url)
+        WebDriverWait(browser, 5).until(lambda d: d.current_url.startswith(ami_server.url))
+        assert "refused" in browser.find_element(By.TAG_NAME, "body").text
+    finally:
+        site.close()
+    assert launch_permissions(ami_client) == [{"UserId": DEV}]
+    state = ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"]
+    assert state == "unblocked"

@@ -3,6 +3,7 @@ page that says what is wrong, never a 500; changes go through the core like the 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ ODD_VALUES = [
     "-1",
     "None",
 ]
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # The client fixture is one app per test; every example may share it.
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 
@@ -130,7 +132,9 @@ def test_the_acting_account_is_remembered_in_a_cookie(client: FlaskClient) -> No
 
 
 def post(client: FlaskClient, path: str, data: dict[str, Any], **query: str) -> tuple[int, str]:
-    answer = client.post(BASE + path, data=data, query_string=query)
+    """Submit a form as a browser does: with the CSRF token of the session's pages."""
+    token = CSRF.search(page(client, "/amis", **query)[1])[1]
+    answer = client.post(BASE + path, data={**data, "csrf_token": token}, query_string=query)
     return answer.status_code, answer.get_data(as_text=True)
 
 
