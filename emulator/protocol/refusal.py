@@ -30,7 +30,7 @@ def refusal(request: WireRequest, message: str, status: int = 403) -> WireRespon
         answer.body = json_protocol.dump_error(answer.error_code, message, {})
     elif (
         params.get("Version") == STS_VERSION
-        or credential_scope(request.headers, params).service == "sts"
+        or credential_scope(request.headers, request.query).service == "sts"
     ):
         answer.service, answer.error_code = "sts", "AccessDenied"
         answer.headers["Content-Type"] = XML
