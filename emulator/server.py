@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from io import BytesIO
-from typing import Any, Protocol
+from http import HTTPStatus
+from typing import Protocol
+from urllib.parse import parse_qsl
 
 from flask import Flask
 from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer as BaseWaitressServer
-from waitress.task import ErrorTask, Task, WSGITask
-from waitress.utilities import RequestEntityTooLarge
+from waitress.task import ErrorTask
+from waitress.utilities import ServerNotImplemented
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from emulator.core.world import World
 from emulator.web import create_app
+from emulator.web.edge import refusal
 
 THREADS = 8
 # Clients keep idle connections open (each boto3 client has its own pool, and a test suite
@@ -43,31 +45,44 @@ class Listener(Protocol):
         """From another thread: stop serving; ``serve_forever`` returns."""
 
 
-class _RefusedBodyTask(WSGITask):
-    """waitress refuses a body over the limit without reading it. Instead of its plain-text
-    413, the app answers, in the caller's protocol: it sees a length over its limit and no
-    body. The unread body must not be taken for the next request, so the connection closes."""
-
-    def get_environment(self) -> dict:
-        environ = super().get_environment()
-        environ["CONTENT_LENGTH"] = str(self.channel.adj.max_request_body_size)
-        environ.pop("HTTP_TRANSFER_ENCODING", None)
-        environ["wsgi.input"] = BytesIO()
-        return environ
+class _RefusalTask(ErrorTask):
+    """waitress refuses what it cannot read as HTTP (framing, Content-Length, headers or body
+    over its limits) before the app sees it, with a plain-text answer. This answers as the
+    app does: AWS-shaped in the caller's protocol, or admin JSON under ``/_emulator/``. The
+    rest of the bytes cannot be trusted as a next request, so the connection closes."""
 
     def execute(self) -> None:
+        request, adj = self.request, self.channel.adj
+        error = request.error
+        # A Transfer-Encoding waitress does not implement is the client's mistake: a 4xx.
+        status = 400 if isinstance(error, ServerNotImplemented) else error.code
+        answer = refusal(
+            getattr(request, "command", ""),
+            getattr(request, "path", "/"),
+            {name.replace("_", "-").lower(): value for name, value in request.headers.items()},
+            parse_qsl(getattr(request, "query", ""), keep_blank_values=True),
+            status,
+            detail=str(error.body),
+            # waitress refuses lengths >= its limit, so its limit is one over the app's.
+            limit=str(adj.max_request_body_size - 1),
+        )
+        self.status = f"{answer.status} {HTTPStatus(answer.status).phrase}"
+        self.response_headers.extend(answer.headers.items())
         self.set_close_on_finish()
-        super().execute()
-
-
-def _error_task(channel: HTTPChannel, request: Any) -> Task:
-    if isinstance(request.error, RequestEntityTooLarge):
-        return _RefusedBodyTask(channel, request)
-    return ErrorTask(channel, request)
+        self.content_length = len(answer.body)
+        self.write(answer.body)
 
 
 class _Channel(HTTPChannel):
-    error_task_class = staticmethod(_error_task)
+    error_task_class = _RefusalTask
+
+    def send_continue(self) -> None:
+        # waitress marks the request unfinished after a 100 Continue, waiting for a body; a
+        # request that has none (Expect with Content-Length 0) would then wait forever.
+        if self.request.completed:
+            self.request.expect_continue = False
+            return
+        super().send_continue()
 
 
 class WaitressListener:

@@ -8,7 +8,7 @@ from flask import Flask, Response, g, request
 
 from emulator.api.registry import load_all
 from emulator.core.world import World
-from emulator.web import admin, aws
+from emulator.web import admin, aws, edge
 from emulator.web.console import blueprint as console_blueprint
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -38,6 +38,7 @@ def create_app(
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")
     if console:
         app.register_blueprint(console_blueprint, url_prefix="/_emulator/console")
+    edge.register_error_handlers(app)
     if on_change is not None:
         hook = on_change
 

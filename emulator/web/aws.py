@@ -10,11 +10,9 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from emulator.api.errors import AwsError
 from emulator.protocol.dispatch import WireRequest, dispatch
-from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.signature import is_forged, rejection
-from emulator.protocol.xml_writer import ec2_error
+from emulator.web.edge import refusal
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
@@ -72,15 +70,13 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 def _too_large() -> Response:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    err = AwsError(
-        "RequestEntityTooLarge", f"The request body exceeds the limit of {limit} bytes.", 413
+    environ = request.environ
+    answer = refusal(
+        request.method,
+        request.path,
+        _headers(environ),
+        parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
+        413,
+        limit=str(current_app.config["MAX_CONTENT_LENGTH"]),
     )
-    if request.headers.get("X-Amz-Target"):
-        body = dump_error(err.code, err.message, {})
-        return Response(body, status=err.status, content_type=CONTENT_TYPE)
-    return Response(
-        ec2_error(err.code, err.message, "0"),
-        status=err.status,
-        content_type="text/xml;charset=UTF-8",
-    )
+    return Response(answer.body, status=answer.status, headers=answer.headers)
