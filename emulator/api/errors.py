@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# What a request refused by the HTTP layer, before any operation runs, is told; each service's
+# catalogue gives these reasons its own code (the HTTP layer sets the status).
+EDGE_MESSAGES = {
+    "method_not_allowed": "The HTTP method {method} is not supported by this endpoint.",
+    "unknown_path": "There is no endpoint at {path}; requests go to /.",
+    "malformed_request": "The request is not valid HTTP: {detail}.",
+    "body_too_large": "The request body exceeds the limit of {limit} bytes.",
+}
+
 
 class AwsError(Exception):
     """An error as the caller will see it: code, message, HTTP status, extra members."""
@@ -53,6 +62,16 @@ class Catalogue:
 
     def codes(self) -> set[str]:
         return {e.code for e in self.entries.values()}
+
+
+# The Query services (EC2, STS) answer EDGE_MESSAGES with EC2's common "the request received
+# was invalid" code, and a body over the limit with a code of its own.
+QUERY_EDGE_ENTRIES = {
+    "method_not_allowed": Entry("InvalidRequest", EDGE_MESSAGES["method_not_allowed"]),
+    "unknown_path": Entry("InvalidRequest", EDGE_MESSAGES["unknown_path"]),
+    "malformed_request": Entry("InvalidRequest", EDGE_MESSAGES["malformed_request"]),
+    "body_too_large": Entry("RequestEntityTooLarge", EDGE_MESSAGES["body_too_large"]),
+}
 
 
 def _fmt(value: Any) -> Any:

@@ -11,7 +11,7 @@ resource is not valid for this operation") with AWS's validation wording.
 
 from __future__ import annotations
 
-from emulator.api.errors import Catalogue, Entry
+from emulator.api.errors import EDGE_MESSAGES, Catalogue, Entry
 from emulator.api.registry import catalogue
 
 # Codes AWS KMS sends that botocore's model does not declare.
@@ -95,6 +95,8 @@ KMS_ERRORS = catalogue(
             "unknown_parameter": _validation("Unknown parameter: {name}"),
             "malformed_body": _validation("{detail}"),
             "invalid_action": _validation("The operation {action} is not supported."),
+            # Refused by the HTTP layer (it sets the status).
+            **{reason: _validation(message) for reason, message in EDGE_MESSAGES.items()},
         },
     )
 )

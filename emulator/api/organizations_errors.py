@@ -7,7 +7,7 @@ the exception (or of its Reason value).
 
 from __future__ import annotations
 
-from emulator.api.errors import Catalogue, Entry
+from emulator.api.errors import EDGE_MESSAGES, Catalogue, Entry
 from emulator.api.registry import catalogue
 
 _INVALID_VALUE = "You specified an invalid value."
@@ -155,6 +155,13 @@ ORGANIZATIONS_ERRORS = catalogue(
             "invalid_action": _invalid(
                 "TARGET_NOT_SUPPORTED", "The operation {action} is not supported."
             ),
+            # Refused by the HTTP layer (it sets the status).
+            "method_not_allowed": _invalid(
+                "TARGET_NOT_SUPPORTED", EDGE_MESSAGES["method_not_allowed"]
+            ),
+            "unknown_path": _invalid("TARGET_NOT_SUPPORTED", EDGE_MESSAGES["unknown_path"]),
+            "malformed_request": _invalid("INVALID_ENUM", EDGE_MESSAGES["malformed_request"]),
+            "body_too_large": _invalid("MAX_LENGTH_EXCEEDED", EDGE_MESSAGES["body_too_large"]),
         },
     )
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from emulator.api.errors import Catalogue, Entry
+from emulator.api.errors import QUERY_EDGE_ENTRIES, Catalogue, Entry
 from emulator.api.registry import Call, catalogue, operation
 
 catalogue(
@@ -46,6 +46,7 @@ catalogue(
             "invalid_action": Entry(
                 "InvalidAction", "The action {action} is not supported by this emulator."
             ),
+            **QUERY_EDGE_ENTRIES,
         },
     )
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
+from emulator.api.json_errors import JSON_ERRORS
 from emulator.api.registry import CATALOGUES, REGISTRY, Call
 from emulator.core.errors import CoreError
 from emulator.core.world import World
@@ -72,8 +73,8 @@ def dispatch(world: World, request: WireRequest, scope: Scope | None = None) -> 
     request_id = new_request_id()
     if scope is None:
         scope = credential_scope(request.headers, request.query)
-    target = request.headers.get("x-amz-target")
-    if target:
+    if json_protocol.is_json_request(request.headers):
+        target = request.headers.get("x-amz-target", "")
         return _json_call(world, request, scope, target, request_id)
     return _query_call(world, request, scope, request_id)
 
@@ -87,7 +88,7 @@ def _json_call(
     response = WireResponse(200, headers, b"", service, name)
     try:
         if not service:
-            raise AwsError("UnknownOperationException", f"Unknown target: {target}")
+            raise JSON_ERRORS.to_aws(ProtocolError("unknown_target", target=target[:200]))
         op = operation_model(service, name)
         if op is None:
             raise ProtocolError("invalid_action", action=name)
@@ -133,6 +134,37 @@ def _query_call(world: World, request: WireRequest, scope: Scope, request_id: st
         response.status, response.error_code = err.status, err.code
         response.body = _query_error(response.service, err, request_id)
     return response
+
+
+def refuse(request: WireRequest, status: int, reason: str, **details: str) -> WireResponse:
+    """The answer to a request the HTTP layer refuses before any operation runs (its method,
+    path, framing or size): in the caller's protocol, with its service's code for ``reason``
+    (a ``ProtocolError`` reason), and the HTTP ``status`` the HTTP layer chose."""
+    request_id = new_request_id()
+    query = dict(request.query)
+    headers = {"x-amzn-RequestId": request_id}
+    if json_protocol.is_json_request(request.headers):
+        prefix, _, name = request.headers.get("x-amz-target", "").rpartition(".")
+        service = json_targets().get(prefix, "")
+        err = _edge_error(service, reason, status, details)
+        headers["Content-Type"] = json_protocol.CONTENT_TYPE
+        body = json_protocol.dump_error(err.code, err.message, err.extra)
+        response = WireResponse(status, headers, body, service, name if service else "")
+    else:
+        scoped = credential_scope(request.headers, request.query).service
+        service = "sts" if scoped == "sts" or query.get("Version") == STS_VERSION else "ec2"
+        err = _edge_error(service, reason, status, details)
+        headers["Content-Type"] = "text/xml;charset=UTF-8"
+        body = _query_error(service, err, request_id)
+        response = WireResponse(status, headers, body, service, query.get("Action", ""))
+    response.error_code = err.code
+    return response
+
+
+def _edge_error(service: str, reason: str, status: int, details: dict[str, str]) -> AwsError:
+    if status >= 500:
+        return _internal(service)
+    return CATALOGUES.get(service, JSON_ERRORS).to_aws(ProtocolError(reason, **details))
 
 
 def _query_result(service, action, op, result, request_id) -> bytes:

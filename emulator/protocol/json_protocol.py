@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,18 +20,49 @@ from emulator.protocol.errors import ProtocolError, invalid, missing
 from emulator.protocol.scalars import check_text, parse_timestamp
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
+# No input of Organizations or KMS nests deeper than a few levels; a limit well above them
+# keeps a hostile body from reaching Python's recursion limit (a RecursionError, a 500).
+MAX_DEPTH = 64
+_TOO_DEEP = f"Body must not nest deeper than {MAX_DEPTH} levels"
+
+
+def is_json_request(headers: Mapping[str, str]) -> bool:
+    """JSON callers send ``X-Amz-Target`` (even an empty one) or a JSON ``Content-Type``;
+    every other caller speaks the Query protocol. ``headers``: by lower-case name."""
+    if "x-amz-target" in headers:
+        return True
+    media = headers.get("content-type", "").partition(";")[0].strip().lower()
+    return media.startswith("application/x-amz-json") or media == "application/json"
 
 
 def parse_body(body: bytes, shape: StructureShape | None) -> dict:
     try:
         data = json.loads(body.decode("utf-8")) if body.strip() else {}
+    except RecursionError:
+        raise ProtocolError("malformed_body", detail=_TOO_DEEP) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProtocolError("malformed_body", detail=f"Body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError("malformed_body", detail="Body must be a JSON object")
+    if _deeper_than(data, MAX_DEPTH):
+        raise ProtocolError("malformed_body", detail=_TOO_DEEP)
     if shape is None:
         return {}
     return _structure(data, shape, "")
+
+
+def _deeper_than(data: dict, limit: int) -> bool:
+    """Level by level, without recursion; the work is bounded by the number of containers."""
+    level: list[Any] = [data]
+    for _ in range(limit):
+        inner: list[Any] = []
+        for container in level:
+            values = container.values() if isinstance(container, dict) else container
+            inner.extend(v for v in values if isinstance(v, (dict, list)))
+        if not inner:
+            return False
+        level = inner
+    return True
 
 
 def _value(value: Any, shape: Shape, path: str) -> Any:

@@ -9,7 +9,7 @@ from flask import Flask, Response, g, request
 
 from emulator.api.registry import load_all
 from emulator.core.world import World
-from emulator.web import admin, aws, browser_guard
+from emulator.web import admin, aws, browser_guard, edge
 from emulator.web.browser_guard import READING_METHODS, BrowserPolicy
 from emulator.web.console import blueprint as console_blueprint
 
@@ -57,6 +57,7 @@ def create_app(
             SESSION_COOKIE_HTTPONLY=True,
         )
         app.register_blueprint(console_blueprint, url_prefix=CONSOLE_PATH)
+    edge.register_error_handlers(app)
     if on_change is not None:
         hook = on_change
 

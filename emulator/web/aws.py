@@ -10,13 +10,11 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from emulator.api.errors import AwsError
 from emulator.api.registry import is_read_only
 from emulator.protocol.dispatch import WireRequest, dispatch
 from emulator.protocol.identity import credential_scope
-from emulator.protocol.json_protocol import CONTENT_TYPE, dump_error
 from emulator.protocol.signature import check, rejection
-from emulator.protocol.xml_writer import ec2_error
+from emulator.web.edge import refusal
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
@@ -39,9 +37,9 @@ def endpoint() -> Response:
     world = current_app.extensions["world"]
     # One reading of the caller, for the check and for the call alike.
     scope = credential_scope(wire.headers, wire.query)
-    refusal = None
+    refused = None
     if current_app.config["VERIFY_SIGNATURES"]:
-        refusal = check(
+        refused = check(
             world,
             wire,
             request.path,
@@ -49,7 +47,7 @@ def endpoint() -> Response:
             now=time.time(),
             allow_unverified=current_app.config["ALLOW_UNVERIFIED_KEYS"],
         )
-    answer = rejection(wire, scope, refusal) if refusal else dispatch(world, wire, scope)
+    answer = rejection(wire, scope, refused) if refused else dispatch(world, wire, scope)
     g.changed_world = answer.status < 400 and not is_read_only(answer.operation)
     log.info(
         "%s %s %s.%s %d%s %.1fms",
@@ -79,15 +77,13 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 def _too_large() -> Response:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    err = AwsError(
-        "RequestEntityTooLarge", f"The request body exceeds the limit of {limit} bytes.", 413
+    environ = request.environ
+    answer = refusal(
+        request.method,
+        request.path,
+        _headers(environ),
+        parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
+        413,
+        limit=str(current_app.config["MAX_CONTENT_LENGTH"]),
     )
-    if request.headers.get("X-Amz-Target"):
-        body = dump_error(err.code, err.message, {})
-        return Response(body, status=err.status, content_type=CONTENT_TYPE)
-    return Response(
-        ec2_error(err.code, err.message, "0"),
-        status=err.status,
-        content_type="text/xml;charset=UTF-8",
-    )
+    return Response(answer.body, status=answer.status, headers=answer.headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.api.errors import Catalogue, Entry
+from emulator.api.errors import QUERY_EDGE_ENTRIES, Catalogue, Entry
 from emulator.api.registry import catalogue
 
 _BAD_VALUE = "InvalidParameterValue"
@@ -31,6 +31,7 @@ EC2_ERRORS = catalogue(
             "invalid_action": Entry(
                 "InvalidAction", "The action {action} is not valid for this web service."
             ),
+            **QUERY_EDGE_ENTRIES,
             # Ids.
             "unknown_resource_id": Entry("InvalidID", "The ID '{id}' is not valid"),
             "image_id_malformed": _malformed("InvalidAMIID.Malformed", "ami"),
