@@ -33,7 +33,7 @@ INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
 INTERNAL_CODES = {"organizations": "ServiceException", "kms": "KMSInternalException"}
 
 
-def _internal(service: str) -> AwsError:
+def internal_error(service: str) -> AwsError:
     return AwsError(INTERNAL_CODES.get(service, "InternalError"), INTERNAL_MESSAGE, 500)
 
 
@@ -132,39 +132,8 @@ def _query_call(world: World, request: WireRequest, scope: Scope, request_id: st
     except Exception as exc:  # every failure becomes an AWS-shaped answer
         err = _as_aws(response.service, exc, request_id)
         response.status, response.error_code = err.status, err.code
-        response.body = _query_error(response.service, err, request_id)
+        response.body = query_error(response.service, err, request_id)
     return response
-
-
-def refuse(request: WireRequest, status: int, reason: str, **details: str) -> WireResponse:
-    """The answer to a request the HTTP layer refuses before any operation runs (its method,
-    path, framing or size): in the caller's protocol, with its service's code for ``reason``
-    (a ``ProtocolError`` reason), and the HTTP ``status`` the HTTP layer chose."""
-    request_id = new_request_id()
-    query = dict(request.query)
-    headers = {"x-amzn-RequestId": request_id}
-    if json_protocol.is_json_request(request.headers):
-        prefix, _, name = request.headers.get("x-amz-target", "").rpartition(".")
-        service = json_targets().get(prefix, "")
-        err = _edge_error(service, reason, status, details)
-        headers["Content-Type"] = json_protocol.CONTENT_TYPE
-        body = json_protocol.dump_error(err.code, err.message, err.extra)
-        response = WireResponse(status, headers, body, service, name if service else "")
-    else:
-        scoped = credential_scope(request.headers, request.query).service
-        service = "sts" if scoped == "sts" or query.get("Version") == STS_VERSION else "ec2"
-        err = _edge_error(service, reason, status, details)
-        headers["Content-Type"] = "text/xml;charset=UTF-8"
-        body = _query_error(service, err, request_id)
-        response = WireResponse(status, headers, body, service, query.get("Action", ""))
-    response.error_code = err.code
-    return response
-
-
-def _edge_error(service: str, reason: str, status: int, details: dict[str, str]) -> AwsError:
-    if status >= 500:
-        return _internal(service)
-    return CATALOGUES.get(service, JSON_ERRORS).to_aws(ProtocolError(reason, **details))
 
 
 def _query_result(service, action, op, result, request_id) -> bytes:
@@ -176,7 +145,7 @@ def _query_result(service, action, op, result, request_id) -> bytes:
     ).encode()
 
 
-def _query_error(service: str, err: AwsError, request_id: str) -> bytes:
+def query_error(service: str, err: AwsError, request_id: str) -> bytes:
     if service == "ec2":
         return xml_writer.ec2_error(err.code, err.message, request_id).encode()
     namespace = service_model(service).metadata["xmlNamespace"]
@@ -229,6 +198,6 @@ def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:
             return CATALOGUES[service].to_aws(exc)
         except (KeyError, IndexError, ValueError):
             log.exception("request %s: no catalogue entry for %r", request_id, exc)
-            return _internal(service)
+            return internal_error(service)
     log.exception("request %s failed", request_id)
-    return _internal(service)
+    return internal_error(service)

@@ -13,13 +13,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 from emulator.core.world import World
-from emulator.protocol import auth_errors, json_protocol, xml_writer
-from emulator.protocol.dispatch import STS_VERSION, WireRequest, WireResponse, new_request_id
+from emulator.protocol import auth_errors
+from emulator.protocol.dispatch import WireRequest
 from emulator.protocol.identity import ALGORITHM, QUERY, TIMESTAMP, Scope
-from emulator.protocol.models import service_model
 
 MAX_SKEW = timedelta(minutes=15)
 
@@ -155,38 +154,3 @@ def _stale(signed: Scope, now: datetime) -> Refusal | None:
             f"{(now - MAX_SKEW).strftime(TIMESTAMP)} ({stamp} - 15 min.)",
         )
     return None
-
-
-def rejection(request: WireRequest, signed: Scope, refusal: Refusal) -> WireResponse:
-    """The answer to a refused request, in the protocol and with the code its service uses."""
-    request_id = new_request_id()
-    pairs = list(request.query) + parse_qsl(request.body.decode("utf-8", "replace"))
-    params = dict(reversed(pairs))
-    target = request.headers.get("x-amz-target")
-    if target:
-        service = "json"
-    elif signed.service == "sts" or params.get("Version") == STS_VERSION:
-        service = "sts"
-    else:
-        service = "ec2"
-    err = auth_errors.refusal(refusal.reason, service, refusal.detail)
-    answer = WireResponse(
-        err.status,
-        {"x-amzn-RequestId": request_id},
-        b"",
-        signed.service if target else service,
-        target.rpartition(".")[2] if target else params.get("Action", ""),
-        region=signed.region,
-        error_code=err.code,
-    )
-    if target:
-        answer.headers["Content-Type"] = json_protocol.CONTENT_TYPE
-        answer.body = json_protocol.dump_error(err.code, err.message, {})
-    elif service == "sts":
-        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
-        namespace = service_model("sts").metadata["xmlNamespace"]
-        answer.body = xml_writer.query_error(namespace, err.code, err.message, request_id).encode()
-    else:
-        answer.headers["Content-Type"] = "text/xml;charset=UTF-8"
-        answer.body = xml_writer.ec2_error(err.code, err.message, request_id).encode()
-    return answer

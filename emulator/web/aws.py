@@ -13,7 +13,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from emulator.api.registry import is_read_only
 from emulator.protocol.dispatch import WireRequest, dispatch
 from emulator.protocol.identity import credential_scope
-from emulator.protocol.signature import check, rejection
+from emulator.protocol.refusal import rejection
+from emulator.protocol.signature import check
 from emulator.web.edge import refusal
 
 blueprint = Blueprint("aws", __name__)

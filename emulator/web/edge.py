@@ -15,7 +15,8 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from emulator.api.errors import EDGE_MESSAGES
-from emulator.protocol.dispatch import WireRequest, WireResponse, refuse
+from emulator.protocol.dispatch import WireRequest, WireResponse
+from emulator.protocol.refusal import refuse
 
 log = logging.getLogger("emulator.requests")
 ADMIN_PREFIX = "/_emulator"
