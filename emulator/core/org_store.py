@@ -89,6 +89,10 @@ class OrgStore:
     def organizations(self) -> list[Organization]:
         return list(self._orgs.values())
 
+    def member_accounts(self) -> list[Account]:
+        """Every account that is in an organization now, in one pass over the records."""
+        return [a for a in self._accounts.values() if a.org_id is not None]
+
     def child_ous(self, parent_id: str) -> list[OrgUnit]:
         """OUs directly under a root or OU, in creation order."""
         return self._child_ous(parent_id)

@@ -70,8 +70,10 @@ def modify(
         raise InvalidValue("encrypted_snapshot_public")
     if added and snap.encrypted and env.keys.is_aws_managed(snap.kms_key_id or ""):
         raise InvalidValue("snapshot_default_key_shared")
-    current = [v for v in snap.create_volume_permissions if v not in removed]
-    snap.create_volume_permissions = current + [v for v in dict.fromkeys(added) if v not in current]
+    gone = set(removed)
+    current = [v for v in snap.create_volume_permissions if v not in gone]
+    kept = set(current)
+    snap.create_volume_permissions = current + [v for v in dict.fromkeys(added) if v not in kept]
 
 
 def permissions(region: RegionState, account: str, snapshot_id: str, attribute: str) -> Snapshot:

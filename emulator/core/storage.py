@@ -4,7 +4,7 @@ snapshots are visible to the accounts they are shared with (``createVolumePermis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from emulator.core import resource_ids
 from emulator.core.encryption import key_for, named_key
@@ -254,6 +254,7 @@ def describe_snapshots(
         filters, SNAPSHOT_FILTERS, lambda s: region.tags.get(s.snapshot_id, account)
     )
     owners = {account if o == "self" else o for o in owner_ids}
+    restorable = _restorable(account, restorable_by)
     if snapshot_ids:
         ids = resource_ids.check_all("snapshot", snapshot_ids)
         missing = [
@@ -269,20 +270,27 @@ def describe_snapshots(
     return [
         s
         for s in found
-        if (not owners or s.owner in owners)
-        and (not restorable_by or any(_restorable(s, account, u) for u in restorable_by))
-        and matches(s)
+        if (not owners or s.owner in owners) and (not restorable_by or restorable(s)) and matches(s)
     ]
 
 
-def _restorable(snap: Snapshot, caller: str, user: str) -> bool:
+def _restorable(caller: str, users: list[str]) -> Callable[[Snapshot], bool]:
     """RestorableByUserIds: ``self`` (own or shared with the caller), ``all`` (public), or an
-    account the caller's own snapshot is shared with."""
-    if user in ("self", caller):
-        return snap.owner == caller or caller in snap.create_volume_permissions
-    if user == ALL:
-        return snap.public
-    return snap.owner == caller and user in snap.create_volume_permissions
+    account the caller's own snapshot is shared with. O(1) per snapshot for ``self`` and
+    ``all``; the named accounts cost the smaller of their number and the snapshot's shares."""
+    wanted = set(users)
+    mine = bool(wanted & {"self", caller})
+    public = ALL in wanted
+    named = wanted - {"self", caller, ALL}
+
+    def check(snap: Snapshot) -> bool:
+        if mine and (snap.owner == caller or snap.shared_with(caller)):
+            return True
+        if public and snap.public:
+            return True
+        return bool(named) and snap.owner == caller and not snap.shares_none_of(named)
+
+    return check
 
 
 def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:
