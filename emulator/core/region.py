@@ -57,7 +57,7 @@ class RegionState:
             or self.volumes
             or self.instances
             or self.bpa
-            or self.tags.to_dict()
+            or not self.tags.is_empty
         )
 
     def to_dict(self) -> dict[str, Any]:
