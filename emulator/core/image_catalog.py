@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from emulator.core import block_public_access as bpa
 from emulator.core import resource_ids
 from emulator.core.access import decide, explicit_grant
+from emulator.core.commit import commit
 from emulator.core.encryption import check_shareable, key_for, named_key
 from emulator.core.errors import Conflict, Gone, InvalidValue, NotAuthorized, NotFound
 from emulator.core.filters import Filter, FilterSet, as_text
@@ -205,6 +206,7 @@ def register_image(
         resource_ids.check("image", image_id)
         if image_id in region.images:
             raise Conflict("image_id_taken", id=image_id)
+    commit()
     devices = [_keyed(env, region, account, d) for d in devices]
     devices = [_backed(env, region, account, d) if d.device_name == root else d for d in devices]
     image = Image(
@@ -295,6 +297,7 @@ def create_image(
     if instance.state == "terminated":
         raise Conflict("instance_state_incorrect", id=instance_id, state=instance.state)
     _check_unique_name(region, account, name)
+    commit()
     source = region.images.get(instance.image_id)
     devices = []
     for volume_id in instance.volume_ids:
@@ -385,6 +388,7 @@ def copy_image(
         if bd.snapshot_id and bd.encrypted and encrypted is False:
             raise InvalidValue("unencrypted_copy_of_encrypted", snapshot=bd.snapshot_id)
     check_storage_readable(env, source_region, source, account)
+    commit()
     # The source key travels only while the copy stays with its owner in its Region.
     keeps_key = source.owner == account and source_region.name == region.name
     devices = []
@@ -435,6 +439,7 @@ def deregister_image(
 ) -> list[tuple[str, bool]]:
     """Deregister (owner only); optionally delete its snapshots no other image uses."""
     image = find_image(env, region, account, image_id, OWNER)
+    commit()
     region.grants.remove(image)
     image.state = DEREGISTERED
     region.tags.drop(image_id)
@@ -571,6 +576,7 @@ def modify_launch_permissions(
             raise InvalidValue("encrypted_image_public")
         if bpa.state(env, region, account) == bpa.BLOCKED:
             raise InvalidValue("public_sharing_blocked")
+    commit()
     set_launch_permissions(region, image, updated.entries)
 
 
@@ -586,13 +592,15 @@ def modify_image_attribute(
 ) -> None:
     """``description`` or ``imdsSupport`` (launch permissions have their own call)."""
     image = find_image(env, region, account, image_id, OWNER)
+    if attribute == "imdsSupport":
+        _one_of("imdsSupport", value, {"v2.0"})
+    elif attribute != "description":
+        raise InvalidValue("attribute_unknown", attribute=attribute)
+    commit()
     if attribute == "description":
         image.description = value
-    elif attribute == "imdsSupport":
-        _one_of("imdsSupport", value, {"v2.0"})
-        image.imds_support = value
     else:
-        raise InvalidValue("attribute_unknown", attribute=attribute)
+        image.imds_support = value
 
 
 def image_attribute(
@@ -614,4 +622,5 @@ def reset_image_attribute(
     if attribute != "launchPermission":
         raise InvalidValue("attribute_unknown", attribute=attribute)
     image = find_image(env, region, account, image_id, OWNER)
+    commit()
     set_launch_permissions(region, image, [])

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from emulator.core.commit import in_dry_run
 from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
 from emulator.core.kms_model import (
@@ -294,22 +295,29 @@ class Kms:
 
     def aws_ebs_key(self, account: str, region: str) -> str:
         """The ARN of ``account``'s ``aws/ebs`` key in ``region``, created on first use."""
+        return self._aws_ebs_key(account, region).arn
+
+    def _aws_ebs_key(self, account: str, region: str) -> Key:
         arn = alias_arn(account, region, AWS_EBS_ALIAS)
         alias = self._aliases.get(arn)
-        if alias is None:
-            key = Key(
-                key_id=self._fresh_key_id(account, region),
-                account=account,
-                region=region,
-                created=self._clock(),
-                policy=aws_ebs_key_policy(account, region),
-                description=AWS_EBS_DESCRIPTION,
-                manager=AWS,
-            )
+        if alias is not None:
+            return self._keys[key_arn(account, region, alias.target_key_id)]
+        key = Key(
+            key_id=self._fresh_key_id(account, region),
+            account=account,
+            region=region,
+            created=self._clock(),
+            policy=aws_ebs_key_policy(account, region),
+            description=AWS_EBS_DESCRIPTION,
+            manager=AWS,
+        )
+        # A dry run checks with the key it would create, and keeps none (core/commit.py).
+        if not in_dry_run():
             self._keys[key.arn] = key
-            alias = Alias(AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created)
-            self._aliases[arn] = alias
-        return key_arn(account, region, alias.target_key_id)
+            self._aliases[arn] = Alias(
+                AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created
+            )
+        return key
 
     def can_use_for_launch(
         self, key_ref: str, caller_account: str, region: str, membership: Membership | None
@@ -412,7 +420,7 @@ class Kms:
         if alias_region != region:
             raise NotFound("alias_not_found", arn=arn)
         if create_managed and name == AWS_EBS_ALIAS and account == caller:
-            self.aws_ebs_key(caller, region)
+            return self._aws_ebs_key(caller, region)
         alias = self._aliases.get(arn)
         if alias is None:
             raise NotFound("alias_not_found", arn=arn)

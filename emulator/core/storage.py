@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from emulator.core import resource_ids
+from emulator.core.commit import commit
 from emulator.core.encryption import key_for, named_key
 from emulator.core.errors import Conflict, InvalidValue
 from emulator.core.filters import Filter, FilterSet, as_text
@@ -181,6 +182,7 @@ def create_volume(
     key = named_key(env, account, region.name, is_encrypted, kms_key_id) or (
         snap.kms_key_id if snap is not None and snap.encrypted else None
     )
+    commit()
     vol = new_volume(
         env,
         region,
@@ -217,6 +219,7 @@ def delete_volume(region: RegionState, account: str, volume_id: str) -> None:
     vol = own_volume(region, account, volume_id)
     if vol.instance_id:
         raise Conflict("volume_in_use", id=volume_id, instance_id=vol.instance_id)
+    commit()
     del region.volumes[volume_id]
     region.tags.drop(volume_id)
 
@@ -232,6 +235,7 @@ def create_snapshot(
 ) -> Snapshot:
     check_specs(tags, ["snapshot"])
     vol = own_volume(region, account, volume_id)
+    commit()
     snap = snapshot_of(env, region, account, vol, description)
     region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
     return snap
@@ -298,5 +302,6 @@ def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None
     for image in region.images.values():
         if image.state == "available" and snapshot_id in image.snapshot_ids:
             raise Conflict("snapshot_in_use", id=snapshot_id, image_id=image.image_id)
+    commit()
     del region.snapshots[snapshot_id]
     region.tags.drop(snapshot_id)

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
 from emulator.api.registry import CATALOGUES, REGISTRY, Call
+from emulator.core.commit import DryRunPassed, dry_run
 from emulator.core.errors import CoreError
 from emulator.core.world import World
 from emulator.protocol import json_protocol, xml_writer
@@ -174,15 +175,17 @@ def _invoke(
     )
     response.account, response.region = call.account, call.region
     with world.lock:
-        if params.pop("DryRun", False):
-            # Run it for real to learn whether it would succeed, then put everything back.
-            saved = world.to_dict()
-            try:
+        if not params.pop("DryRun", False):
+            return handler(call, params)
+        # The operation makes every check, then stops at its commit point (core/commit.py):
+        # a dry run costs what the checks cost and changes nothing. A read has no commit
+        # point; it runs to the end and changes nothing either.
+        try:
+            with dry_run():
                 handler(call, params)
-            finally:
-                world.load(saved)
-            raise DRY_RUN
-        return handler(call, params)
+        except DryRunPassed:
+            pass
+        raise DRY_RUN
 
 
 def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:
