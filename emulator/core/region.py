@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,14 @@ from emulator.core.kms import Kms
 from emulator.core.membership import MembershipLookup
 from emulator.core.storage_model import Snapshot, Volume
 from emulator.core.tags import TagStore
+
+# What a Region name looks like (us-east-1, eu-isoe-west-1, a lab's own "local-1").
+REGION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_REGION_NAME = 64
+
+
+def valid_region_name(name: str) -> bool:
+    return len(name) <= MAX_REGION_NAME and REGION_NAME.fullmatch(name) is not None
 
 
 class Ec2Config(Protocol):

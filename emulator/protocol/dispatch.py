@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
+from emulator.api.regions import is_known, unknown_region
 from emulator.api.registry import CATALOGUES, REGISTRY, Call
 from emulator.core.commit import DryRunPassed, dry_run
 from emulator.core.errors import CoreError
@@ -174,6 +175,8 @@ def _invoke(
         access_key=scope.access_key,
     )
     response.account, response.region = call.account, call.region
+    if scope.region and not is_known(scope.region, world.config):
+        raise unknown_region(service, scope.region)
     with world.lock:
         if not params.pop("DryRun", False):
             return handler(call, params)
