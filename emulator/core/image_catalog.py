@@ -164,13 +164,14 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
 
 
 def _check_unique_name(region: RegionState, account: str, name: str) -> None:
-    for image in region.images.values():
-        if image.owner == account and image.state != DEREGISTERED and image.name == name:
-            raise Conflict("image_name_duplicate", name=name, image_id=image.image_id)
+    image_id = region.names.get((account, name))
+    if image_id is not None:
+        raise Conflict("image_name_duplicate", name=name, image_id=image_id)
 
 
 def _store(env: Env, region: RegionState, image: Image, account: str, tags: TagSpecs) -> Image:
     region.images[image.image_id] = image
+    region.names[(image.owner, image.name)] = image.image_id
     region.grants.add(image)
     region.tags.put(image.image_id, account, tags.get("image", {}))
     for snapshot_id in image.snapshot_ids:
@@ -441,6 +442,7 @@ def deregister_image(
     image = find_image(env, region, account, image_id, OWNER)
     commit()
     region.grants.remove(image)
+    region.names.pop((image.owner, image.name), None)
     image.state = DEREGISTERED
     region.tags.drop(image_id)
     results = []

@@ -8,6 +8,7 @@ accounts (here: DescribeKey, and the key use behind an EC2 launch).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,6 +78,10 @@ class Kms:
         self._membership = membership
         self._keys: dict[str, Key] = {}  # key ARN -> key
         self._aliases: dict[str, Alias] = {}  # alias ARN -> alias
+        # (deletion date, key ARN), earliest first: every key lookup purges the expired
+        # keys, and must not walk the keys of every account to find them. An entry whose
+        # key's date has changed since (cancelled, scheduled again) is skipped.
+        self._deletions: list[tuple[datetime, str]] = []
 
     # ------------------------------------------------------------ persistence
 
@@ -102,6 +107,8 @@ class Kms:
         for raw in data.get("aliases", []):
             alias = Alias.from_dict(raw)
             kms._aliases[alias.arn] = alias
+        kms._deletions = [(k.deletion_date, arn) for arn, k in kms._keys.items() if k.deletion_date]
+        heapq.heapify(kms._deletions)
         return kms
 
     # ------------------------------------------------------------ keys
@@ -204,6 +211,7 @@ class Kms:
         key.state = PENDING_DELETION
         key.pending_window_days = days
         key.deletion_date = self._clock() + timedelta(days=days)
+        heapq.heappush(self._deletions, (key.deletion_date, key.arn))
         return key
 
     def cancel_key_deletion(self, caller: str, region: str, key_ref: str) -> Key:
@@ -433,18 +441,21 @@ class Kms:
                 return key_id
 
     def _purge_deleted(self) -> None:
-        """Keys whose waiting period is over are gone, with their aliases."""
+        """Keys whose waiting period is over are gone, with their aliases. O(1) when none
+        is due; O(aliases) once when some are gone."""
         now = self._clock()
-        gone = [a for a, k in self._keys.items() if k.deletion_date and k.deletion_date <= now]
-        for arn in gone:
-            key = self._keys.pop(arn)
-            for alias_key, alias in list(self._aliases.items()):
-                if (alias.account, alias.region, alias.target_key_id) == (
-                    key.account,
-                    key.region,
-                    key.key_id,
-                ):
-                    del self._aliases[alias_key]
+        gone: set[str] = set()
+        while self._deletions and self._deletions[0][0] <= now:
+            date, arn = heapq.heappop(self._deletions)
+            key = self._keys.get(arn)
+            if key is not None and key.deletion_date == date:
+                gone.add(arn)
+        if not gone:
+            return
+        targets = {(k.account, k.region, k.key_id) for k in map(self._keys.pop, gone)}
+        for alias_arn_, alias in list(self._aliases.items()):
+            if (alias.account, alias.region, alias.target_key_id) in targets:
+                del self._aliases[alias_arn_]
 
 
 def _split_arn(arn: str) -> tuple[str, str, str]:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from emulator.core.access import GrantIndex
 from emulator.core.ids import IdSource
-from emulator.core.images import Image, aws_time
+from emulator.core.images import DEREGISTERED, Image, aws_time
 from emulator.core.instances_model import Instance
 from emulator.core.kms import Kms
 from emulator.core.membership import MembershipLookup
@@ -47,7 +47,8 @@ class Env:
 
 @dataclass
 class RegionState:
-    """Everything EC2 keeps for one Region; ``grants`` is derived from ``images``."""
+    """Everything EC2 keeps for one Region; ``grants`` and ``names`` are derived from
+    ``images``."""
 
     name: str
     images: dict[str, Image] = field(default_factory=dict)
@@ -57,6 +58,8 @@ class RegionState:
     tags: TagStore = field(default_factory=TagStore)
     bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
     grants: GrantIndex = field(default_factory=GrantIndex)
+    # (owner, name) -> id of each image not deregistered: names are unique per owner.
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -95,4 +98,5 @@ class RegionState:
             tags=TagStore.from_dict(data.get("tags", {})),
             bpa=dict(data.get("bpa", {})),
             grants=GrantIndex.build(images),
+            names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
         )

@@ -34,6 +34,7 @@ from tests.conftest import ClientFactory
 
 OWNER = "111111111111"
 CALLER = "222222222222"
+OTHER = "333333333333"
 REGION = "us-east-1"
 # Generous: the linear code answers in well under a second; the quadratic or backtracking
 # code it replaced took minutes on the same requests.
@@ -297,3 +298,48 @@ def test_sharing_a_snapshot_with_20000_accounts_is_linear(
         SnapshotId=snapshot_id, Attribute="createVolumePermission"
     )
     assert [p["UserId"] for p in shared["CreateVolumePermissions"]] == accounts[1::2]
+
+
+def test_resolving_keys_does_not_walk_every_account_s_keys() -> None:
+    # Each KmsKeyId is resolved, and every resolution used to look through all keys of all
+    # accounts for expired ones: devices times keys.
+    devices = [
+        {"DeviceName": f"/dev/sd{chr(ord('b') + i)}", "Ebs": {"Encrypted": True}} for i in range(20)
+    ]
+    costs = []
+    for others in (1, 1_000):
+        world = World()
+        for _ in range(others):
+            key = world.kms.create_key(OTHER, REGION)
+            world.kms.schedule_key_deletion(OTHER, REGION, key.key_id, 30)
+        mine = world.kms.create_key(OWNER, REGION)
+        for device in devices:
+            device["Ebs"]["KmsKeyId"] = mine.arn
+        ec2 = in_process_client(world, "ec2", OWNER, REGION)
+        ec2.register_image(Name="warm-up", BlockDeviceMappings=devices[:1])
+        answer, cost = work(
+            ec2.register_image,
+            Name="encrypted",
+            RootDeviceName="/dev/sdb",
+            BlockDeviceMappings=devices,
+        )
+        assert answer["ImageId"]
+        costs.append(cost)
+    assert_same_work(*costs)
+
+
+def test_registering_an_image_does_not_scan_the_region() -> None:
+    # Names are unique per owner; the check walked every image of the Region, which made
+    # loading a scenario or state with n images cost n squared.
+    costs = []
+    for images in (1, 2_000):
+        world = World()
+        for i in range(images):
+            world.ec2.register_image(OWNER, REGION, ImageSpec(name=f"image-{i:05d}"), [], {})
+        ec2 = in_process_client(world, "ec2", OWNER, REGION)
+        ec2.register_image(Name="warm-up")
+        _, cost = work(ec2.register_image, Name="one-more")
+        costs.append(cost)
+    assert_same_work(*costs)
+    with pytest.raises(ClientError, match=r"InvalidAMIName\.Duplicate"):
+        ec2.register_image(Name="image-00042")
