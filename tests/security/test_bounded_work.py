@@ -343,3 +343,23 @@ def test_registering_an_image_does_not_scan_the_region() -> None:
     assert_same_work(*costs)
     with pytest.raises(ClientError, match=r"InvalidAMIName\.Duplicate"):
         ec2.register_image(Name="image-00042")
+
+
+def test_listing_an_ou_does_not_scan_every_account() -> None:
+    # Children were found by walking every account and OU record: a walk down the tree
+    # (the console's diagram, ListChildren level by level) cost nodes times accounts.
+    costs = []
+    for others in (1, 2_000):
+        world = World()
+        org = world.orgs.create_organization(OWNER)
+        crowd = world.orgs.create_ou(OWNER, org.root_id, "Crowd")
+        quiet = world.orgs.create_ou(OWNER, org.root_id, "Quiet")
+        for i in range(others):
+            world.orgs.add_account(org.id, f"{600000000000 + i:012d}", crowd.id)
+        world.orgs.add_account(org.id, CALLER, quiet.id)
+        orgs = in_process_client(world, "organizations", OWNER, REGION)
+        orgs.list_children(ParentId=quiet.id, ChildType="ACCOUNT")
+        answer, cost = work(orgs.list_children, ParentId=quiet.id, ChildType="ACCOUNT")
+        assert [c["Id"] for c in answer["Children"]] == [CALLER]
+        costs.append(cost)
+    assert_same_work(*costs)
