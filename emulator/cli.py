@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator.core.region import valid_region_name
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.persistence import StateFile, StateFileError
 from emulator.scenario_files import ScenarioFileError, load_demo_into, load_file_into
@@ -29,6 +30,12 @@ ALLOWED_HOSTS_ENV = "AMI_EMULATOR_ALLOWED_HOSTS"
 def _account(text: str) -> str:
     if not (len(text) == 12 and text.isdigit()):
         raise argparse.ArgumentTypeError(f"{text!r} is not a 12-digit account id")
+    return text
+
+
+def _region_name(text: str) -> str:
+    if not valid_region_name(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Region name like us-east-1")
     return text
 
 
@@ -70,6 +77,14 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--region",
         help=f"Region for unsigned requests (default {DEFAULT_REGION})",
+    )
+    serve.add_argument(
+        "--extra-region",
+        type=_region_name,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="accept requests signed for this Region besides the real ones (repeatable)",
     )
     serve.add_argument(
         "--default-account",
@@ -183,6 +198,8 @@ def pinned_settings(args: argparse.Namespace) -> dict[str, Any]:
     scenario or state file says (access keys are merged, the command line's winning)."""
     given: dict[str, Any] = {"default_account": args.default_account, "default_region": args.region}
     pinned = {name: value for name, value in given.items() if value is not None}
+    if args.extra_region:
+        pinned["extra_regions"] = list(args.extra_region)
     if args.access_key:
         pinned["access_keys"] = {key: account for key, account, _ in args.access_key}
         pinned["secret_keys"] = {

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from emulator.core.images import AVAILABLE, Image
-from emulator.core.launch_permissions import ORG, OU, USER
 from emulator.core.membership import Membership
 
 VIA_OWNER = "owner"
@@ -47,15 +46,16 @@ def decide(
 
 def explicit_grant(image: Image, account: str, membership: Membership | None) -> Decision:
     """The grant that shares ``image`` with ``account`` by account id, org, or an OU on its
-    path (the nearest one); ownership, public access, Region and state are not considered."""
+    path (the nearest one); ownership, public access, Region and state are not considered.
+    O(depth of the path), whatever the number of entries."""
     perms = image.launch_permissions
-    if any(g.value == account for g in perms.of_kind(USER)):
+    if account in perms.accounts:
         return Decision(True, VIA_ACCOUNT, account)
     if membership is None:
         return DENIED
-    if any(g.org_id == membership.org_id for g in perms.of_kind(ORG)):
+    if membership.org_id in perms.org_ids:
         return Decision(True, VIA_ORGANIZATION, membership.org_id)
-    granted_ous = {g.ou_id for g in perms.of_kind(OU) if g.org_id == membership.org_id}
+    granted_ous = perms.ous_in(membership.org_id)
     for ou_id in reversed(membership.ou_path):
         if ou_id in granted_ous:
             return Decision(True, VIA_OU, ou_id)
@@ -100,14 +100,14 @@ class GrantIndex:
 
     def _apply(self, image: Image, op) -> None:
         iid = image.image_id
+        perms = image.launch_permissions
         op(self.by_owner, image.owner, iid)
-        for grant in image.launch_permissions.entries:
-            if grant.kind == USER:
-                op(self.by_account, grant.value, iid)
-            elif grant.kind == ORG:
-                op(self.by_org, grant.org_id, iid)
-            elif grant.kind == OU:
-                op(self.by_ou, grant.ou_id, iid)
+        for account in perms.accounts:
+            op(self.by_account, account, iid)
+        for org_id in perms.org_ids:
+            op(self.by_org, org_id, iid)
+        for ou_id in perms.ou_ids():
+            op(self.by_ou, ou_id, iid)
 
     def owned_by(self, account: str) -> set[str]:
         return set(self.by_owner.get(account, ()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from emulator.core.commit import commit
 from emulator.core.errors import InvalidValue
 from emulator.core.region import Env, RegionState
 
@@ -16,10 +17,12 @@ def state(env: Env, region: RegionState, account: str) -> str:
 def enable(region: RegionState, account: str, requested: str) -> str:
     if requested != BLOCKED:
         raise InvalidValue("bpa_state_invalid", value=requested)
+    commit()
     region.bpa[account] = BLOCKED
     return BLOCKED
 
 
 def disable(region: RegionState, account: str) -> str:
+    commit()
     region.bpa[account] = UNBLOCKED
     return UNBLOCKED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator.core import block_public_access as bpa
 from emulator.core import (
@@ -30,9 +30,12 @@ from emulator.core.resource_tags import TagRow
 from emulator.core.storage_model import Snapshot, Volume
 from emulator.core.tags import TagSpecs
 
+T = TypeVar("T")
+
 
 class Ec2:
-    """All EC2 state, Region by Region. Any Region name is valid; state appears on first use."""
+    """All EC2 state, Region by Region. The edge decides which Region names are valid; here a
+    Region's state is recorded with the first change made in it, never by a read."""
 
     def __init__(
         self,
@@ -49,9 +52,21 @@ class Ec2:
         self.regions: dict[str, RegionState] = {}
 
     def region(self, name: str) -> RegionState:
-        if name not in self.regions:
-            self.regions[name] = RegionState(name)
-        return self.regions[name]
+        """Region ``name`` for reading: one nothing was made in reads as empty, unrecorded."""
+        state = self.regions.get(name)
+        return state if state is not None else RegionState(name)
+
+    def _change(self, name: str, operation: Callable[[RegionState], T]) -> T:
+        """Run a state-changing operation in Region ``name``; a Region it leaves empty (the
+        call failed, was a dry run, or changed nothing) stays unrecorded."""
+        state = self.regions.get(name)
+        if state is not None:
+            return operation(state)
+        state = RegionState(name)
+        result = operation(state)
+        if not state.is_empty:
+            self.regions[name] = state
+        return result
 
     # ---- access ---------------------------------------------------------------------------
 
@@ -74,23 +89,35 @@ class Ec2:
         image_id: str | None = None,
     ) -> Image:
         """RegisterImage; ``image_id`` lets a scenario loader choose the id."""
-        return image_catalog.register_image(
-            self.env, self.region(region), account, spec, block_devices, tags, image_id
+        return self._change(
+            region,
+            lambda state: image_catalog.register_image(
+                self.env, state, account, spec, block_devices, tags, image_id
+            ),
         )
 
     def create_image(self, account: str, region: str, **kwargs: Any) -> Image:
-        return image_catalog.create_image(self.env, self.region(region), account, **kwargs)
+        return self._change(
+            region, lambda state: image_catalog.create_image(self.env, state, account, **kwargs)
+        )
 
     def copy_image(self, account: str, region: str, source_region: str, **kwargs: Any) -> Image:
-        return image_catalog.copy_image(
-            self.env, self.region(source_region), self.region(region), account, **kwargs
+        source = self.region(source_region)
+        return self._change(
+            region,
+            lambda state: image_catalog.copy_image(
+                self.env, state if source_region == region else source, state, account, **kwargs
+            ),
         )
 
     def deregister_image(
         self, account: str, region: str, image_id: str, delete_snapshots: bool = False
     ) -> list[tuple[str, bool]]:
-        return image_catalog.deregister_image(
-            self.region(region), self.env, account, image_id, delete_snapshots
+        return self._change(
+            region,
+            lambda state: image_catalog.deregister_image(
+                state, self.env, account, image_id, delete_snapshots
+            ),
         )
 
     def describe_images(
@@ -116,15 +143,18 @@ class Ec2:
     def modify_launch_permissions(
         self, account: str, region: str, image_id: str, adds: list[Grant], removes: list[Grant]
     ) -> None:
-        image_catalog.modify_launch_permissions(
-            self.env, self.region(region), account, image_id, adds, removes
+        self._change(
+            region,
+            lambda state: image_catalog.modify_launch_permissions(
+                self.env, state, account, image_id, adds, removes
+            ),
         )
 
     def add_grants(self, region: str, image_id: str, grants: list[Grant]) -> None:
         """Scenario loading: add entries to an image without an owner's request."""
         for grant in grants:
             validate(grant)
-        state = self.region(region)
+        state = self.regions[region]
         image = state.images[image_id]
         if any(g.kind != GROUP for g in grants):
             check_shareable(self.env, image)
@@ -137,8 +167,11 @@ class Ec2:
     def modify_image_attribute(
         self, account: str, region: str, image_id: str, attribute: str, value: str
     ) -> None:
-        image_catalog.modify_image_attribute(
-            self.env, self.region(region), account, image_id, attribute, value
+        self._change(
+            region,
+            lambda state: image_catalog.modify_image_attribute(
+                self.env, state, account, image_id, attribute, value
+            ),
         )
 
     def image_attribute(self, account: str, region: str, image_id: str, attribute: str) -> Image:
@@ -149,8 +182,11 @@ class Ec2:
     def reset_image_attribute(
         self, account: str, region: str, image_id: str, attribute: str
     ) -> None:
-        image_catalog.reset_image_attribute(
-            self.env, self.region(region), account, image_id, attribute
+        self._change(
+            region,
+            lambda state: image_catalog.reset_image_attribute(
+                self.env, state, account, image_id, attribute
+            ),
         )
 
     # ---- block public access --------------------------------------------------------------
@@ -159,15 +195,17 @@ class Ec2:
         return bpa.state(self.env, self.region(region), account)
 
     def enable_image_bpa(self, account: str, region: str, requested: str) -> str:
-        return bpa.enable(self.region(region), account, requested)
+        return self._change(region, lambda state: bpa.enable(state, account, requested))
 
     def disable_image_bpa(self, account: str, region: str) -> str:
-        return bpa.disable(self.region(region), account)
+        return self._change(region, lambda state: bpa.disable(state, account))
 
     # ---- volumes and snapshots ------------------------------------------------------------
 
     def create_volume(self, account: str, region: str, **kwargs: Any) -> Volume:
-        return storage.create_volume(self.env, self.region(region), account, **kwargs)
+        return self._change(
+            region, lambda state: storage.create_volume(self.env, state, account, **kwargs)
+        )
 
     def describe_volumes(
         self, account: str, region: str, volume_ids: list[str], filters: list[Filter]
@@ -175,10 +213,12 @@ class Ec2:
         return storage.describe_volumes(self.region(region), account, volume_ids, filters)
 
     def delete_volume(self, account: str, region: str, volume_id: str) -> None:
-        storage.delete_volume(self.region(region), account, volume_id)
+        self._change(region, lambda state: storage.delete_volume(state, account, volume_id))
 
     def create_snapshot(self, account: str, region: str, **kwargs: Any) -> Snapshot:
-        return storage.create_snapshot(self.env, self.region(region), account, **kwargs)
+        return self._change(
+            region, lambda state: storage.create_snapshot(self.env, state, account, **kwargs)
+        )
 
     def describe_snapshots(
         self,
@@ -201,8 +241,11 @@ class Ec2:
         adds: list[tuple[str, str]],
         removes: list[tuple[str, str]],
     ) -> None:
-        snapshot_permissions.modify(
-            self.env, self.region(region), account, snapshot_id, adds, removes
+        self._change(
+            region,
+            lambda state: snapshot_permissions.modify(
+                self.env, state, account, snapshot_id, adds, removes
+            ),
         )
 
     def snapshot_attribute(
@@ -215,7 +258,10 @@ class Ec2:
     def reset_snapshot_attribute(
         self, account: str, region: str, snapshot_id: str, attribute: str
     ) -> None:
-        snapshot_permissions.reset(self.region(region), account, snapshot_id, attribute)
+        self._change(
+            region,
+            lambda state: snapshot_permissions.reset(state, account, snapshot_id, attribute),
+        )
 
     def new_snapshot(
         self,
@@ -229,22 +275,27 @@ class Ec2:
         """A completed snapshot with no source volume (scenario loading); ``kms_key_id`` is
         resolved in the owner's account and Region, ``aws/ebs`` when encrypted without one."""
         key = named_key(self.env, account, region, encrypted, kms_key_id)
-        return storage.new_snapshot(
-            self.env,
-            self.region(region),
-            account,
-            size=size,
-            encrypted=encrypted,
-            kms_key_id=key_for(self.env, account, region, encrypted, key),
+        return self._change(
+            region,
+            lambda state: storage.new_snapshot(
+                self.env,
+                state,
+                account,
+                size=size,
+                encrypted=encrypted,
+                kms_key_id=key_for(self.env, account, region, encrypted, key),
+            ),
         )
 
     def delete_snapshot(self, account: str, region: str, snapshot_id: str) -> None:
-        storage.delete_snapshot(self.region(region), account, snapshot_id)
+        self._change(region, lambda state: storage.delete_snapshot(state, account, snapshot_id))
 
     # ---- instances ------------------------------------------------------------------------
 
     def run_instances(self, account: str, region: str, **kwargs: Any) -> list[Instance]:
-        return instances.run_instances(self.env, self.region(region), account, **kwargs)
+        return self._change(
+            region, lambda state: instances.run_instances(self.env, state, account, **kwargs)
+        )
 
     def describe_instances(
         self, account: str, region: str, instance_ids: list[str], filters: list[Filter]
@@ -254,7 +305,9 @@ class Ec2:
     def terminate_instances(
         self, account: str, region: str, instance_ids: list[str]
     ) -> list[tuple[Instance, str]]:
-        return instances.terminate_instances(self.region(region), account, instance_ids)
+        return self._change(
+            region, lambda state: instances.terminate_instances(state, account, instance_ids)
+        )
 
     def attached_volumes(self, region: str, instance: Instance) -> list[Volume]:
         return instances.attached_volumes(self.region(region), instance)
@@ -268,7 +321,10 @@ class Ec2:
     def create_tags(
         self, account: str, region: str, resource_ids: list[str], tags: Mapping[str, str]
     ) -> None:
-        resource_tags.create_tags(self.env, self.region(region), account, resource_ids, tags)
+        self._change(
+            region,
+            lambda state: resource_tags.create_tags(self.env, state, account, resource_ids, tags),
+        )
 
     def delete_tags(
         self,
@@ -277,7 +333,10 @@ class Ec2:
         resource_ids: list[str],
         keys: list[tuple[str, str | None]] | None,
     ) -> None:
-        resource_tags.delete_tags(self.env, self.region(region), account, resource_ids, keys)
+        self._change(
+            region,
+            lambda state: resource_tags.delete_tags(self.env, state, account, resource_ids, keys),
+        )
 
     def describe_tags(self, account: str, region: str, filters: list[Filter]) -> list[TagRow]:
         return resource_tags.describe_tags(self.region(region), account, filters)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Generic, TypeVar
 
-from emulator.core.errors import InvalidValue
+from emulator.core.errors import InvalidValue, LimitExceeded
+from emulator.core.wildcard import Wildcard, compile_wildcard
 
 T = TypeVar("T")
+# EC2's own limit (FilterLimitExceeded); it also bounds the matching work of one call.
+MAX_FILTER_VALUES = 200
 Field = Callable[[T], Iterable[str]]
 
 
@@ -20,26 +21,9 @@ class Filter:
     values: tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
-def _pattern(value: str) -> re.Pattern[str]:
-    # A backslash escapes the next character, so "\*" matches a literal star.
-    out: list[str] = []
-    chars = iter(value)
-    for ch in chars:
-        if ch == "\\":
-            out.append(re.escape(next(chars, "\\")))
-        elif ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
-        else:
-            out.append(re.escape(ch))
-    return re.compile("".join(out), re.DOTALL)
-
-
 def wildcard_match(pattern: str, value: str) -> bool:
     """True when ``value`` matches the EC2 filter value ``pattern`` as a whole."""
-    return _pattern(pattern).fullmatch(value) is not None
+    return compile_wildcard(pattern, escapes=True).matches(value)
 
 
 def as_text(value: object) -> str:
@@ -58,9 +42,17 @@ class FilterSet(Generic[T]):
         fields: Mapping[str, Field[T]],
         tags: Callable[[T], Mapping[str, str]] | None = None,
     ) -> None:
-        self._checks: list[tuple[Field[T], tuple[str, ...]]] = []
-        for f in filters:
-            self._checks.append((self._field(f.name, fields, tags), f.values))
+        filters = list(filters)
+        if sum(len(f.values) for f in filters) > MAX_FILTER_VALUES:
+            raise LimitExceeded("filter_limit_exceeded", limit=MAX_FILTER_VALUES)
+        # Each value is compiled once per call; nothing outlives the request.
+        self._checks: list[tuple[Field[T], tuple[Wildcard, ...]]] = [
+            (
+                self._field(f.name, fields, tags),
+                tuple(compile_wildcard(v, escapes=True) for v in f.values),
+            )
+            for f in filters
+        ]
 
     @staticmethod
     def _field(
@@ -81,6 +73,6 @@ class FilterSet(Generic[T]):
     def __call__(self, item: T) -> bool:
         for field, patterns in self._checks:
             values = list(field(item))
-            if not any(wildcard_match(p, v) for p in patterns for v in values):
+            if not any(p.matches(v) for p in patterns for v in values):
                 return False
         return True

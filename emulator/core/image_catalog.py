@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from emulator.core import block_public_access as bpa
 from emulator.core import resource_ids
 from emulator.core.access import decide, explicit_grant
+from emulator.core.commit import commit
 from emulator.core.encryption import (
     check_named_key,
     check_shareable,
@@ -19,7 +20,7 @@ from emulator.core.encryption import (
 from emulator.core.errors import Conflict, Gone, InvalidValue, NotAuthorized, NotFound
 from emulator.core.filters import Filter, FilterSet, as_text
 from emulator.core.images import DEREGISTERED, BlockDevice, Image, check_name
-from emulator.core.launch_permissions import GROUP, USER, Grant, change
+from emulator.core.launch_permissions import GROUP, Grant, change
 from emulator.core.region import Env, RegionState
 from emulator.core.snapshot_permissions import check_storage_readable
 from emulator.core.storage import (
@@ -169,13 +170,14 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
 
 
 def _check_unique_name(region: RegionState, account: str, name: str) -> None:
-    for image in region.images.values():
-        if image.owner == account and image.state != DEREGISTERED and image.name == name:
-            raise Conflict("image_name_duplicate", name=name, image_id=image.image_id)
+    image_id = region.names.get((account, name))
+    if image_id is not None:
+        raise Conflict("image_name_duplicate", name=name, image_id=image_id)
 
 
 def _store(env: Env, region: RegionState, image: Image, account: str, tags: TagSpecs) -> Image:
     region.images[image.image_id] = image
+    region.names[(image.owner, image.name)] = image.image_id
     region.grants.add(image)
     region.tags.put(image.image_id, account, tags.get("image", {}))
     for snapshot_id in image.snapshot_ids:
@@ -211,6 +213,7 @@ def register_image(
         resource_ids.check("image", image_id)
         if image_id in region.images:
             raise Conflict("image_id_taken", id=image_id)
+    commit()
     devices = [_keyed(env, region, account, d) for d in devices]
     devices = [_backed(env, region, account, d) if d.device_name == root else d for d in devices]
     image = Image(
@@ -310,6 +313,7 @@ def create_image(
         if vol is not None and vol.instance_id == instance_id
     ]
     check_stored_keys(env, [(v.volume_id, v.kms_key_id) for v in attached], account, region.name)
+    commit()
     devices = []
     for vol in attached:
         snap = snapshot_of(
@@ -400,6 +404,7 @@ def copy_image(
     if source.owner == account:
         sources = [(bd.snapshot_id, bd.kms_key_id) for bd in source.block_devices if bd.encrypted]
         check_stored_keys(env, sources, account, source_region.name)
+    commit()
     # The source key travels only while the copy stays with its owner in its Region.
     keeps_key = source.owner == account and source_region.name == region.name
     devices = []
@@ -450,7 +455,9 @@ def deregister_image(
 ) -> list[tuple[str, bool]]:
     """Deregister (owner only); optionally delete its snapshots no other image uses."""
     image = find_image(env, region, account, image_id, OWNER)
+    commit()
     region.grants.remove(image)
+    region.names.pop((image.owner, image.name), None)
     image.state = DEREGISTERED
     region.tags.drop(image_id)
     results = []
@@ -523,17 +530,20 @@ def describe_images(
             )
         candidates = [region.images[i] for i in ids]
 
+    # The images shared with the named accounts, once: then each candidate costs O(1), not
+    # O(number of ExecutableUsers).
+    named = {i for u in users - {"self", "all"} for i in region.grants.by_account.get(u, ())}
+
     def executable(image: Image) -> bool:
-        for user in users:
-            if user == "self":
-                if image.owner != account and explicit_grant(image, account, membership).allowed:
-                    return True
-            elif user == "all":
-                if image.public:
-                    return True
-            elif image.owner == account and Grant(USER, user) in image.launch_permissions.entries:
-                return True
-        return False
+        if image.owner == account and image.image_id in named:
+            return True
+        if "all" in users and image.public:
+            return True
+        return (
+            "self" in users
+            and image.owner != account
+            and explicit_grant(image, account, membership).allowed
+        )
 
     found = [
         image
@@ -596,6 +606,7 @@ def modify_launch_permissions(
             raise InvalidValue("encrypted_image_public")
         if bpa.state(env, region, account) == bpa.BLOCKED:
             raise InvalidValue("public_sharing_blocked")
+    commit()
     set_launch_permissions(region, image, updated.entries)
 
 
@@ -611,13 +622,15 @@ def modify_image_attribute(
 ) -> None:
     """``description`` or ``imdsSupport`` (launch permissions have their own call)."""
     image = find_image(env, region, account, image_id, OWNER)
+    if attribute == "imdsSupport":
+        _one_of("imdsSupport", value, {"v2.0"})
+    elif attribute != "description":
+        raise InvalidValue("attribute_unknown", attribute=attribute)
+    commit()
     if attribute == "description":
         image.description = value
-    elif attribute == "imdsSupport":
-        _one_of("imdsSupport", value, {"v2.0"})
-        image.imds_support = value
     else:
-        raise InvalidValue("attribute_unknown", attribute=attribute)
+        image.imds_support = value
 
 
 def image_attribute(
@@ -639,4 +652,5 @@ def reset_image_attribute(
     if attribute != "launchPermission":
         raise InvalidValue("attribute_unknown", attribute=attribute)
     image = find_image(env, region, account, image_id, OWNER)
+    commit()
     set_launch_permissions(region, image, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from emulator.core import resource_ids
+from emulator.core.commit import commit
 from emulator.core.encryption import (
     device_keys,
     foreign_key_refusal,
@@ -114,11 +115,13 @@ def run_instances(
         replace(o, kms_key_id=named_key(env, account, region.name, o.encrypted, o.kms_key_id))
         for o in block_devices
     ]
+    merged = _devices(image, overrides)
+    commit()
     devices = [
         replace(bd, kms_key_id=key_for(env, account, region.name, True, bd.kms_key_id))
         if bd.encrypted
         else bd
-        for bd in _devices(image, overrides)
+        for bd in merged
     ]
     # A volume made from a snapshot needs the snapshot's key as well as its own. The launch
     # is accepted either way; a key the launcher may not use ends it at once.
@@ -211,7 +214,9 @@ def terminate_instances(
 ) -> list[tuple[Instance, str]]:
     """Terminate; volumes marked delete-on-termination go, the others are detached."""
     changed = []
-    for instance in _own_instances(region, account, instance_ids):
+    owned = _own_instances(region, account, instance_ids)
+    commit()
+    for instance in owned:
         previous = instance.state
         if previous != TERMINATED:
             instance.state = TERMINATED

@@ -8,12 +8,14 @@ accounts (here: DescribeKey, and the key use behind EC2's launches and new stora
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from emulator.core.commit import in_dry_run
 from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
 from emulator.core.kms_model import (
@@ -92,6 +94,10 @@ class Kms:
         self._membership = membership
         self._keys: dict[str, Key] = {}  # key ARN -> key
         self._aliases: dict[str, Alias] = {}  # alias ARN -> alias
+        # (deletion date, key ARN), earliest first: every key lookup purges the expired
+        # keys, and must not walk the keys of every account to find them. An entry whose
+        # key's date has changed since (cancelled, scheduled again) is skipped.
+        self._deletions: list[tuple[datetime, str]] = []
 
     # ------------------------------------------------------------ persistence
 
@@ -117,6 +123,8 @@ class Kms:
         for raw in data.get("aliases", []):
             alias = Alias.from_dict(raw)
             kms._aliases[alias.arn] = alias
+        kms._deletions = [(k.deletion_date, arn) for arn, k in kms._keys.items() if k.deletion_date]
+        heapq.heapify(kms._deletions)
         return kms
 
     # ------------------------------------------------------------ keys
@@ -219,6 +227,7 @@ class Kms:
         key.state = PENDING_DELETION
         key.pending_window_days = days
         key.deletion_date = self._clock() + timedelta(days=days)
+        heapq.heappush(self._deletions, (key.deletion_date, key.arn))
         return key
 
     def cancel_key_deletion(self, caller: str, region: str, key_ref: str) -> Key:
@@ -310,22 +319,29 @@ class Kms:
 
     def aws_ebs_key(self, account: str, region: str) -> str:
         """The ARN of ``account``'s ``aws/ebs`` key in ``region``, created on first use."""
+        return self._aws_ebs_key(account, region).arn
+
+    def _aws_ebs_key(self, account: str, region: str) -> Key:
         arn = alias_arn(account, region, AWS_EBS_ALIAS)
         alias = self._aliases.get(arn)
-        if alias is None:
-            key = Key(
-                key_id=self._fresh_key_id(account, region),
-                account=account,
-                region=region,
-                created=self._clock(),
-                policy=aws_ebs_key_policy(account, region),
-                description=AWS_EBS_DESCRIPTION,
-                manager=AWS,
-            )
+        if alias is not None:
+            return self._keys[key_arn(account, region, alias.target_key_id)]
+        key = Key(
+            key_id=self._fresh_key_id(account, region),
+            account=account,
+            region=region,
+            created=self._clock(),
+            policy=aws_ebs_key_policy(account, region),
+            description=AWS_EBS_DESCRIPTION,
+            manager=AWS,
+        )
+        # A dry run checks with the key it would create, and keeps none (core/commit.py).
+        if not in_dry_run():
             self._keys[key.arn] = key
-            alias = Alias(AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created)
-            self._aliases[arn] = alias
-        return key_arn(account, region, alias.target_key_id)
+            self._aliases[arn] = Alias(
+                AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created
+            )
+        return key
 
     def can_use_for_launch(
         self, key_ref: str, caller_account: str, region: str, membership: Membership | None
@@ -454,7 +470,7 @@ class Kms:
         if alias_region != region:
             raise NotFound("alias_not_found", arn=arn)
         if create_managed and name == AWS_EBS_ALIAS and account == caller:
-            self.aws_ebs_key(caller, region)
+            return self._aws_ebs_key(caller, region)
         alias = self._aliases.get(arn)
         if alias is None:
             raise NotFound("alias_not_found", arn=arn)
@@ -467,18 +483,21 @@ class Kms:
                 return key_id
 
     def _purge_deleted(self) -> None:
-        """Keys whose waiting period is over are gone, with their aliases."""
+        """Keys whose waiting period is over are gone, with their aliases. O(1) when none
+        is due; O(aliases) once when some are gone."""
         now = self._clock()
-        gone = [a for a, k in self._keys.items() if k.deletion_date and k.deletion_date <= now]
-        for arn in gone:
-            key = self._keys.pop(arn)
-            for alias_key, alias in list(self._aliases.items()):
-                if (alias.account, alias.region, alias.target_key_id) == (
-                    key.account,
-                    key.region,
-                    key.key_id,
-                ):
-                    del self._aliases[alias_key]
+        gone: set[str] = set()
+        while self._deletions and self._deletions[0][0] <= now:
+            date, arn = heapq.heappop(self._deletions)
+            key = self._keys.get(arn)
+            if key is not None and key.deletion_date == date:
+                gone.add(arn)
+        if not gone:
+            return
+        targets = {(k.account, k.region, k.key_id) for k in map(self._keys.pop, gone)}
+        for alias_arn_, alias in list(self._aliases.items()):
+            if (alias.account, alias.region, alias.target_key_id) in targets:
+                del self._aliases[alias_arn_]
 
 
 def key_account(arn: str) -> str:

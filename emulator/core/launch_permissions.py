@@ -49,6 +49,9 @@ class Grant:
         return match.group(2)
 
 
+PUBLIC = Grant(GROUP, "all")
+
+
 def validate(grant: Grant) -> None:
     """Raise ``invalid_attribute_item`` unless the entry is well formed."""
     ok = {
@@ -65,13 +68,45 @@ def validate(grant: Grant) -> None:
 
 @dataclass
 class LaunchPermissions:
-    """The explicit entries of one AMI, in the order they were added."""
+    """The explicit entries of one AMI, in the order they were added.
+
+    A value: ``entries`` is never changed in place (``applied`` and ``dataclasses.replace``
+    make new ones), so the lookups built from it once stay true, and every question the
+    access rule asks of it costs O(1) however many entries there are.
+    """
 
     entries: list[Grant] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._set = set(self.entries)
+        self.accounts = frozenset(g.value for g in self.entries if g.kind == USER)
+        org_ids: set[str] = set()
+        ous: dict[str, set[str]] = {}
+        for g in self.entries:
+            # An ARN that does not parse (only a hand-made snapshot can hold one) grants nothing.
+            match = _ORG_ARN_RE.fullmatch(g.value) if g.kind == ORG else None
+            if match:
+                org_ids.add(match.group(1))
+            match = _OU_ARN_RE.fullmatch(g.value) if g.kind == OU else None
+            if match:
+                ous.setdefault(match.group(1), set()).add(match.group(2))
+        self.org_ids = frozenset(org_ids)
+        self._ous = ous
+
     @property
     def public(self) -> bool:
-        return Grant(GROUP, "all") in self.entries
+        return PUBLIC in self._set
+
+    def __contains__(self, grant: Grant) -> bool:
+        return grant in self._set
+
+    def ous_in(self, org_id: str) -> set[str]:
+        """The ids of the granted OUs of organization ``org_id``."""
+        return self._ous.get(org_id, set())
+
+    def ou_ids(self) -> set[str]:
+        """The ids of every granted OU, whatever its organization."""
+        return {ou for ous in self._ous.values() for ou in ous}
 
     def of_kind(self, kind: str) -> list[Grant]:
         return [g for g in self.entries if g.kind == kind]
@@ -79,15 +114,17 @@ class LaunchPermissions:
     def applied(self, adds: Iterable[Grant], removes: Iterable[Grant]) -> LaunchPermissions:
         """A copy with adds applied first, then removes; repeats and absent removes are no-ops."""
         entries = list(self.entries)
+        seen = set(self._set)
         for grant in adds:
-            if grant not in entries:
+            if grant not in seen:
+                seen.add(grant)
                 entries.append(grant)
         gone = set(removes)
         return LaunchPermissions([g for g in entries if g not in gone])
 
     def shared_entity_count(self) -> int:
         """Entities counted by the sharing quota: accounts, organizations and OUs."""
-        return sum(1 for g in self.entries if g.kind != GROUP)
+        return len(self._set) - (1 if self.public else 0)
 
     def to_list(self) -> list[dict[str, str]]:
         return [{"kind": g.kind, "value": g.value} for g in self.entries]

@@ -119,6 +119,7 @@ class AccountOperations(OrgStore):
         if destination_parent_id == acct.parent_id:
             raise Conflict("duplicate_account", id=account_id, parent=destination_parent_id)
         acct.parent_id = destination_parent_id
+        self._changed()
 
     def remove_account(self, caller: str, account_id: str) -> None:
         """RemoveAccountFromOrganization: the account becomes standalone."""

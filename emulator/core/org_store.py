@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
@@ -36,6 +37,7 @@ class OrgStore:
         self._ous: dict[str, OrgUnit] = {}
         self._accounts: dict[str, Account] = {}
         self._requests: dict[str, CreateAccountRequest] = {}
+        self._lookups: _Lookups | None = None
 
     # ----------------------------------------------------------------- snapshot
 
@@ -88,6 +90,10 @@ class OrgStore:
 
     def organizations(self) -> list[Organization]:
         return list(self._orgs.values())
+
+    def member_accounts(self) -> list[Account]:
+        """Every account that is in an organization now, in one pass over the records."""
+        return [a for a in self._accounts.values() if a.org_id is not None]
 
     def child_ous(self, parent_id: str) -> list[OrgUnit]:
         """OUs directly under a root or OU, in creation order."""
@@ -158,30 +164,43 @@ class OrgStore:
         return (a for a in self._accounts.values() if a.org_id == org.id)
 
     def _child_ous(self, parent_id: str) -> list[OrgUnit]:
-        return [u for u in self._ous.values() if u.parent_id == parent_id]
+        return list(self._indexed().ous.get(parent_id, ()))
 
     def _child_accounts(self, parent_id: str) -> list[Account]:
-        return [a for a in self._accounts.values() if a.parent_id == parent_id]
+        return list(self._indexed().accounts.get(parent_id, ()))
+
+    def _indexed(self) -> _Lookups:
+        """Children by parent and accounts by email, built in one pass after a change, so a
+        walk down the tree costs O(nodes), not O(nodes x accounts)."""
+        if self._lookups is None:
+            self._lookups = _Lookups.of(self._ous.values(), self._accounts.values())
+        return self._lookups
+
+    def _changed(self) -> None:
+        """Called by everything that adds, moves or removes an OU or account, or sets an
+        email."""
+        self._lookups = None
 
     # ------------------------------------------------------------ helpers
 
     def _new_account(self, account_id: str, name: str, email: str | None) -> Account:
         acct = Account(account_id, name, email or f"account-{account_id}@example.com")
         self._accounts[account_id] = acct
+        self._changed()
         return acct
 
     def _join(self, acct: Account, org: Organization, parent_id: str, method: str) -> None:
         acct.org_id, acct.parent_id = org.id, parent_id
         acct.joined_method, acct.joined = method, self._clock()
+        self._changed()
 
-    @staticmethod
-    def _leave(acct: Account) -> None:
+    def _leave(self, acct: Account) -> None:
         acct.org_id = acct.parent_id = acct.joined_method = None
         acct.joined = None
+        self._changed()
 
     def _email_owner(self, email: str) -> str | None:
-        folded = email.casefold()
-        return next((a.id for a in self._accounts.values() if a.email.casefold() == folded), None)
+        return self._indexed().emails.get(email.casefold())
 
     @staticmethod
     def _check_unused(
@@ -196,3 +215,21 @@ class OrgStore:
         while (candidate := make()) in taken:
             pass
         return candidate
+
+
+@dataclass
+class _Lookups:
+    ous: dict[str, list[OrgUnit]]  # parent id -> child OUs, in creation order
+    accounts: dict[str, list[Account]]  # parent id -> member accounts, in record order
+    emails: dict[str, str]  # casefolded email -> the first account record holding it
+
+    @classmethod
+    def of(cls, ous: Iterable[OrgUnit], accounts: Iterable[Account]) -> _Lookups:
+        found = cls({}, {}, {})
+        for ou in ous:
+            found.ous.setdefault(ou.parent_id, []).append(ou)
+        for acct in accounts:
+            if acct.parent_id is not None:
+                found.accounts.setdefault(acct.parent_id, []).append(acct)
+            found.emails.setdefault(acct.email.casefold(), acct.id)
+        return found

@@ -92,6 +92,7 @@ class OrgTree(AccountOperations):
             raise Conflict("organization_not_empty", id=org.id)
         for ou_id in [u.id for u in self._ous.values() if u.org_id == org.id]:
             del self._ous[ou_id]
+        self._changed()
         for req_id in [r.id for r in self._requests.values() if r.org_id == org.id]:
             del self._requests[req_id]
         self._leave(self._accounts[caller])
@@ -127,6 +128,7 @@ class OrgTree(AccountOperations):
             name=name,
         )
         self._ous[ou.id] = ou
+        self._changed()
         return ou
 
     def describe_ou(self, caller: str, ou_id: str) -> OrgUnit:
@@ -149,6 +151,7 @@ class OrgTree(AccountOperations):
         if self._child_ous(ou.id) or self._child_accounts(ou.id):
             raise Conflict("ou_not_empty", id=ou_id)
         del self._ous[ou_id]
+        self._changed()
 
     def list_ous_for_parent(
         self, caller: str, parent_id: str, next_token: str | None, max_results: int | None

@@ -15,10 +15,11 @@ The rules (IAM User Guide, condition operators and multivalued context keys):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from emulator.core.wildcard import Wildcard, compile_wildcard
 
 ContextValue = str | Sequence[str]
 Context = Mapping[str, ContextValue]
@@ -35,13 +36,12 @@ def _equals_ignore_case(value: str, pattern: str) -> bool:
 
 def like(value: str, pattern: str) -> bool:
     """``StringLike``: ``*`` is any run of characters (``/`` included), ``?`` exactly one."""
-    return wildcard_regex(pattern).fullmatch(value) is not None
+    return _wildcard(pattern).matches(value)
 
 
-@lru_cache(maxsize=4096)
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+@lru_cache(maxsize=4096)  # bounded: policies repeat their patterns on every evaluation
+def _wildcard(pattern: str) -> Wildcard:
+    return compile_wildcard(pattern, escapes=False)
 
 
 def _bool(value: str, pattern: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,12 +10,20 @@ from typing import Any, Protocol
 
 from emulator.core.access import GrantIndex
 from emulator.core.ids import IdSource
-from emulator.core.images import Image, aws_time
+from emulator.core.images import DEREGISTERED, Image, aws_time
 from emulator.core.instances_model import Instance
 from emulator.core.kms import Kms
 from emulator.core.membership import MembershipLookup
 from emulator.core.storage_model import Snapshot, Volume
 from emulator.core.tags import TagStore
+
+# What a Region name looks like (us-east-1, eu-isoe-west-1, a lab's own "local-1").
+REGION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_REGION_NAME = 64
+
+
+def valid_region_name(name: str) -> bool:
+    return len(name) <= MAX_REGION_NAME and REGION_NAME.fullmatch(name) is not None
 
 
 class Ec2Config(Protocol):
@@ -38,7 +47,8 @@ class Env:
 
 @dataclass
 class RegionState:
-    """Everything EC2 keeps for one Region; ``grants`` is derived from ``images``."""
+    """Everything EC2 keeps for one Region; ``grants`` and ``names`` are derived from
+    ``images``."""
 
     name: str
     images: dict[str, Image] = field(default_factory=dict)
@@ -48,6 +58,8 @@ class RegionState:
     tags: TagStore = field(default_factory=TagStore)
     bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
     grants: GrantIndex = field(default_factory=GrantIndex)
+    # (owner, name) -> id of each image not deregistered: names are unique per owner.
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -57,7 +69,7 @@ class RegionState:
             or self.volumes
             or self.instances
             or self.bpa
-            or self.tags.to_dict()
+            or not self.tags.is_empty
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,4 +98,5 @@ class RegionState:
             tags=TagStore.from_dict(data.get("tags", {})),
             bpa=dict(data.get("bpa", {})),
             grants=GrantIndex.build(images),
+            names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from emulator.core import resource_ids
+from emulator.core.commit import commit
 from emulator.core.filters import Filter, FilterSet
 from emulator.core.image_catalog import READ, find_image
 from emulator.core.images import DEREGISTERED
@@ -49,6 +50,7 @@ def create_tags(
     for resource_id in resource_ids_:
         _resolve(env, region, account, resource_id)
         region.tags.check_room(resource_id, account, tags)
+    commit()
     for resource_id in resource_ids_:
         region.tags.put(resource_id, account, tags)
 
@@ -64,6 +66,7 @@ def delete_tags(
     validate({key: value or "" for key, value in keys or []})
     for resource_id in resource_ids_:
         _resolve(env, region, account, resource_id)
+    commit()
     for resource_id in resource_ids_:
         region.tags.delete(resource_id, account, keys)
 

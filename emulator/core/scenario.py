@@ -18,6 +18,7 @@ from emulator.core.image_catalog import ImageSpec
 from emulator.core.images import AVAILABLE, BlockDevice
 from emulator.core.kms_model import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
+from emulator.core.region import valid_region_name
 from emulator.core.world import World, WorldConfig, utcnow
 
 SCHEMA_VERSION = 1
@@ -38,6 +39,7 @@ SETTINGS_KEYS = {
     "default_region",
     "block_public_access",
     "max_launch_permissions",
+    "extra_regions",
 }
 ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
 OU_KEYS = {"id", "name", "accounts", "ous"}
@@ -199,6 +201,11 @@ def _config(top: dict) -> WorldConfig:
         config.max_launch_permissions = _int(
             settings["max_launch_permissions"], "settings.max_launch_permissions"
         )
+    for i, name in enumerate(_list(settings.get("extra_regions"), "settings.extra_regions")):
+        path = _at("settings.extra_regions", i)
+        if not valid_region_name(_text(name, path)):
+            raise ScenarioError(path, f"expected a Region name like us-east-1, got {name!r}")
+        config.extra_regions.append(name)
     keys = top.get("access_keys") or {}
     if not isinstance(keys, dict):
         raise ScenarioError("access_keys", "expected a mapping of access key ids to accounts")
@@ -461,6 +468,8 @@ def dump(world: World) -> dict[str, Any]:
     }
     if config.max_launch_permissions is not None:
         out["settings"]["max_launch_permissions"] = config.max_launch_permissions
+    if config.extra_regions:
+        out["settings"]["extra_regions"] = list(config.extra_regions)
     if config.access_keys:
         out["access_keys"] = dict(config.access_keys)
     out["organizations"] = [_dump_org(world, org) for org in world.orgs.organizations()]

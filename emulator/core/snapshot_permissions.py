@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from emulator.core import resource_ids
+from emulator.core.commit import commit
 from emulator.core.encryption import KeyRefusal, device_keys, key_refusal
 from emulator.core.errors import InvalidValue, NotAuthorized
 from emulator.core.images import Image
@@ -70,8 +71,11 @@ def modify(
         raise InvalidValue("encrypted_snapshot_public")
     if added and snap.encrypted and env.keys.is_aws_managed(snap.kms_key_id or ""):
         raise InvalidValue("snapshot_default_key_shared")
-    current = [v for v in snap.create_volume_permissions if v not in removed]
-    snap.create_volume_permissions = current + [v for v in dict.fromkeys(added) if v not in current]
+    commit()
+    gone = set(removed)
+    current = [v for v in snap.create_volume_permissions if v not in gone]
+    kept = set(current)
+    snap.create_volume_permissions = current + [v for v in dict.fromkeys(added) if v not in kept]
 
 
 def permissions(region: RegionState, account: str, snapshot_id: str, attribute: str) -> Snapshot:
@@ -85,7 +89,9 @@ def reset(region: RegionState, account: str, snapshot_id: str, attribute: str) -
     """Only ``createVolumePermission`` resets: the snapshot is private again."""
     if attribute != CREATE_VOLUME_PERMISSION:
         raise InvalidValue("attribute_unknown", attribute=attribute)
-    _owned(region, account, snapshot_id).create_volume_permissions = []
+    snap = _owned(region, account, snapshot_id)
+    commit()
+    snap.create_volume_permissions = []
 
 
 def check_storage_readable(env: Env, region: RegionState, image: Image, account: str) -> None:

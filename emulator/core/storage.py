@@ -4,9 +4,10 @@ snapshots are visible to the accounts they are shared with (``createVolumePermis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from emulator.core import resource_ids
+from emulator.core.commit import commit
 from emulator.core.encryption import check_named_key, check_stored_keys, key_for, named_key
 from emulator.core.errors import Conflict, InvalidValue
 from emulator.core.filters import Filter, FilterSet, as_text
@@ -184,6 +185,7 @@ def create_volume(
         # stays the volume's key unless another is named.
         check_stored_keys(env, [(snap.snapshot_id, snap.kms_key_id)], account, region.name)
         key = key or snap.kms_key_id
+    commit()
     vol = new_volume(
         env,
         region,
@@ -220,6 +222,7 @@ def delete_volume(region: RegionState, account: str, volume_id: str) -> None:
     vol = own_volume(region, account, volume_id)
     if vol.instance_id:
         raise Conflict("volume_in_use", id=volume_id, instance_id=vol.instance_id)
+    commit()
     del region.volumes[volume_id]
     region.tags.drop(volume_id)
 
@@ -236,6 +239,7 @@ def create_snapshot(
     check_specs(tags, ["snapshot"])
     vol = own_volume(region, account, volume_id)
     check_stored_keys(env, [(vol.volume_id, vol.kms_key_id)], account, region.name)
+    commit()
     snap = snapshot_of(env, region, account, vol, description)
     region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
     return snap
@@ -258,6 +262,7 @@ def describe_snapshots(
         filters, SNAPSHOT_FILTERS, lambda s: region.tags.get(s.snapshot_id, account)
     )
     owners = {account if o == "self" else o for o in owner_ids}
+    restorable = _restorable(account, restorable_by)
     if snapshot_ids:
         ids = resource_ids.check_all("snapshot", snapshot_ids)
         missing = [
@@ -273,20 +278,27 @@ def describe_snapshots(
     return [
         s
         for s in found
-        if (not owners or s.owner in owners)
-        and (not restorable_by or any(_restorable(s, account, u) for u in restorable_by))
-        and matches(s)
+        if (not owners or s.owner in owners) and (not restorable_by or restorable(s)) and matches(s)
     ]
 
 
-def _restorable(snap: Snapshot, caller: str, user: str) -> bool:
+def _restorable(caller: str, users: list[str]) -> Callable[[Snapshot], bool]:
     """RestorableByUserIds: ``self`` (own or shared with the caller), ``all`` (public), or an
-    account the caller's own snapshot is shared with."""
-    if user in ("self", caller):
-        return snap.owner == caller or caller in snap.create_volume_permissions
-    if user == ALL:
-        return snap.public
-    return snap.owner == caller and user in snap.create_volume_permissions
+    account the caller's own snapshot is shared with. O(1) per snapshot for ``self`` and
+    ``all``; the named accounts cost the smaller of their number and the snapshot's shares."""
+    wanted = set(users)
+    mine = bool(wanted & {"self", caller})
+    public = ALL in wanted
+    named = wanted - {"self", caller, ALL}
+
+    def check(snap: Snapshot) -> bool:
+        if mine and (snap.owner == caller or snap.shared_with(caller)):
+            return True
+        if public and snap.public:
+            return True
+        return bool(named) and snap.owner == caller and not snap.shares_none_of(named)
+
+    return check
 
 
 def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:
@@ -294,5 +306,6 @@ def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None
     for image in region.images.values():
         if image.state == "available" and snapshot_id in image.snapshot_ids:
             raise Conflict("snapshot_in_use", id=snapshot_id, image_id=image.image_id)
+    commit()
     del region.snapshots[snapshot_id]
     region.tags.drop(snapshot_id)

@@ -29,13 +29,27 @@ class Snapshot:
     kms_key_id: str | None = None
     create_volume_permissions: list[str] = field(default_factory=list)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The list is replaced, never changed in place; a set beside it answers "is it
+        # shared with X" in O(1) however many accounts it is shared with.
+        super().__setattr__(name, value)
+        if name == "create_volume_permissions":
+            super().__setattr__("_shared", frozenset(value))
+
     @property
     def public(self) -> bool:
-        return ALL in self.create_volume_permissions
+        return ALL in self._shared
+
+    def shared_with(self, account: str) -> bool:
+        """Whether ``createVolumePermission`` names ``account`` (or ``all``, for ``all``)."""
+        return account in self._shared
+
+    def shares_none_of(self, accounts: set[str]) -> bool:
+        return self._shared.isdisjoint(accounts)
 
     def readable_by(self, account: str) -> bool:
         """Owner, an account it is shared with, or anyone when public."""
-        return self.owner == account or self.public or account in self.create_volume_permissions
+        return self.owner == account or self.public or account in self._shared
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

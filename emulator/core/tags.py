@@ -31,6 +31,10 @@ class TagStore:
     def __init__(self) -> None:
         self._tags: dict[str, dict[str, dict[str, str]]] = {}
 
+    @property
+    def is_empty(self) -> bool:
+        return not self._tags
+
     def get(self, resource_id: str, account: str) -> dict[str, str]:
         return dict(self._tags.get(resource_id, {}).get(account, {}))
 

@@ -34,6 +34,8 @@ class WorldConfig:
     secret_keys: dict[str, str] = field(default_factory=dict)
     bpa_default: str = "unblocked"  # "unblocked" | "block-new-sharing"
     max_launch_permissions: int | None = None  # None: no quota (decisions.md)
+    # Regions that exist beside botocore's (the edge holds that list; docs/semantics.md).
+    extra_regions: list[str] = field(default_factory=list)
 
 
 class World:
@@ -69,10 +71,16 @@ class World:
         )
 
     def _with_pinned(self, config: dict[str, Any]) -> dict[str, Any]:
-        """``config`` with the pinned fields over it; maps (access keys, secrets) are merged."""
+        """``config`` with the pinned fields over it; maps (access keys, secrets) are merged,
+        lists (extra Regions) joined."""
         out = dict(config)
         for name, value in self.pinned.items():
-            out[name] = {**out.get(name, {}), **value} if isinstance(value, dict) else value
+            if isinstance(value, dict):
+                out[name] = {**out.get(name, {}), **value}
+            elif isinstance(value, list):
+                out[name] = list(dict.fromkeys([*out.get(name, []), *value]))
+            else:
+                out[name] = value
         return out
 
     def account_for_key(self, access_key: str) -> str:

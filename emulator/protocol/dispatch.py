@@ -14,7 +14,9 @@ from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
 from emulator.api.json_errors import JSON_ERRORS
+from emulator.api.regions import is_known, unknown_region
 from emulator.api.registry import CATALOGUES, REGISTRY, Call
+from emulator.core.commit import DryRunPassed, dry_run
 from emulator.core.errors import CoreError
 from emulator.core.world import World
 from emulator.protocol import json_protocol, xml_writer
@@ -178,16 +180,20 @@ def _invoke(
         access_key=scope.access_key,
     )
     response.account, response.region = call.account, call.region
+    if scope.region and not is_known(scope.region, world.config):
+        raise unknown_region(service, scope.region)
     with world.lock:
-        if params.pop("DryRun", False):
-            # Run it for real to learn whether it would succeed, then put everything back.
-            saved = world.to_dict()
-            try:
+        if not params.pop("DryRun", False):
+            return handler(call, params)
+        # The operation makes every check, then stops at its commit point (core/commit.py):
+        # a dry run costs what the checks cost and changes nothing. A read has no commit
+        # point; it runs to the end and changes nothing either.
+        try:
+            with dry_run():
                 handler(call, params)
-            finally:
-                world.load(saved)
-            raise DRY_RUN
-        return handler(call, params)
+        except DryRunPassed:
+            pass
+        raise DRY_RUN
 
 
 def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:

@@ -237,6 +237,10 @@ EC2_ERRORS = catalogue(
             ),
             # Listing.
             "unknown_filter": Entry(_BAD_VALUE, "The filter '{name}' is invalid"),
+            "filter_limit_exceeded": Entry(
+                "FilterLimitExceeded",
+                "The maximum number of filter values specified on a single call is {limit}",
+            ),
             "next_token_invalid": Entry(_BAD_VALUE, "The token '{token}' is invalid"),
             "max_results_invalid": Entry(
                 _BAD_VALUE,

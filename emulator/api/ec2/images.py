@@ -6,7 +6,9 @@ from typing import Any
 
 from emulator.api.ec2 import shapes
 from emulator.api.ec2.params import block_devices, filters, paged, required, tag_specs
+from emulator.api.regions import is_known
 from emulator.api.registry import Call, operation
+from emulator.core.errors import InvalidValue
 from emulator.core.image_catalog import ImageSpec, image_order, seen_by
 
 
@@ -64,10 +66,13 @@ def copy_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     AMI needs its snapshots shared with the caller and their keys usable; CopyImageTags copies
     only the caller's own tags.
     """
+    source_region = required(params, "SourceRegion")
+    if not is_known(source_region, call.world.config):
+        raise InvalidValue("parameter_value_invalid", name="SourceRegion", value=source_region)
     image = call.world.ec2.copy_image(
         call.account,
         call.region,
-        required(params, "SourceRegion"),
+        source_region,
         source_image_id=required(params, "SourceImageId"),
         name=required(params, "Name"),
         description=params.get("Description"),
