@@ -13,6 +13,7 @@ from emulator.core.ids import IdSource
 from emulator.core.kms import Kms
 from emulator.core.orgs import OrgTree
 from emulator.core.sessions import Sessions
+from emulator.core.snapshot_schema import FORMAT, VERSION, check_snapshot
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -53,7 +54,11 @@ class World:
         self.config = WorldConfig(**self._with_pinned(asdict(config or WorldConfig())))
         # What reset() returns to: a scenario's state once one is loaded, else this config.
         self.baseline: dict[str, Any] | None = None
-        self._empty: dict[str, Any] = {"config": asdict(self.config)}
+        self._empty: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "config": asdict(self.config),
+        }
         self.ids = ids or IdSource()
         self.clock = clock
         self.orgs = OrgTree(ids=self.ids, clock=self.clock)
@@ -85,7 +90,10 @@ class World:
         return self.config.access_keys.get(access_key, self.config.default_account)
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything, in the snapshot form (``emulator.core.snapshot_schema``)."""
         return {
+            "format": FORMAT,
+            "version": VERSION,
             "config": asdict(self.config),
             "orgs": self.orgs.to_dict(),
             "sessions": self.sessions.to_dict(),
@@ -94,7 +102,9 @@ class World:
         }
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace all state with a snapshot made by ``to_dict``."""
+        """Replace all state with a snapshot made by ``to_dict``. The whole snapshot is checked
+        first; a bad one raises ``DocumentError`` at its path and changes nothing."""
+        check_snapshot(data)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
