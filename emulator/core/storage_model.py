@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 AVAILABLE = "available"
@@ -38,7 +38,8 @@ class Snapshot:
         return self.owner == account or self.public or account in self.create_volume_permissions
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # A copy of the one list, not dataclasses.asdict: several times faster (see Image).
+        return {**vars(self), "create_volume_permissions": list(self.create_volume_permissions)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:
@@ -71,7 +72,7 @@ class Volume:
         return IN_USE if self.instance_id else AVAILABLE
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # every field is a scalar
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Volume:
