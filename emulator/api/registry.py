@@ -27,6 +27,13 @@ Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
 
 REGISTRY: dict[tuple[str, str], Handler] = {}
 CATALOGUES: dict[str, Catalogue] = {}
+# Operations whose names start so only read; every other one may change the world.
+READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+
+
+def is_read_only(operation: str) -> bool:
+    """Whether ``operation`` only reads the world (its name starts with Describe, List or Get)."""
+    return operation.startswith(READ_ONLY_PREFIXES)
 
 
 def operation(service: str, name: str) -> Callable[[Handler], Handler]:

@@ -59,6 +59,9 @@ class World:
             "version": VERSION,
             "config": asdict(self.config),
         }
+        # Why state-changing requests are refused (a save of the state file failed), if
+        # they are; set and cleared by the saver (emulator.persistence).
+        self.writes_refused: str | None = None
         self.ids = ids or IdSource()
         self.clock = clock
         self.orgs = OrgTree(ids=self.ids, clock=self.clock)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
-from emulator.api.registry import CATALOGUES, REGISTRY, Call
+from emulator.api.registry import CATALOGUES, REGISTRY, Call, is_read_only
 from emulator.core.errors import CoreError
 from emulator.core.world import World
 from emulator.protocol import json_protocol, xml_writer
@@ -27,6 +27,7 @@ log = logging.getLogger("emulator")
 STS_VERSION = "2011-06-15"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
 INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
+UNAVAILABLE_MESSAGE = "The request has failed due to a temporary failure of the server."
 # The 500 code each service's model names for its own failures; EC2 and STS use InternalError.
 INTERNAL_CODES = {"organizations": "ServiceException", "kms": "KMSInternalException"}
 
@@ -174,6 +175,9 @@ def _invoke(
     )
     response.account, response.region = call.account, call.region
     with world.lock:
+        if world.writes_refused is not None and not is_read_only(name):
+            # The state file cannot be saved: nothing may change until it can again.
+            raise AwsError("ServiceUnavailable", UNAVAILABLE_MESSAGE, 503)
         if params.pop("DryRun", False):
             # Run it for real to learn whether it would succeed, then put everything back.
             saved = world.to_dict()

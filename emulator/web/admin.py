@@ -28,6 +28,11 @@ def _problem(message: str, status: int = 400) -> tuple[Response, int]:
 
 @blueprint.get("/health")
 def health():
+    """200 while the world can change; 503 with the reason while the state file cannot be
+    saved (state-changing requests are refused meanwhile)."""
+    refused = _world().writes_refused
+    if refused:
+        return jsonify(status="unavailable", reason=refused), 503
     return jsonify(status="ok")
 
 

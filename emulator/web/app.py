@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, jsonify, request
 
 from emulator.api.registry import load_all
 from emulator.core.world import World
@@ -38,6 +38,17 @@ def create_app(
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")
     if console:
         app.register_blueprint(console_blueprint, url_prefix="/_emulator/console")
+
+    @app.before_request
+    def refuse_changes_while_unsaved() -> tuple[Response, int] | None:
+        """While the state file cannot be saved, admin and console writes are refused (AWS
+        writes are, by the dispatcher)."""
+        refused = app.extensions["world"].writes_refused
+        writing = request.method not in READING_METHODS
+        if refused and writing and request.blueprint != aws.blueprint.name:
+            return jsonify(error=f"Service unavailable: {refused}"), 503
+        return None
+
     if on_change is not None:
         hook = on_change
 
