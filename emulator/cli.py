@@ -239,8 +239,8 @@ def serve_command(args: argparse.Namespace) -> int:
         try:
             loaded = state.load()
         except StateFileError as exc:
-            print(f"ami-emulator: cannot load the state file: {exc}", file=sys.stderr)
-            return 1
+            print(f"ami-emulator: cannot use the state file: {exc}", file=sys.stderr)
+            return 2
         log.info("%s state from %s", "loaded" if loaded else "no saved", args.state_file)
     try:
         app = create_app(
@@ -268,16 +268,27 @@ def serve_command(args: argparse.Namespace) -> int:
     # SIGTERM (docker stop, kill) shuts down like Ctrl-C: finish running requests, then save.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if state is not None:
-        state.start()
+        try:
+            state.start()
+        except StateFileError as exc:
+            print(f"ami-emulator: {exc}", file=sys.stderr)
+            return 1
     print(f"ami-emulator listening on http://{server.host}:{server.port}", flush=True)
+    saved = True
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        if state is not None and state.close():
-            log.info("state saved to %s", args.state_file)
-    return 0
+        if state is not None:
+            saved = state.close()
+            if saved:
+                log.info("state saved to %s", args.state_file)
+            else:
+                print(
+                    f"ami-emulator: the last save failed: {world.writes_refused}", file=sys.stderr
+                )
+    return 0 if saved else 1
 
 
 def dump_command(args: argparse.Namespace) -> int:

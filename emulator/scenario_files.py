@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 
-from emulator.core.scenario import ScenarioError, build, dump, load_into
+from emulator.core.scenario import build, dump, load_into
+from emulator.core.schema import DocumentError
 from emulator.core.world import World
+from emulator.documents import DocumentSyntaxError, line_of, parse_json, parse_yaml
 
 DEMO = "demo.yaml"
 
@@ -24,50 +26,21 @@ def demo_text() -> str:
 
 
 def parse(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    """The data in ``text`` and the line of every key path, for error messages."""
-    if source.endswith(".json"):
-        try:
-            return json.loads(text), {}
-        except json.JSONDecodeError as exc:
-            raise ScenarioFileError(f"{source}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    """The data in ``text`` and the line of every key path, for error messages. Only JSON's
+    types are read (a YAML date or ``!!binary`` is an error at its line)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ScenarioFileError(f"{source}{line}: not valid YAML: {exc}") from None
-    lines: dict[str, int] = {}
-    if node is not None:
-        _lines(node, "", lines)
-    return data, lines
+        if source.endswith(".json"):
+            return parse_json(text), {}
+        return parse_yaml(text)
+    except DocumentSyntaxError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise ScenarioFileError(f"{source}{line}: {exc.message}") from None
 
 
-def _lines(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = f"{path}.{key.value}" if path else str(key.value)
-            lines[child] = key.start_mark.line + 1
-            _lines(value, child, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            child = f"{path}[{i}]"
-            lines[child] = item.start_mark.line + 1
-            _lines(item, child, lines)
-
-
-def _parent(path: str) -> str:
-    """``a.b[2].c`` -> ``a.b[2]`` -> ``a.b`` -> ``a`` -> ``""``."""
-    cut = max(path.rfind("."), path.rfind("["))
-    return path[:cut] if cut > 0 else ""
-
-
-def _locate(err: ScenarioError, source: str, lines: dict[str, int]) -> ScenarioFileError:
-    path = err.path
-    while path and path not in lines:  # the nearest enclosing key that has a line
-        path = _parent(path)
-    line = f":{lines[path]}" if path in lines else ""
-    return ScenarioFileError(f"{source}{line}: {err.path or '(top)'}: {err.message}")
+def _locate(err: DocumentError, source: str, lines: dict[str, int]) -> ScenarioFileError:
+    line = line_of(err.path, lines)
+    where = f":{line}" if line else ""
+    return ScenarioFileError(f"{source}{where}: {err.path or '(top)'}: {err.message}")
 
 
 def check_text(text: str, source: str) -> World:
@@ -75,7 +48,7 @@ def check_text(text: str, source: str) -> World:
     data, lines = parse(text, source)
     try:
         return build(data)
-    except ScenarioError as err:
+    except DocumentError as err:
         raise _locate(err, source, lines) from None
 
 
@@ -83,16 +56,18 @@ def load_text_into(world: World, text: str, source: str) -> None:
     data, lines = parse(text, source)
     try:
         load_into(world, data)
-    except ScenarioError as err:
+    except DocumentError as err:
         raise _locate(err, source, lines) from None
 
 
 def load_file_into(world: World, path: str | Path) -> None:
     path = Path(path)
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioFileError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioFileError(f"{path}: not a scenario file: not UTF-8 text") from None
     load_text_into(world, text, str(path))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 RUNNING = "running"
@@ -38,7 +38,11 @@ class Instance:
         return STATE_CODES[self.state]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Copies of the containers, not dataclasses.asdict: several times faster (see Image).
+        data = dict(vars(self))
+        data["volume_ids"] = list(self.volume_ids)
+        data["state_reason"] = dict(self.state_reason) if self.state_reason else None
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Instance:

@@ -18,7 +18,8 @@ from emulator.core.image_catalog import ImageSpec
 from emulator.core.images import AVAILABLE, BlockDevice
 from emulator.core.kms_model import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
-from emulator.core.region import valid_region_name
+from emulator.core.schema import DocumentError, at, check_bounds
+from emulator.core.snapshot_schema import REGION_NAME
 from emulator.core.world import World, WorldConfig, utcnow
 
 SCHEMA_VERSION = 1
@@ -70,22 +71,11 @@ KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "
 BPA_KEYS = {"account", "region", "state"}
 
 
-class ScenarioError(Exception):
+class ScenarioError(DocumentError):
     """A scenario that cannot be built; ``path`` names the offending key."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path or '(top)'}: {message}")
-        self.path = path
-        self.message = message
 
 
 # ---------------------------------------------------------------- reading plain data
-
-
-def _at(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
 
 
 def _mapping(value: Any, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
@@ -94,11 +84,11 @@ def _mapping(value: Any, path: str, allowed: set[str], required: tuple[str, ...]
     for key in value:
         if key not in allowed:
             raise ScenarioError(
-                _at(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(allowed))})"
+                at(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(allowed))})"
             )
     for key in required:
         if value.get(key) is None:
-            raise ScenarioError(_at(path, key), "required key is missing")
+            raise ScenarioError(at(path, key), "required key is missing")
     return value
 
 
@@ -113,6 +103,20 @@ def _list(value: Any, path: str) -> list:
 def _text(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value:
         raise ScenarioError(path, f"expected a non-empty string, got {value!r}")
+    return value
+
+
+def _optional_text(value: Any, path: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ScenarioError(path, f"expected a string, got {value!r}")
+    return value
+
+
+def _region(value: Any, path: str) -> str:
+    try:
+        REGION_NAME.check(value, path)
+    except DocumentError as err:
+        raise ScenarioError(err.path, err.message) from None
     return value
 
 
@@ -142,7 +146,7 @@ def _tags(value: Any, path: str) -> dict[str, str]:
         return {}
     if not isinstance(value, dict):
         raise ScenarioError(path, "expected a mapping of tag keys to values")
-    return {_text(k, _at(path, str(k))): "" if v is None else str(v) for k, v in value.items()}
+    return {_text(k, at(path, str(k))): "" if v is None else str(v) for k, v in value.items()}
 
 
 def _core(path: str, step: Callable[[], Any]) -> Any:
@@ -161,6 +165,11 @@ def _core(path: str, step: Callable[[], Any]) -> Any:
 
 def build(data: Any, world: World | None = None) -> World:
     """A new World holding what ``data`` describes (``world`` lends its ids and clock)."""
+    try:
+        # First, so that no step below can recurse through a cyclic or absurdly deep document.
+        check_bounds(data)
+    except DocumentError as err:
+        raise ScenarioError(err.path, err.message) from None
     top = _mapping(data if data is not None else {}, "", TOP_KEYS)
     version = top.get("version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
@@ -173,12 +182,12 @@ def build(data: Any, world: World | None = None) -> World:
         config=config, ids=world.ids if world else None, clock=world.clock if world else utcnow
     )
     for i, org in enumerate(_list(top.get("organizations"), "organizations")):
-        _organization(fresh, org, _at("organizations", i))
+        _organization(fresh, org, at("organizations", i))
     _keys(fresh, _list(top.get("keys"), "keys"))
     for i, image in enumerate(_list(top.get("images"), "images")):
-        _image(fresh, image, _at("images", i))
+        _image(fresh, image, at("images", i))
     for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
-        _bpa(fresh, entry, _at("block_public_access", i))
+        _bpa(fresh, entry, at("block_public_access", i))
     return fresh
 
 
@@ -188,7 +197,7 @@ def _config(top: dict) -> WorldConfig:
     if "default_account" in settings:
         config.default_account = _account(settings["default_account"], "settings.default_account")
     if "default_region" in settings:
-        config.default_region = _text(settings["default_region"], "settings.default_region")
+        config.default_region = _region(settings["default_region"], "settings.default_region")
     if "block_public_access" in settings:
         state = settings["block_public_access"]
         if state not in BPA_STATES:
@@ -202,15 +211,13 @@ def _config(top: dict) -> WorldConfig:
             settings["max_launch_permissions"], "settings.max_launch_permissions"
         )
     for i, name in enumerate(_list(settings.get("extra_regions"), "settings.extra_regions")):
-        path = _at("settings.extra_regions", i)
-        if not valid_region_name(_text(name, path)):
-            raise ScenarioError(path, f"expected a Region name like us-east-1, got {name!r}")
-        config.extra_regions.append(name)
+        path = at("settings.extra_regions", i)
+        config.extra_regions.append(_region(name, path))
     keys = top.get("access_keys") or {}
     if not isinstance(keys, dict):
         raise ScenarioError("access_keys", "expected a mapping of access key ids to accounts")
     config.access_keys = {
-        _text(k, _at("access_keys", str(k))): _account(v, _at("access_keys", k))
+        _text(k, at("access_keys", str(k))): _account(v, at("access_keys", k))
         for k, v in keys.items()
     }
     return config
@@ -218,15 +225,15 @@ def _config(top: dict) -> WorldConfig:
 
 def _organization(world: World, org: Any, path: str) -> None:
     org = _mapping(org, path, ORG_KEYS, ("management_account",))
-    mgmt = _account(org["management_account"], _at(path, "management_account"))
+    mgmt = _account(org["management_account"], at(path, "management_account"))
     mgmt_entry, mgmt_parent = _find_account(org, mgmt)
     made = _core(
         path,
         lambda: world.orgs.create_organization(
             mgmt,
             org.get("feature_set", "ALL"),
-            org_id=org.get("id"),
-            root_id=org.get("root_id"),
+            org_id=_optional_text(org.get("id"), at(path, "id")),
+            root_id=_optional_text(org.get("root_id"), at(path, "root_id")),
             name=(mgmt_entry or {}).get("name"),
             email=(mgmt_entry or {}).get("email"),
         ),
@@ -255,10 +262,12 @@ def _find_account(node: dict, account: str, parent: str = "") -> tuple[dict | No
 def _place(
     world: World, org_id: str, mgmt: str, parent_id: str, node: dict, path: str, root_id: str
 ) -> None:
-    for i, entry in enumerate(_list(node.get("accounts"), _at(path, "accounts"))):
-        where = _at(_at(path, "accounts"), i)
+    for i, entry in enumerate(_list(node.get("accounts"), at(path, "accounts"))):
+        where = at(at(path, "accounts"), i)
         entry = _mapping(entry, where, ACCOUNT_KEYS, ("id",))
-        account = _account(entry["id"], _at(where, "id"))
+        account = _account(entry["id"], at(where, "id"))
+        for key in ("name", "email"):
+            _optional_text(entry.get(key), at(where, key))
         if account == mgmt:
             continue  # created with the organization, moved into place afterwards
         _core(
@@ -267,10 +276,11 @@ def _place(
                 org_id, a, parent_id, name=e.get("name"), email=e.get("email")
             ),
         )
-    for i, ou in enumerate(_list(node.get("ous"), _at(path, "ous"))):
-        where = _at(_at(path, "ous"), i)
+    for i, ou in enumerate(_list(node.get("ous"), at(path, "ous"))):
+        where = at(at(path, "ous"), i)
         ou = _mapping(ou, where, OU_KEYS, ("name",))
-        name = _text(ou["name"], _at(where, "name"))
+        name = _text(ou["name"], at(where, "name"))
+        _optional_text(ou.get("id"), at(where, "id"))
         made = _core(
             where, lambda o=ou, n=name: world.orgs.create_ou(mgmt, parent_id, n, ou_id=o.get("id"))
         )
@@ -281,23 +291,23 @@ def _keys(world: World, entries: list) -> None:
     """Customer managed KMS keys, made through the KMS core before any image refers to them."""
     chosen: set[tuple[str, str, str]] = set()
     for i, entry in enumerate(entries):
-        path = _at("keys", i)
+        path = at("keys", i)
         entry = _mapping(entry, path, KMS_KEY_KEYS, ("account",))
-        account = _account(entry["account"], _at(path, "account"))
-        region = entry.get("region") or world.config.default_region
-        policy = _policy(entry.get("policy"), _at(path, "policy"))
+        account = _account(entry["account"], at(path, "account"))
+        region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+        policy = _policy(entry.get("policy"), at(path, "policy"))
         description = entry.get("description") or ""
         if not isinstance(description, str):
-            raise ScenarioError(_at(path, "description"), "expected a string")
+            raise ScenarioError(at(path, "description"), "expected a string")
         wanted = None
         if entry.get("id") is not None:
-            wanted = _text(entry["id"], _at(path, "id"))
+            wanted = _text(entry["id"], at(path, "id"))
             if not KEY_ID.match(wanted):
                 raise ScenarioError(
-                    _at(path, "id"), "expected a key id like 1234abcd-12ab-34cd-56ef-1234567890ab"
+                    at(path, "id"), "expected a key id like 1234abcd-12ab-34cd-56ef-1234567890ab"
                 )
             if (account, region, wanted) in chosen:
-                raise ScenarioError(_at(path, "id"), f"key {wanted} is listed twice")
+                raise ScenarioError(at(path, "id"), f"key {wanted} is listed twice")
             chosen.add((account, region, wanted))
         # A scenario states what is; the lockout check guards only against future mistakes.
         key = _core(
@@ -306,8 +316,8 @@ def _keys(world: World, entries: list) -> None:
                 a, r, policy=p, description=d, bypass_lockout_check=True, key_id=k
             ),
         )
-        for j, name in enumerate(_list(entry.get("aliases"), _at(path, "aliases"))):
-            where = _at(_at(path, "aliases"), j)
+        for j, name in enumerate(_list(entry.get("aliases"), at(path, "aliases"))):
+            where = at(at(path, "aliases"), j)
             alias = _text(name, where)
             _core(
                 where,
@@ -315,7 +325,7 @@ def _keys(world: World, entries: list) -> None:
                     a, r, n, k
                 ),
             )
-        if not _bool(entry.get("enabled", True), _at(path, "enabled")):
+        if not _bool(entry.get("enabled", True), at(path, "enabled")):
             world.kms.disable_key(account, region, key.key_id)
 
 
@@ -330,33 +340,38 @@ def _policy(value: Any, path: str) -> str | None:
 
 def _image(world: World, image: Any, path: str) -> None:
     image = _mapping(image, path, IMAGE_KEYS, ("owner", "name"))
-    owner = _account(image["owner"], _at(path, "owner"))
-    region = image.get("region") or world.config.default_region
-    where = _at(path, "block_devices")
+    owner = _account(image["owner"], at(path, "owner"))
+    region = _region(image.get("region") or world.config.default_region, at(path, "region"))
+    where = at(path, "block_devices")
     devices = [
-        _device(d, _at(where, i)) for i, d in enumerate(_list(image.get("block_devices"), where))
+        _device(d, at(where, i)) for i, d in enumerate(_list(image.get("block_devices"), where))
     ]
     spec = ImageSpec(
-        name=_text(image["name"], _at(path, "name")),
-        description=image.get("description"),
-        architecture=image.get("architecture"),
-        root_device_name=image.get("root_device_name"),
+        name=_text(image["name"], at(path, "name")),
+        description=_optional_text(image.get("description"), at(path, "description")),
+        architecture=_optional_text(image.get("architecture"), at(path, "architecture")),
+        root_device_name=_optional_text(
+            image.get("root_device_name"), at(path, "root_device_name")
+        ),
     )
     backed = _backed(world, owner, region, devices, where)
     made = _core(
-        path, lambda: world.ec2.register_image(owner, region, spec, backed, {}, image.get("id"))
+        path,
+        lambda: world.ec2.register_image(
+            owner, region, spec, backed, {}, _optional_text(image.get("id"), at(path, "id"))
+        ),
     )
-    grants = _grants(image.get("launch_permissions"), _at(path, "launch_permissions"))
+    grants = _grants(image.get("launch_permissions"), at(path, "launch_permissions"))
     _core(
-        _at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id, grants)
+        at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id, grants)
     )
     # (account, its tags, where they are written) for the owner and every other account.
-    tagged = [(owner, _tags(image.get("tags"), _at(path, "tags")), _at(path, "tags"))]
+    tagged = [(owner, _tags(image.get("tags"), at(path, "tags")), at(path, "tags"))]
     by_account = image.get("tags_by_account") or {}
     if not isinstance(by_account, dict):
-        raise ScenarioError(_at(path, "tags_by_account"), "expected a mapping of accounts to tags")
+        raise ScenarioError(at(path, "tags_by_account"), "expected a mapping of accounts to tags")
     for account, account_tags in by_account.items():
-        where = _at(_at(path, "tags_by_account"), str(account))
+        where = at(at(path, "tags_by_account"), str(account))
         tagged.append((_account(account, where), _tags(account_tags, where), where))
     for account, account_tags, where in tagged:
         if account_tags:
@@ -373,14 +388,14 @@ def _device(device: Any, path: str) -> BlockDevice:
     size = device.get("volume_size")
     key = device.get("kms_key_id")
     return BlockDevice(
-        device_name=_text(device["device_name"], _at(path, "device_name")),
-        volume_size=None if size is None else _int(size, _at(path, "volume_size")),
-        volume_type=device.get("volume_type", "gp3"),
+        device_name=_text(device["device_name"], at(path, "device_name")),
+        volume_size=None if size is None else _int(size, at(path, "volume_size")),
+        volume_type=_optional_text(device.get("volume_type", "gp3"), at(path, "volume_type")),
         # Naming a key implies encryption.
-        encrypted=_bool(device.get("encrypted", key is not None), _at(path, "encrypted")),
-        kms_key_id=None if key is None else _text(key, _at(path, "kms_key_id")),
+        encrypted=_bool(device.get("encrypted", key is not None), at(path, "encrypted")),
+        kms_key_id=None if key is None else _text(key, at(path, "kms_key_id")),
         delete_on_termination=_bool(
-            device.get("delete_on_termination", True), _at(path, "delete_on_termination")
+            device.get("delete_on_termination", True), at(path, "delete_on_termination")
         ),
     )
 
@@ -393,7 +408,7 @@ def _backed(
     out = []
     for i, bd in enumerate(devices):
         snap = _core(
-            _at(path, i),
+            at(path, i),
             lambda b=bd: world.ec2.new_snapshot(
                 owner,
                 region,
@@ -418,26 +433,26 @@ def _grants(value: Any, path: str) -> list[Grant]:
     if value is None:
         return []
     value = _mapping(value, path, GRANT_KEYS)
-    grants = [Grant(GROUP, "all")] if _bool(value.get("public", False), _at(path, "public")) else []
+    grants = [Grant(GROUP, "all")] if _bool(value.get("public", False), at(path, "public")) else []
     grants += [
-        Grant(USER, _account(a, _at(_at(path, "accounts"), i)))
-        for i, a in enumerate(_list(value.get("accounts"), _at(path, "accounts")))
+        Grant(USER, _account(a, at(at(path, "accounts"), i)))
+        for i, a in enumerate(_list(value.get("accounts"), at(path, "accounts")))
     ]
     for key, kind in (("organizations", ORG), ("organizational_units", OU)):
         grants += [
-            Grant(kind, _text(v, _at(_at(path, key), i)))
-            for i, v in enumerate(_list(value.get(key), _at(path, key)))
+            Grant(kind, _text(v, at(at(path, key), i)))
+            for i, v in enumerate(_list(value.get(key), at(path, key)))
         ]
     return grants
 
 
 def _bpa(world: World, entry: Any, path: str) -> None:
     entry = _mapping(entry, path, BPA_KEYS, ("account", "state"))
-    account = _account(entry["account"], _at(path, "account"))
-    region = entry.get("region") or world.config.default_region
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
     state = entry["state"]
     if state not in BPA_STATES:
-        raise ScenarioError(_at(path, "state"), f"expected one of {', '.join(BPA_STATES)}")
+        raise ScenarioError(at(path, "state"), f"expected one of {', '.join(BPA_STATES)}")
     if state == "unblocked":
         world.ec2.disable_image_bpa(account, region)
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 AVAILABLE = "available"
@@ -52,7 +52,10 @@ class Snapshot:
         return self.owner == account or self.public or account in self._shared
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # A copy of the one list, not dataclasses.asdict: several times faster (see Image).
+        # The set beside the list (``_shared``) is derived, so it is left out.
+        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        return {**fields, "create_volume_permissions": list(self.create_volume_permissions)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:
@@ -85,7 +88,7 @@ class Volume:
         return IN_USE if self.instance_id else AVAILABLE
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # every field is a scalar
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Volume:

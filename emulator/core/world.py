@@ -14,6 +14,7 @@ from emulator.core.kms import Kms
 from emulator.core.orgs import OrgTree
 from emulator.core.redaction import restore
 from emulator.core.sessions import Sessions
+from emulator.core.snapshot_schema import FORMAT, VERSION, check_snapshot
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -56,7 +57,14 @@ class World:
         self.config = WorldConfig(**self._with_pinned(asdict(config or WorldConfig())))
         # What reset() returns to: a scenario's state once one is loaded, else this config.
         self.baseline: dict[str, Any] | None = None
-        self._empty: dict[str, Any] = {"config": asdict(self.config)}
+        self._empty: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "config": asdict(self.config),
+        }
+        # Why state-changing requests are refused (a save of the state file failed), if
+        # they are; set and cleared by the saver (emulator.persistence).
+        self.writes_refused: str | None = None
         self.ids = ids or IdSource()
         self.clock = clock
         self.orgs = OrgTree(ids=self.ids, clock=self.clock)
@@ -94,7 +102,10 @@ class World:
         return self.config.access_keys.get(access_key, self.config.default_account)
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything, in the snapshot form (``emulator.core.snapshot_schema``)."""
         return {
+            "format": FORMAT,
+            "version": VERSION,
             "config": asdict(self.config),
             "orgs": self.orgs.to_dict(),
             "sessions": self.sessions.to_dict(),
@@ -103,7 +114,10 @@ class World:
         }
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace all state with a snapshot made by ``to_dict`` (or its redacted form)."""
+        """Replace all state with a snapshot made by ``to_dict`` (or its redacted form). The
+        whole snapshot is checked first; a bad one raises ``DocumentError`` at its path and
+        changes nothing."""
+        check_snapshot(data)
         data = restore(data, self.config.secret_keys, self.sessions)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from emulator.api.errors import AwsError
 from emulator.api.json_errors import JSON_ERRORS
 from emulator.api.regions import is_known, unknown_region
-from emulator.api.registry import CATALOGUES, REGISTRY, Call
+from emulator.api.registry import CATALOGUES, REGISTRY, Call, is_read_only
 from emulator.core.commit import DryRunPassed, dry_run
 from emulator.core.errors import CoreError
 from emulator.core.world import World
@@ -31,6 +31,7 @@ log = logging.getLogger("emulator")
 STS_VERSION = "2011-06-15"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
 INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
+UNAVAILABLE_MESSAGE = "The request has failed due to a temporary failure of the server."
 # The 500 code each service's model names for its own failures; EC2 and STS use InternalError.
 INTERNAL_CODES = {"organizations": "ServiceException", "kms": "KMSInternalException"}
 
@@ -183,6 +184,9 @@ def _invoke(
     if scope.region and not is_known(scope.region, world.config):
         raise unknown_region(service, scope.region)
     with world.lock:
+        if world.writes_refused is not None and not is_read_only(name):
+            # The state file cannot be saved: nothing may change until it can again.
+            raise AwsError("ServiceUnavailable", UNAVAILABLE_MESSAGE, 503)
         if not params.pop("DryRun", False):
             return handler(call, params)
         # The operation makes every check, then stops at its commit point (core/commit.py):

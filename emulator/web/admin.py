@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from emulator.core.explain import access, explain
 from emulator.core.redaction import redact
-from emulator.core.scenario import ScenarioError, load_into
+from emulator.core.scenario import load_into
+from emulator.core.schema import DocumentError, check_bounds
+from emulator.core.snapshot_schema import check_snapshot, is_snapshot
 from emulator.core.world import World
+from emulator.documents import DocumentSyntaxError, line_of, parse_json, parse_yaml
 from emulator.scenario_files import dump_text
 
 blueprint = Blueprint("admin", __name__)
@@ -26,6 +29,11 @@ def _problem(message: str, status: int = 400) -> tuple[Response, int]:
 
 @blueprint.get("/health")
 def health():
+    """200 while the world can change; 503 with the reason while the state file cannot be
+    saved (state-changing requests are refused meanwhile)."""
+    refused = _world().writes_refused
+    if refused:
+        return jsonify(status="unavailable", reason=refused), 503
     return jsonify(status="ok")
 
 
@@ -49,31 +57,49 @@ def get_state():
 
 @blueprint.put("/state")
 def put_state():
-    """Load a snapshot from GET /state, or a scenario (JSON or YAML); all or nothing."""
-    text = request.get_data(as_text=True)
+    """Load a snapshot from GET /state, or a scenario (JSON or YAML); all or nothing: the
+    whole body is checked before anything is replaced."""
     try:
-        data = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        return _problem(f"Body is neither JSON nor YAML: {exc}")
+        data, lines = _parse_body(request.get_data(as_text=True))
+    except DocumentSyntaxError as exc:
+        return _refused(f"Invalid body: {exc.message}", line=exc.line)
     if not isinstance(data, dict):
         return _problem(
             "Body must be a mapping: a snapshot from GET /_emulator/state, or a scenario"
         )
+    snapshot = is_snapshot(data)
     world = _world()
-    with world.lock:
-        saved = world.to_dict()
-        try:
-            if "ec2" in data or "orgs" in data:
+    try:
+        # A bad snapshot (or an oversized scenario) is refused without taking the lock.
+        if snapshot:
+            check_snapshot(data)
+        else:
+            check_bounds(data)
+        with world.lock:
+            if snapshot:
                 world.load(data)
                 world.set_baseline()
             else:
                 load_into(world, data)
-        except ScenarioError as err:
-            return _problem(f"Invalid scenario: {err}")
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            world.load(saved)
-            return _problem(f"Invalid snapshot: {type(exc).__name__}: {exc}")
+    except DocumentError as err:
+        what = "snapshot" if snapshot else "scenario"
+        return _refused(f"Invalid {what}: {err}", path=err.path, line=line_of(err.path, lines))
     return jsonify(status="loaded")
+
+
+def _parse_body(text: str) -> tuple[Any, dict[str, int]]:
+    """JSON when the body is JSON (fast, and what GET /state gives), else YAML."""
+    try:
+        return parse_json(text), {}
+    except DocumentSyntaxError:
+        if request.mimetype == "application/json":
+            raise
+    return parse_yaml(text)
+
+
+def _refused(message: str, **where: Any) -> tuple[Response, int]:
+    """A 400 naming the key path and line of the first error, when they are known."""
+    return jsonify(error=message, **{k: v for k, v in where.items() if v}), 400
 
 
 @blueprint.get("/scenario")

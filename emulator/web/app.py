@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, jsonify, request
 
 from emulator.api.registry import load_all
 from emulator.core.world import World
@@ -58,6 +58,17 @@ def create_app(
         )
         app.register_blueprint(console_blueprint, url_prefix=CONSOLE_PATH)
     edge.register_error_handlers(app)
+
+    @app.before_request
+    def refuse_changes_while_unsaved() -> tuple[Response, int] | None:
+        """While the state file cannot be saved, admin and console writes are refused (AWS
+        writes are, by the dispatcher)."""
+        refused = app.extensions["world"].writes_refused
+        writing = request.method not in READING_METHODS
+        if refused and writing and request.blueprint != aws.blueprint.name:
+            return jsonify(error=f"Service unavailable: {refused}"), 503
+        return None
+
     if on_change is not None:
         hook = on_change
 

@@ -58,7 +58,6 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +66,7 @@ import pytest
 import yaml
 
 from emulator.core.scenario import TOP_KEYS
-from emulator.core.world import World, WorldConfig
+from emulator.core.world import World
 from emulator.scenario_files import ScenarioFileError, check_text, load_demo_into
 from emulator.server import RunningServer
 from tests.docs.markdown_blocks import Block, MarkdownError, read_blocks
@@ -306,7 +305,7 @@ def reset_world(world: World, *, demo: bool) -> None:
     """Empty, with the default settings (a scenario loaded by a page brings its own), or the
     demo world."""
     with world.lock:
-        world.load({"config": asdict(WorldConfig())})
+        world.load(World().to_dict())
         world.baseline = None
         if demo:
             load_demo_into(world)
