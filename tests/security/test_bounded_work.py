@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from emulator.core.world import World
 from emulator.server import RunningServer
 from emulator.testing import in_process_client
 from tests.conftest import ClientFactory
+from tests.security.work_meter import work
 
 OWNER = "111111111111"
 CALLER = "222222222222"
@@ -39,24 +39,6 @@ REGION = "us-east-1"
 # Generous: the linear code answers in well under a second; the quadratic or backtracking
 # code it replaced took minutes on the same requests.
 SECONDS = 5.0
-
-
-def work(call: Callable[..., Any], **params: Any) -> tuple[Any, int]:
-    """``call(**params)``, and the Python lines it ran, every frame and loop pass counted."""
-    count = 0
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        count += 1
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        result = call(**params)
-    finally:
-        sys.settrace(previous)
-    return result, count
 
 
 def assert_same_work(small: int, big: int) -> None:

@@ -8,7 +8,6 @@ takes DryRun, so a new operation without a row fails ``test_every_dry_run_operat
 
 from __future__ import annotations
 
-import sys
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from emulator.protocol.models import operation_model
 from emulator.server import RunningServer
 from emulator.testing import in_process_client
 from tests.conftest import ClientFactory
+from tests.security.work_meter import work
 
 OWNER = "111111111111"
 OTHER = "222222222222"
@@ -255,23 +255,6 @@ def test_a_dry_run_in_an_unused_region_leaves_no_trace(
     assert EMPTY_REGION.encode() not in before
 
 
-def _lines(run: Callable[[], Any]) -> int:
-    count = 0
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        count += 1
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        run()
-    finally:
-        sys.settrace(previous)
-    return count
-
-
 def test_a_dry_run_costs_the_same_in_a_big_world() -> None:
     costs = []
     for others in (1, 500):
@@ -283,7 +266,7 @@ def test_a_dry_run_costs_the_same_in_a_big_world() -> None:
         tags = [{"Key": "Env", "Value": "x"}]
         assert call(ec2, "CreateTags", {"Resources": [image.image_id], "Tags": tags}) == {}
         params = {"Resources": [image.image_id], "Tags": tags, "DryRun": True}
-        costs.append(_lines(lambda e=ec2, p=params: call(e, "CreateTags", p)))
+        costs.append(work(call, ec2=ec2, operation="CreateTags", params=params)[1])
     small, big = costs
     # A copy of the world costs lines per image; the commit point costs none.
     assert big <= small * 1.1 + 500, costs
