@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from emulator.core.image_catalog import ImageSpec
+from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.world import World
 from emulator.testing import in_process_client
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emulator.core.region import valid_region_name
+from emulator.core.ec2.region import valid_region_name
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.persistence import StateFile, StateFileError
 from emulator.scenario_files import ScenarioFileError, load_demo_into, load_file_into

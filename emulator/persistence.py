@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from emulator.core.scenario import TOP_KEYS
-from emulator.core.schema import DocumentError
-from emulator.core.snapshot_schema import FORMAT
+from emulator.core.snapshots.form import FORMAT
+from emulator.core.snapshots.schema import DocumentError
 from emulator.core.world import World
-from emulator.documents import DocumentSyntaxError, parse_json
+from emulator.document_parsers import DocumentSyntaxError, parse_json
 
 log = logging.getLogger("emulator.state")
 

@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from emulator.core.scenario import build, dump, load_into
-from emulator.core.schema import DocumentError
+from emulator.core.snapshots.schema import DocumentError
 from emulator.core.world import World
-from emulator.documents import DocumentSyntaxError, line_of, parse_json, parse_yaml
+from emulator.document_parsers import DocumentSyntaxError, line_of, parse_json, parse_yaml
 
 DEMO = "demo.yaml"
 

@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from emulator.core.ec2.images.catalog import ImageSpec
+from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
+from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
 from emulator.core.errors import CoreError
-from emulator.core.image_catalog import ImageSpec
-from emulator.core.images import AVAILABLE, BlockDevice
-from emulator.core.kms_model import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
-from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
-from emulator.core.schema import DocumentError, at, check_bounds
-from emulator.core.snapshot_schema import REGION_NAME
+from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
+from emulator.core.snapshots.form import REGION_NAME
+from emulator.core.snapshots.schema import DocumentError, at, check_bounds
 from emulator.core.world import World, WorldConfig, utcnow
 
 SCHEMA_VERSION = 1

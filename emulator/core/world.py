@@ -8,13 +8,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.core.ec2 import Ec2
+from emulator.core.ec2.service import Ec2
+from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
-from emulator.core.kms import Kms
-from emulator.core.orgs import OrgTree
-from emulator.core.redaction import restore
-from emulator.core.sessions import Sessions
-from emulator.core.snapshot_schema import FORMAT, VERSION, check_snapshot
+from emulator.core.kms.keys import Kms
+from emulator.core.organizations.tree import OrgTree
+from emulator.core.snapshots.form import FORMAT, VERSION, check_snapshot
+from emulator.core.snapshots.redaction import restore
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -102,7 +102,7 @@ class World:
         return self.config.access_keys.get(access_key, self.config.default_account)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything, in the snapshot form (``emulator.core.snapshot_schema``)."""
+        """Everything, in the snapshot form (``emulator.core.snapshots.form``)."""
         return {
             "format": FORMAT,
             "version": VERSION,

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from emulator.core.explain import access, explain
-from emulator.core.redaction import redact
+from emulator.core.access.explain import access, explain
 from emulator.core.scenario import load_into
-from emulator.core.schema import DocumentError, check_bounds
-from emulator.core.snapshot_schema import check_snapshot, is_snapshot
+from emulator.core.snapshots.form import check_snapshot, is_snapshot
+from emulator.core.snapshots.redaction import redact
+from emulator.core.snapshots.schema import DocumentError, check_bounds
 from emulator.core.world import World
-from emulator.documents import DocumentSyntaxError, line_of, parse_json, parse_yaml
+from emulator.document_parsers import DocumentSyntaxError, line_of, parse_json, parse_yaml
 from emulator.scenario_files import dump_text
 
 blueprint = Blueprint("admin", __name__)

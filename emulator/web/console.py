@@ -29,11 +29,11 @@ from flask import (
 )
 
 from emulator.api.registry import CATALOGUES
-from emulator.core.block_public_access import BLOCKED
+from emulator.core.access.explain import access, explain
+from emulator.core.ec2.images.block_public_access import BLOCKED
+from emulator.core.ec2.images.launch_permissions import ORG, OU, USER
+from emulator.core.ec2.images.records import Image
 from emulator.core.errors import CoreError, NotAuthorized
-from emulator.core.explain import access, explain
-from emulator.core.images import Image
-from emulator.core.launch_permissions import ORG, OU, USER
 from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from emulator.core.launch_permissions import USER
+from emulator.core.ec2.images.launch_permissions import USER
 from emulator.core.world import World
 
 ACCOUNT_RE = re.compile(r"\d{12}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
+from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
 
 PUBLIC = Grant(GROUP, "all")
 

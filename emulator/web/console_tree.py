@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.core.explain import explain
-from emulator.core.org_model import Organization
+from emulator.core.access.explain import explain
+from emulator.core.organizations.records import Organization
 from emulator.core.world import World
 
 ROW_HEIGHT = 52

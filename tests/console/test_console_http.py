@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.cli import parser
-from emulator.core.launch_permissions import Grant
+from emulator.core.ec2.images.launch_permissions import Grant
 from emulator.core.world import World
 from emulator.scenario_files import load_demo_into
 from emulator.web import create_app

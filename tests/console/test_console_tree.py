@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.core.launch_permissions import Grant
+from emulator.core.ec2.images.launch_permissions import Grant
 from emulator.core.world import World
 from emulator.scenario_files import load_demo_into
 from emulator.web.console_tree import BOX_HEIGHT, build_tree

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from emulator.api.kms_errors import KMS_ERRORS, UNMODELED_CODES
+from emulator.api.kms.errors import KMS_ERRORS, UNMODELED_CODES
 from emulator.protocol.models import service_model
 from tests.e2e.worlds import OUTSIDER, ClientFactory, OrgWorld, aws_error, build_org
 from tests.reference_policies import REFERENCE_ACTIONS

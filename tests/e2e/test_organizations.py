@@ -18,7 +18,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from emulator.api.organizations_errors import ORGANIZATIONS_ERRORS
+from emulator.api.organizations.errors import ORGANIZATIONS_ERRORS
 
 MGMT = "123456789012"
 LONER = "999988887777"

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.core.access import decide
-from emulator.core.images import Image
-from emulator.core.launch_permissions import GROUP, Grant, LaunchPermissions
-from tests.unit.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
+from emulator.core.access.launch_permission import decide
+from emulator.core.ec2.images.launch_permissions import GROUP, Grant, LaunchPermissions
+from emulator.core.ec2.images.records import Image
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
 
 MAX_DEPTH = 5
 

@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from emulator.core.errors import Conflict, InvalidValue, LimitExceeded, NotFound
 from emulator.core.ids import IdSource
-from emulator.core.orgs import OrgTree
+from emulator.core.organizations.tree import OrgTree
 
 MGMT = "111111111111"
 NOW = datetime(2024, 1, 1, tzinfo=UTC)

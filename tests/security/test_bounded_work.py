@@ -23,8 +23,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.core.image_catalog import ImageSpec
-from emulator.core.launch_permissions import OU, USER, Grant
+from emulator.core.ec2.images.catalog import ImageSpec
+from emulator.core.ec2.images.launch_permissions import OU, USER, Grant
 from emulator.core.wildcard import compile_wildcard
 from emulator.core.world import World
 from emulator.server import RunningServer

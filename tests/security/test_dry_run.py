@@ -18,7 +18,7 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from emulator.api.registry import REGISTRY, load_all
-from emulator.core.image_catalog import ImageSpec
+from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.world import World
 from emulator.protocol.models import operation_model
 from emulator.server import RunningServer

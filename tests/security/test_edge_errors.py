@@ -17,7 +17,7 @@ import xmltodict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.api.kms_errors import UNMODELED_CODES
+from emulator.api.kms.errors import UNMODELED_CODES
 from emulator.core.world import World
 from emulator.protocol.models import service_model
 from emulator.web import create_app

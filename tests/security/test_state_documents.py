@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 
-from emulator.core import snapshot_schema
-from emulator.core.images import BlockDevice, Image
-from emulator.core.instances_model import Instance
-from emulator.core.kms_model import Alias, Key
-from emulator.core.org_model import Account, CreateAccountRequest, Organization, OrgUnit
-from emulator.core.redaction import redact
-from emulator.core.schema import Record
-from emulator.core.sessions import Session
-from emulator.core.storage_model import Snapshot as EbsSnapshot
-from emulator.core.storage_model import Volume
+from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.storage.records import Snapshot as EbsSnapshot
+from emulator.core.ec2.storage.records import Volume
+from emulator.core.iam.sessions import Session
+from emulator.core.kms.records import Alias, Key
+from emulator.core.organizations.records import Account, CreateAccountRequest, Organization, OrgUnit
+from emulator.core.snapshots import form as snapshot_schema
+from emulator.core.snapshots.redaction import redact
+from emulator.core.snapshots.schema import Record
 from emulator.core.world import WorldConfig
 from emulator.server import RunningServer
 from tests.conftest import ClientFactory

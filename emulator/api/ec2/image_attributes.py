@@ -7,9 +7,9 @@ from typing import Any
 
 from emulator.api.ec2.params import apply_operation_type, required
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
+from emulator.core.ec2.images.records import Image
 from emulator.core.errors import InvalidValue
-from emulator.core.images import Image
-from emulator.core.launch_permissions import GROUP, ORG, OU, USER, Grant
 
 MODIFIABLE = {"description", "imdsSupport", "launchPermission"}
 # Legacy flat-form lists and structured-form keys, by grant kind.

@@ -8,8 +8,8 @@ from emulator.api.ec2 import shapes
 from emulator.api.ec2.params import block_devices, filters, paged, required, tag_specs
 from emulator.api.regions import is_known
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.images.catalog import ImageSpec, image_order, seen_by
 from emulator.core.errors import InvalidValue
-from emulator.core.image_catalog import ImageSpec, image_order, seen_by
 
 
 @operation("ec2", "RegisterImage")

@@ -14,7 +14,7 @@ from emulator.api.ec2.params import (
     tag_specs,
 )
 from emulator.api.registry import Call, operation
-from emulator.core.instances_model import STATE_CODES, Instance
+from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.paging import page
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images.records import BlockDevice
+from emulator.core.ec2.tags import TagSpecs
 from emulator.core.errors import InvalidValue
-from emulator.core.filters import Filter
-from emulator.core.images import BlockDevice
 from emulator.core.paging import page
-from emulator.core.tags import TagSpecs
 
 T = TypeVar("T")
 

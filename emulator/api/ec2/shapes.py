@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from emulator.core.images import BlockDevice, Image
-from emulator.core.instances_model import Instance
-from emulator.core.storage_model import Snapshot, Volume
+from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.storage.records import Snapshot, Volume
 
 
 def timestamp(value: str | None) -> datetime | None:

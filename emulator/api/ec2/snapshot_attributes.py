@@ -7,8 +7,8 @@ from typing import Any
 
 from emulator.api.ec2.params import apply_operation_type, required
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.storage.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
 from emulator.core.errors import InvalidValue
-from emulator.core.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
 
 _KINDS = (USER, GROUP)
 

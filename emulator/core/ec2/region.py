@@ -1,0 +1,102 @@
+"""The EC2 state of one Region, and the environment every EC2 operation runs in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from emulator.core.access.launch_permission import GrantIndex
+from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
+from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.storage.records import Snapshot, Volume
+from emulator.core.ec2.tags import TagStore
+from emulator.core.ids import IdSource
+from emulator.core.kms.keys import Kms
+from emulator.core.organizations.membership import MembershipLookup
+
+# What a Region name looks like (us-east-1, eu-isoe-west-1, a lab's own "local-1").
+REGION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_REGION_NAME = 64
+
+
+def valid_region_name(name: str) -> bool:
+    return len(name) <= MAX_REGION_NAME and REGION_NAME.fullmatch(name) is not None
+
+
+class Ec2Config(Protocol):
+    """The settings EC2 reads (``WorldConfig`` provides them)."""
+
+    bpa_default: str
+    max_launch_permissions: int | None
+
+
+@dataclass
+class Env:
+    ids: IdSource
+    clock: Callable[[], datetime]
+    membership: MembershipLookup
+    config: Ec2Config
+    keys: Kms  # the World's KMS: key lookup, the aws/ebs key, key use at launch
+
+    def now(self) -> str:
+        return aws_time(self.clock())
+
+
+@dataclass
+class RegionState:
+    """Everything EC2 keeps for one Region; ``grants`` and ``names`` are derived from
+    ``images``."""
+
+    name: str
+    images: dict[str, Image] = field(default_factory=dict)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    volumes: dict[str, Volume] = field(default_factory=dict)
+    instances: dict[str, Instance] = field(default_factory=dict)
+    tags: TagStore = field(default_factory=TagStore)
+    bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
+    grants: GrantIndex = field(default_factory=GrantIndex)
+    # (owner, name) -> id of each image not deregistered: names are unique per owner.
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.images
+            or self.snapshots
+            or self.volumes
+            or self.instances
+            or self.bpa
+            or not self.tags.is_empty
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "images": [i.to_dict() for i in self.images.values()],
+            "snapshots": [s.to_dict() for s in self.snapshots.values()],
+            "volumes": [v.to_dict() for v in self.volumes.values()],
+            "instances": [i.to_dict() for i in self.instances.values()],
+            "tags": self.tags.to_dict(),
+            "bpa": dict(self.bpa),
+        }
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> RegionState:
+        images = [Image.from_dict(d) for d in data.get("images", [])]
+        return cls(
+            name=name,
+            images={i.image_id: i for i in images},
+            snapshots={
+                s.snapshot_id: s for s in map(Snapshot.from_dict, data.get("snapshots", []))
+            },
+            volumes={v.volume_id: v for v in map(Volume.from_dict, data.get("volumes", []))},
+            instances={
+                i.instance_id: i for i in map(Instance.from_dict, data.get("instances", []))
+            },
+            tags=TagStore.from_dict(data.get("tags", {})),
+            bpa=dict(data.get("bpa", {})),
+            grants=GrantIndex.build(images),
+            names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
+        )

@@ -1,0 +1,102 @@
+"""What KMS keys mean to EC2: the key a new volume or snapshot gets, which images may be
+shared, and whether an account may use the keys behind an image's snapshots.
+
+EC2 stores key ARNs only. A request may name a key by id, ARN, alias or alias ARN; it is
+resolved here, once, in the caller's account and Region. Encryption without a named key uses
+the account's AWS managed key ``alias/aws/ebs`` of that Region, created on first use.
+
+New storage under a key of another account (a volume, a snapshot, or an image's snapshots)
+is made only while that key's policy allows the caller every action EBS needs; the caller's
+own keys are not checked here, and a launch's volumes follow the launch rule instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.region import Env
+from emulator.core.errors import InvalidValue, NotFound
+from emulator.core.kms.keys import KeyUseDecision, key_account
+
+
+@dataclass(frozen=True)
+class KeyRefusal:
+    """A key that stops an account from using an image's storage, and the key's answer."""
+
+    key_arn: str
+    decision: KeyUseDecision
+
+
+def key_arn_of(env: Env, key_ref: str, account: str, region: str) -> str:
+    """The ARN of the key ``key_ref`` names for ``account`` in ``region``."""
+    try:
+        return env.keys.resolve(key_ref, account, region, create_managed=True).arn
+    except NotFound:
+        raise NotFound("kms_key_not_found", key=key_ref, region=region) from None
+
+
+def named_key(
+    env: Env, account: str, region: str, encrypted: bool | None, kms_key_id: str | None
+) -> str | None:
+    """Check a request's Encrypted / KmsKeyId pair; the ARN of the key it names, if any."""
+    if kms_key_id and not encrypted:
+        raise InvalidValue("kms_key_without_encryption")
+    return key_arn_of(env, kms_key_id, account, region) if kms_key_id else None
+
+
+def key_for(
+    env: Env, account: str, region: str, encrypted: bool, key_arn: str | None
+) -> str | None:
+    """The key of a new volume or snapshot: none, the named key, else ``aws/ebs``."""
+    if not encrypted:
+        return None
+    return key_arn or env.keys.aws_ebs_key(account, region)
+
+
+def device_keys(devices: Iterable[BlockDevice]) -> list[str]:
+    """The distinct keys of the encrypted EBS devices, in mapping order."""
+    return list(dict.fromkeys(bd.kms_key_id for bd in devices if bd.encrypted and bd.kms_key_id))
+
+
+def check_shareable(env: Env, image: Image) -> None:
+    """An image over snapshots under an AWS managed key cannot be shared with anyone."""
+    if any(env.keys.is_aws_managed(arn) for arn in device_keys(image.block_devices)):
+        raise InvalidValue("aws_managed_key_shared")
+
+
+def key_refusal(env: Env, key_arns: Iterable[str], account: str, region: str) -> KeyRefusal | None:
+    """The first key ``account`` may not use through EC2 in ``region`` (it must exist, be
+    Enabled, and its policy must allow ``kms:Decrypt`` and ``kms:DescribeKey``), if any."""
+    membership = env.membership(account)
+    for arn in key_arns:
+        decision = env.keys.can_use_for_launch(arn, account, region, membership)
+        if not decision.allowed:
+            return KeyRefusal(arn, decision)
+    return None
+
+
+def foreign_key_refusal(env: Env, key_arn: str, account: str, region: str) -> KeyRefusal | None:
+    """Why EC2 may not make storage for ``account`` under ``key_arn``, a key of another
+    account; None when the key is the caller's own or may be used."""
+    if key_account(key_arn) == account:
+        return None
+    decision = env.keys.can_use_for_storage(key_arn, account, region, env.membership(account))
+    return None if decision.allowed else KeyRefusal(key_arn, decision)
+
+
+def check_named_key(env: Env, key_arn: str | None, account: str, region: str) -> None:
+    """A key the request names (``KmsKeyId``) for new storage must be usable by the caller."""
+    if key_arn and foreign_key_refusal(env, key_arn, account, region):
+        raise InvalidValue("kms_key_not_accessible", key=key_arn)
+
+
+def check_stored_keys(
+    env: Env, sources: Iterable[tuple[str, str | None]], account: str, region: str
+) -> None:
+    """New storage made from existing storage keeps its key: for each (volume or snapshot
+    id, its key), that key must be usable by the caller."""
+    for resource_id, key_arn in sources:
+        if key_arn and foreign_key_refusal(env, key_arn, account, region):
+            raise InvalidValue("storage_key_not_accessible", key=key_arn, resource=resource_id)

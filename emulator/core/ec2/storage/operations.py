@@ -1,0 +1,316 @@
+"""Volumes and snapshots: create, describe, delete. Volumes are private to their owner;
+snapshots are visible to the accounts they are shared with (``createVolumePermission``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from emulator.core.commit import commit
+from emulator.core.ec2 import resource_ids
+from emulator.core.ec2.filters import Filter, FilterSet, as_text
+from emulator.core.ec2.region import Env, RegionState
+from emulator.core.ec2.storage.encryption import (
+    check_named_key,
+    check_stored_keys,
+    key_for,
+    named_key,
+)
+from emulator.core.ec2.storage.records import ALL, NO_VOLUME, Snapshot, Volume
+from emulator.core.ec2.tags import TagSpecs, check_specs
+from emulator.core.errors import Conflict, InvalidValue
+
+DEFAULT_VOLUME_SIZE = 8
+MAX_VOLUME_SIZE = 16384
+VOLUME_TYPES = {"standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"}
+_ACCOUNT_RE = re.compile(r"\d{12}")
+
+SNAPSHOT_FILTERS = {
+    "snapshot-id": lambda s: [s.snapshot_id],
+    "volume-id": lambda s: [s.volume_id],
+    "owner-id": lambda s: [s.owner],
+    "status": lambda s: [s.state],
+    "description": lambda s: [as_text(s.description)],
+    "encrypted": lambda s: [as_text(s.encrypted)],
+    "volume-size": lambda s: [str(s.volume_size)],
+    "kms-key-id": lambda s: [as_text(s.kms_key_id)],
+    "start-time": lambda s: [s.start_time],
+}
+VOLUME_FILTERS = {
+    "volume-id": lambda v: [v.volume_id],
+    "size": lambda v: [str(v.size)],
+    "snapshot-id": lambda v: [as_text(v.snapshot_id)],
+    "status": lambda v: [v.state],
+    "availability-zone": lambda v: [v.availability_zone],
+    "volume-type": lambda v: [v.volume_type],
+    "encrypted": lambda v: [as_text(v.encrypted)],
+    "create-time": lambda v: [v.create_time],
+    "attachment.instance-id": lambda v: [v.instance_id] if v.instance_id else [],
+    "attachment.device": lambda v: [v.device] if v.device else [],
+    "attachment.status": lambda v: ["attached"] if v.instance_id else [],
+    "attachment.delete-on-termination": lambda v: (
+        [as_text(v.delete_on_termination)] if v.instance_id else []
+    ),
+}
+
+
+def own_snapshot(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
+    resource_ids.check("snapshot", snapshot_id)
+    snap = region.snapshots.get(snapshot_id)
+    if snap is None or snap.owner != account:
+        raise resource_ids.not_found("snapshot", [snapshot_id])
+    return snap
+
+
+def own_volume(region: RegionState, account: str, volume_id: str) -> Volume:
+    resource_ids.check("volume", volume_id)
+    vol = region.volumes.get(volume_id)
+    if vol is None or vol.owner != account:
+        raise resource_ids.not_found("volume", [volume_id])
+    return vol
+
+
+def new_snapshot(
+    env: Env,
+    region: RegionState,
+    owner: str,
+    *,
+    size: int,
+    volume_id: str = NO_VOLUME,
+    description: str | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+) -> Snapshot:
+    snap = Snapshot(
+        snapshot_id=env.ids.resource_id("snap"),
+        owner=owner,
+        region=region.name,
+        volume_id=volume_id,
+        volume_size=size,
+        start_time=env.now(),
+        description=description,
+        encrypted=encrypted,
+        kms_key_id=kms_key_id if encrypted else None,
+    )
+    region.snapshots[snap.snapshot_id] = snap
+    return snap
+
+
+def snapshot_of(
+    env: Env, region: RegionState, owner: str, vol: Volume, description: str | None
+) -> Snapshot:
+    """A snapshot of ``vol``: its size, and its encryption and key."""
+    return new_snapshot(
+        env,
+        region,
+        owner,
+        size=vol.size,
+        volume_id=vol.volume_id,
+        description=description,
+        encrypted=vol.encrypted,
+        kms_key_id=vol.kms_key_id,
+    )
+
+
+def new_volume(
+    env: Env,
+    region: RegionState,
+    owner: str,
+    *,
+    size: int,
+    availability_zone: str,
+    snapshot_id: str | None = None,
+    volume_type: str | None = None,
+    iops: int | None = None,
+    throughput: int | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+) -> Volume:
+    vol = Volume(
+        volume_id=env.ids.resource_id("vol"),
+        owner=owner,
+        region=region.name,
+        size=size,
+        availability_zone=availability_zone,
+        create_time=env.now(),
+        snapshot_id=snapshot_id,
+        volume_type=volume_type or "gp3",
+        iops=iops,
+        throughput=throughput,
+        encrypted=encrypted,
+        kms_key_id=kms_key_id if encrypted else None,
+    )
+    region.volumes[vol.volume_id] = vol
+    return vol
+
+
+def check_volume_type(volume_type: str | None) -> None:
+    if volume_type is not None and volume_type not in VOLUME_TYPES:
+        raise InvalidValue("volume_type_invalid", value=volume_type)
+
+
+def check_size(size: int) -> None:
+    if not 1 <= size <= MAX_VOLUME_SIZE:
+        raise InvalidValue("volume_size_invalid", value=size)
+
+
+def create_volume(
+    env: Env,
+    region: RegionState,
+    account: str,
+    *,
+    size: int | None,
+    snapshot_id: str | None,
+    availability_zone: str | None,
+    volume_type: str | None,
+    iops: int | None,
+    throughput: int | None,
+    encrypted: bool | None,
+    kms_key_id: str | None,
+    tags: TagSpecs,
+) -> Volume:
+    check_specs(tags, ["volume"])
+    check_volume_type(volume_type)
+    if size is None and snapshot_id is None:
+        raise InvalidValue("volume_size_or_snapshot_missing")
+    snap = own_snapshot(region, account, snapshot_id) if snapshot_id else None
+    size = size if size is not None else snap.volume_size  # type: ignore[union-attr]
+    check_size(size)
+    if snap is not None and size < snap.volume_size:
+        raise InvalidValue(
+            "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
+        )
+    if snap is not None and snap.encrypted and encrypted is False:
+        raise InvalidValue("volume_unencrypted_from_encrypted")
+    is_encrypted = bool(encrypted) or bool(snap and snap.encrypted)
+    key = named_key(env, account, region.name, is_encrypted, kms_key_id)
+    check_named_key(env, key, account, region.name)
+    if snap is not None and snap.encrypted:
+        # The snapshot's key opens the data even when the volume gets another key, and it
+        # stays the volume's key unless another is named.
+        check_stored_keys(env, [(snap.snapshot_id, snap.kms_key_id)], account, region.name)
+        key = key or snap.kms_key_id
+    commit()
+    vol = new_volume(
+        env,
+        region,
+        account,
+        size=size,
+        availability_zone=availability_zone or f"{region.name}a",
+        snapshot_id=snapshot_id,
+        volume_type=volume_type,
+        iops=iops,
+        throughput=throughput,
+        encrypted=is_encrypted,
+        kms_key_id=key_for(env, account, region.name, is_encrypted, key),
+    )
+    region.tags.put(vol.volume_id, account, tags.get("volume", {}))
+    return vol
+
+
+def describe_volumes(
+    region: RegionState, account: str, volume_ids: list[str], filters: Iterable[Filter]
+) -> list[Volume]:
+    matches = FilterSet(filters, VOLUME_FILTERS, lambda v: region.tags.get(v.volume_id, account))
+    if volume_ids:
+        ids = resource_ids.check_all("volume", volume_ids)
+        missing = [i for i in ids if i not in region.volumes or region.volumes[i].owner != account]
+        if missing:
+            raise resource_ids.not_found("volume", missing)
+        found = [region.volumes[i] for i in ids]
+    else:
+        found = [v for v in region.volumes.values() if v.owner == account]
+    return [v for v in found if matches(v)]
+
+
+def delete_volume(region: RegionState, account: str, volume_id: str) -> None:
+    vol = own_volume(region, account, volume_id)
+    if vol.instance_id:
+        raise Conflict("volume_in_use", id=volume_id, instance_id=vol.instance_id)
+    commit()
+    del region.volumes[volume_id]
+    region.tags.drop(volume_id)
+
+
+def create_snapshot(
+    env: Env,
+    region: RegionState,
+    account: str,
+    *,
+    volume_id: str,
+    description: str | None,
+    tags: TagSpecs,
+) -> Snapshot:
+    check_specs(tags, ["snapshot"])
+    vol = own_volume(region, account, volume_id)
+    check_stored_keys(env, [(vol.volume_id, vol.kms_key_id)], account, region.name)
+    commit()
+    snap = snapshot_of(env, region, account, vol, description)
+    region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
+    return snap
+
+
+def describe_snapshots(
+    region: RegionState,
+    account: str,
+    snapshot_ids: list[str],
+    owner_ids: list[str],
+    restorable_by: list[str],
+    filters: Iterable[Filter],
+) -> list[Snapshot]:
+    """Snapshots the caller may read (own, shared with it, public), narrowed by ids, owners,
+    restorable users and filters. An id the caller may not read is not found."""
+    for value in restorable_by:
+        if value not in ("self", ALL) and not _ACCOUNT_RE.fullmatch(value):
+            raise InvalidValue("user_id_malformed", value=value)
+    matches = FilterSet(
+        filters, SNAPSHOT_FILTERS, lambda s: region.tags.get(s.snapshot_id, account)
+    )
+    owners = {account if o == "self" else o for o in owner_ids}
+    restorable = _restorable(account, restorable_by)
+    if snapshot_ids:
+        ids = resource_ids.check_all("snapshot", snapshot_ids)
+        missing = [
+            i
+            for i in ids
+            if i not in region.snapshots or not region.snapshots[i].readable_by(account)
+        ]
+        if missing:
+            raise resource_ids.not_found("snapshot", missing)
+        found = [region.snapshots[i] for i in ids]
+    else:
+        found = [s for s in region.snapshots.values() if s.readable_by(account)]
+    return [
+        s
+        for s in found
+        if (not owners or s.owner in owners) and (not restorable_by or restorable(s)) and matches(s)
+    ]
+
+
+def _restorable(caller: str, users: list[str]) -> Callable[[Snapshot], bool]:
+    """RestorableByUserIds: ``self`` (own or shared with the caller), ``all`` (public), or an
+    account the caller's own snapshot is shared with. O(1) per snapshot for ``self`` and
+    ``all``; the named accounts cost the smaller of their number and the snapshot's shares."""
+    wanted = set(users)
+    mine = bool(wanted & {"self", caller})
+    public = ALL in wanted
+    named = wanted - {"self", caller, ALL}
+
+    def check(snap: Snapshot) -> bool:
+        if mine and (snap.owner == caller or snap.shared_with(caller)):
+            return True
+        if public and snap.public:
+            return True
+        return bool(named) and snap.owner == caller and not snap.shares_none_of(named)
+
+    return check
+
+
+def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:
+    own_snapshot(region, account, snapshot_id)
+    for image in region.images.values():
+        if image.state == "available" and snapshot_id in image.snapshot_ids:
+            raise Conflict("snapshot_in_use", id=snapshot_id, image_id=image.image_id)
+    commit()
+    del region.snapshots[snapshot_id]
+    region.tags.drop(snapshot_id)

@@ -1,0 +1,550 @@
+"""AWS KMS keys per account and Region: key policies, aliases, states, the ``aws/ebs`` key.
+
+Every operation on a key is checked against the key's policy, for the owner as for anyone
+else (the default policy lets the owner's root do everything). A key in another account is
+reachable only by key ARN or alias ARN, and only through the operations AWS allows across
+accounts (here: DescribeKey, and the key use behind EC2's launches and new storage).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from emulator.core.commit import in_dry_run
+from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
+from emulator.core.ids import IdSource
+from emulator.core.kms.paging import page_by_marker
+from emulator.core.kms.records import (
+    ALIAS_NAME,
+    AWS,
+    AWS_EBS_ALIAS,
+    AWS_EBS_DESCRIPTION,
+    DISABLED,
+    ENABLED,
+    KEY_ID,
+    PENDING_DELETION,
+    RESERVED_ALIAS_PREFIX,
+    Alias,
+    Key,
+    alias_arn,
+    aws_ebs_key_policy,
+    default_key_policy,
+    key_arn,
+)
+from emulator.core.organizations.membership import Membership, MembershipLookup
+from emulator.core.policy.evaluation import PolicyDecision, evaluate, request_context, root_arn
+from emulator.core.policy.grammar import Policy, parse_policy
+
+PENDING_WINDOW = (7, 30)
+DEFAULT_PENDING_WINDOW = 30
+POLICY_NAME = "default"
+# What CreateKey accepts; other values AWS knows are refused as unsupported here.
+SUPPORTED = {
+    "KeyUsage": "ENCRYPT_DECRYPT",
+    "KeySpec": "SYMMETRIC_DEFAULT",
+    "Origin": "AWS_KMS",
+}
+
+
+# What a launch asks of an image's keys (the product's choice: the reference statements
+# grant these two and omit kms:CreateGrant).
+LAUNCH_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+# What EBS asks KMS for when it makes a volume or snapshot under a key (EC2 User Guide,
+# "Permissions for users" of EBS encryption; "Share a KMS key"). kms:ReEncrypt* is the pair
+# ReEncryptFrom and ReEncryptTo.
+EBS_ACTIONS = (
+    "kms:CreateGrant",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+)
+
+
+@dataclass(frozen=True)
+class KeyUseDecision:
+    allowed: bool
+    reason: str
+    statement: str | None  # the key policy statement that decided, when one did
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> Policy:
+    return parse_policy(text)
+
+
+class Kms:
+    """All KMS keys and aliases, with the KMS operations and the checks EC2 needs."""
+
+    def __init__(
+        self,
+        *,
+        ids: IdSource,
+        clock: Callable[[], datetime],
+        membership: MembershipLookup,
+    ) -> None:
+        self._ids = ids
+        self._clock = clock
+        self._membership = membership
+        self._keys: dict[str, Key] = {}  # key ARN -> key
+        self._aliases: dict[str, Alias] = {}  # alias ARN -> alias
+        # (deletion date, key ARN), earliest first: every key lookup purges the expired
+        # keys, and must not walk the keys of every account to find them. An entry whose
+        # key's date has changed since (cancelled, scheduled again) is skipped.
+        self._deletions: list[tuple[datetime, str]] = []
+
+    # ------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "keys": [k.to_dict() for k in self._keys.values()],
+            "aliases": [a.to_dict() for a in self._aliases.values()],
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        *,
+        ids: IdSource,
+        clock: Callable[[], datetime],
+        membership: MembershipLookup,
+    ) -> Kms:
+        kms = cls(ids=ids, clock=clock, membership=membership)
+        for raw in data.get("keys", []):
+            key = Key.from_dict(raw)
+            kms._keys[key.arn] = key
+        for raw in data.get("aliases", []):
+            alias = Alias.from_dict(raw)
+            kms._aliases[alias.arn] = alias
+        kms._deletions = [(k.deletion_date, arn) for arn, k in kms._keys.items() if k.deletion_date]
+        heapq.heapify(kms._deletions)
+        return kms
+
+    # ------------------------------------------------------------ keys
+
+    def create_key(
+        self,
+        caller: str,
+        region: str,
+        *,
+        policy: str | None = None,
+        description: str = "",
+        key_usage: str = "ENCRYPT_DECRYPT",
+        key_spec: str = "SYMMETRIC_DEFAULT",
+        origin: str = "AWS_KMS",
+        multi_region: bool = False,
+        bypass_lockout_check: bool = False,
+        key_id: str | None = None,
+    ) -> Key:
+        """CreateKey; ``key_id`` lets a scenario choose the id AWS would invent."""
+        if key_id is not None and key_arn(caller, region, key_id) in self._keys:
+            raise InvalidValue("key_id_taken", id=key_id)
+        for name, value in (("KeyUsage", key_usage), ("KeySpec", key_spec), ("Origin", origin)):
+            if value != SUPPORTED[name]:
+                raise InvalidValue("unsupported_value", name=name, value=value)
+        if multi_region:
+            raise InvalidValue("unsupported_value", name="MultiRegion", value="true")
+        _check_length("description", description, 8192)
+        text = default_key_policy(caller) if policy is None else policy
+        self._check_policy(text, caller, region, bypass_lockout_check)
+        key = Key(
+            key_id=key_id or self._fresh_key_id(caller, region),
+            account=caller,
+            region=region,
+            created=self._clock(),
+            policy=text,
+            description=description,
+        )
+        self._keys[key.arn] = key
+        return key
+
+    def describe_key(self, caller: str, region: str, key_ref: str) -> Key:
+        # Naming a predefined AWS alias creates its AWS managed key, as DescribeKey does.
+        key = self.resolve(key_ref, caller, region, create_managed=True)
+        self._authorize(key, caller, "kms:DescribeKey", cross_account=True)
+        return key
+
+    def list_keys(
+        self, caller: str, region: str, limit: int | None, marker: str | None
+    ) -> tuple[list[Key], str | None]:
+        self._purge_deleted()
+        mine = [k for k in self._keys.values() if (k.account, k.region) == (caller, region)]
+        return page_by_marker(mine, lambda k: k.key_id, limit, marker)
+
+    def get_key_policy(
+        self, caller: str, region: str, key_ref: str, policy_name: str | None
+    ) -> str:
+        key = self._own_key(key_ref, caller, region, "kms:GetKeyPolicy")
+        _check_policy_name(policy_name)
+        return key.policy
+
+    def list_key_policies(self, caller: str, region: str, key_ref: str) -> list[str]:
+        self._own_key(key_ref, caller, region, "kms:ListKeyPolicies")
+        return [POLICY_NAME]
+
+    def put_key_policy(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        policy: str,
+        policy_name: str | None = None,
+        bypass_lockout_check: bool = False,
+    ) -> None:
+        key = self._own_key(key_ref, caller, region, "kms:PutKeyPolicy")
+        _check_policy_name(policy_name)
+        self._check_policy(policy, caller, region, bypass_lockout_check, key)
+        key.policy = policy
+
+    def enable_key(self, caller: str, region: str, key_ref: str) -> None:
+        key = self._own_key(key_ref, caller, region, "kms:EnableKey")
+        _refuse_pending_deletion(key)
+        key.state = ENABLED
+
+    def disable_key(self, caller: str, region: str, key_ref: str) -> None:
+        key = self._own_key(key_ref, caller, region, "kms:DisableKey")
+        _refuse_pending_deletion(key)
+        key.state = DISABLED
+
+    def schedule_key_deletion(
+        self, caller: str, region: str, key_ref: str, pending_window_days: int | None
+    ) -> Key:
+        days = DEFAULT_PENDING_WINDOW if pending_window_days is None else pending_window_days
+        low, high = PENDING_WINDOW
+        if not low <= days <= high:
+            raise InvalidValue(
+                "value_out_of_range", name="pendingWindowInDays", value=days, low=low, high=high
+            )
+        key = self._own_key(key_ref, caller, region, "kms:ScheduleKeyDeletion")
+        _refuse_pending_deletion(key)
+        key.state = PENDING_DELETION
+        key.pending_window_days = days
+        key.deletion_date = self._clock() + timedelta(days=days)
+        heapq.heappush(self._deletions, (key.deletion_date, key.arn))
+        return key
+
+    def cancel_key_deletion(self, caller: str, region: str, key_ref: str) -> Key:
+        key = self._own_key(key_ref, caller, region, "kms:CancelKeyDeletion")
+        if key.state != PENDING_DELETION:
+            raise InvalidValue("key_not_pending_deletion", arn=key.arn)
+        # AWS leaves a key whose deletion is cancelled disabled.
+        key.state = DISABLED
+        key.deletion_date = key.pending_window_days = None
+        return key
+
+    # ------------------------------------------------------------ aliases
+
+    def create_alias(self, caller: str, region: str, alias_name: str, target_key_ref: str) -> None:
+        _check_alias_name(alias_name)
+        if target_key_ref.startswith("alias/") or ":alias/" in target_key_ref:
+            raise NotFound("invalid_key_id", key_id=target_key_ref)
+        key = self._own_key(target_key_ref, caller, region, "kms:CreateAlias")
+        _refuse_pending_deletion(key)
+        arn = alias_arn(caller, region, alias_name)
+        if arn in self._aliases:
+            raise InvalidValue("alias_exists", arn=arn)
+        now = self._clock()
+        self._aliases[arn] = Alias(alias_name, caller, region, key.key_id, now, now)
+
+    def delete_alias(self, caller: str, region: str, alias_name: str) -> None:
+        _check_alias_name(alias_name)
+        self._purge_deleted()
+        arn = alias_arn(caller, region, alias_name)
+        alias = self._aliases.get(arn)
+        if alias is None:
+            raise NotFound("alias_not_found", arn=arn)
+        key = self._keys[key_arn(caller, region, alias.target_key_id)]
+        self._authorize(key, caller, "kms:DeleteAlias", cross_account=False)
+        del self._aliases[arn]
+
+    def list_aliases(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str | None,
+        limit: int | None,
+        marker: str | None,
+    ) -> tuple[list[Alias], str | None]:
+        self._purge_deleted()
+        target = None
+        if key_ref is not None:
+            target = self.resolve(key_ref, caller, region)
+            if target.account != caller:
+                raise NotAuthorized(
+                    "cross_account_not_supported",
+                    principal=root_arn(caller),
+                    action="kms:ListAliases",
+                    resource=target.arn,
+                )
+        mine = [
+            a
+            for a in self._aliases.values()
+            if (a.account, a.region) == (caller, region)
+            and (target is None or a.target_key_id == target.key_id)
+        ]
+        return page_by_marker(mine, lambda a: a.name, limit, marker)
+
+    # ------------------------------------------------------------ what EC2 needs
+
+    def resolve(
+        self, key_ref: str, caller: str, region: str, *, create_managed: bool = False
+    ) -> Key:
+        """The key ``key_ref`` names for ``caller`` in ``region``, else ``NotFound``.
+
+        ``key_ref`` is a key id, key ARN, alias name or alias ARN. Another account's key can
+        only be named by ARN; by bare id or alias it is as absent as a key that never was.
+        """
+        self._purge_deleted()
+        if key_ref.startswith("arn:"):
+            account, ref_region, resource = _split_arn(key_ref)
+            if resource.startswith("key/"):
+                return self._key_by_arn(key_ref, ref_region, region)
+            return self._key_by_alias(account, ref_region, resource, caller, region, create_managed)
+        if key_ref.startswith("alias/"):
+            return self._key_by_alias(caller, region, key_ref, caller, region, create_managed)
+        if not KEY_ID.match(key_ref):
+            raise NotFound("invalid_key_id", key_id=key_ref)
+        return self._key_by_arn(key_arn(caller, region, key_ref), region, region)
+
+    def is_aws_managed(self, arn: str) -> bool:
+        key = self._keys.get(arn)
+        return key is not None and key.manager == AWS
+
+    def aws_ebs_key(self, account: str, region: str) -> str:
+        """The ARN of ``account``'s ``aws/ebs`` key in ``region``, created on first use."""
+        return self._aws_ebs_key(account, region).arn
+
+    def _aws_ebs_key(self, account: str, region: str) -> Key:
+        arn = alias_arn(account, region, AWS_EBS_ALIAS)
+        alias = self._aliases.get(arn)
+        if alias is not None:
+            return self._keys[key_arn(account, region, alias.target_key_id)]
+        key = Key(
+            key_id=self._fresh_key_id(account, region),
+            account=account,
+            region=region,
+            created=self._clock(),
+            policy=aws_ebs_key_policy(account, region),
+            description=AWS_EBS_DESCRIPTION,
+            manager=AWS,
+        )
+        # A dry run checks with the key it would create, and keeps none (core/commit.py).
+        if not in_dry_run():
+            self._keys[key.arn] = key
+            self._aliases[arn] = Alias(
+                AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created
+            )
+        return key
+
+    def can_use_for_launch(
+        self, key_ref: str, caller_account: str, region: str, membership: Membership | None
+    ) -> KeyUseDecision:
+        """Whether an EC2 launch by ``caller_account`` may use the key behind an encrypted
+        snapshot: the key exists, is Enabled, and its policy allows the caller both
+        ``kms:Decrypt`` and ``kms:DescribeKey`` (through EC2 in ``region``)."""
+        try:
+            key = self.resolve(key_ref, caller_account, region)
+        except NotFound:
+            return KeyUseDecision(False, f"key {key_ref} does not exist", None)
+        return self._can_use(key, caller_account, region, membership, LAUNCH_ACTIONS)
+
+    def can_use_for_storage(
+        self, key_ref: str, caller_account: str, region: str, membership: Membership | None
+    ) -> KeyUseDecision:
+        """Whether EC2 may make a volume or snapshot for ``caller_account`` under the key:
+        it exists, is not another account's AWS managed key, is Enabled, and its policy
+        allows the caller every one of ``EBS_ACTIONS`` (through EC2 in ``region``)."""
+        try:
+            key = self.resolve(key_ref, caller_account, region)
+        except NotFound:
+            return KeyUseDecision(False, f"key {key_ref} does not exist", None)
+        if key.manager == AWS and key.account != caller_account:
+            return KeyUseDecision(False, f"{key.arn} is another account's AWS managed key", None)
+        return self._can_use(key, caller_account, region, membership, EBS_ACTIONS)
+
+    def _can_use(
+        self,
+        key: Key,
+        caller_account: str,
+        region: str,
+        membership: Membership | None,
+        actions: tuple[str, ...],
+    ) -> KeyUseDecision:
+        """The key is Enabled and its policy allows the caller every action through EC2 in
+        ``region``; the answer names the first refusal, else the first allow."""
+        if key.state != ENABLED:
+            return KeyUseDecision(False, f"{key.arn} is {_state_words(key)}", None)
+        via_ec2 = {"kms:ViaService": f"ec2.{region}.amazonaws.com"}
+        decisions = [
+            self.decide(key, caller_account, action, membership, extra_context=via_ec2)
+            for action in actions
+        ]
+        for decision in decisions:
+            if not decision.allowed:
+                return KeyUseDecision(False, decision.reason, decision.statement)
+        return KeyUseDecision(True, decisions[0].reason, decisions[0].statement)
+
+    def decide(
+        self,
+        key: Key,
+        caller: str,
+        action: str,
+        membership: Membership | None,
+        *,
+        extra_context: dict[str, str] | None = None,
+    ) -> PolicyDecision:
+        """The key policy's answer for ``caller``'s root doing ``action`` on ``key``."""
+        context: dict[str, Any] = {
+            **request_context(caller, membership),
+            "kms:CallerAccount": caller,
+            **(extra_context or {}),
+        }
+        return evaluate(
+            _parsed(key.policy),
+            principal_account=caller,
+            action=action,
+            resource=key.arn,
+            context=context,
+        )
+
+    # ------------------------------------------------------------ internals
+
+    def _own_key(self, key_ref: str, caller: str, region: str, action: str) -> Key:
+        """A key for an operation AWS does not allow across accounts."""
+        key = self.resolve(key_ref, caller, region)
+        self._authorize(key, caller, action, cross_account=False)
+        return key
+
+    def _authorize(self, key: Key, caller: str, action: str, *, cross_account: bool) -> None:
+        details = {"principal": root_arn(caller), "action": action, "resource": key.arn}
+        if caller != key.account and not cross_account:
+            raise NotAuthorized("cross_account_not_supported", **details)
+        decision = self.decide(key, caller, action, self._membership(caller))
+        if decision.effect == "Deny":
+            raise NotAuthorized("access_denied_explicit", **details)
+        if not decision.allowed:
+            raise NotAuthorized("access_denied", **details)
+
+    def _check_policy(
+        self, text: str, caller: str, region: str, bypass: bool, key: Key | None = None
+    ) -> None:
+        """Valid grammar, and (unless bypassed) the caller keeps the right to change it."""
+        parsed = _parsed(text)
+        if bypass:
+            return
+        resource = key.arn if key else key_arn(caller, region, "*")
+        context = {**request_context(caller, self._membership(caller)), "kms:CallerAccount": caller}
+        decision = evaluate(
+            parsed,
+            principal_account=caller,
+            action="kms:PutKeyPolicy",
+            resource=resource,
+            context=context,
+        )
+        if not decision.allowed:
+            raise Malformed("policy_lockout")
+
+    def _key_by_arn(self, arn: str, arn_region: str, region: str) -> Key:
+        key = self._keys.get(arn) if arn_region == region else None
+        if key is None:
+            raise NotFound("key_not_found", arn=arn)
+        return key
+
+    def _key_by_alias(
+        self,
+        account: str,
+        alias_region: str,
+        name: str,
+        caller: str,
+        region: str,
+        create_managed: bool,
+    ) -> Key:
+        arn = alias_arn(account, alias_region, name)
+        if alias_region != region:
+            raise NotFound("alias_not_found", arn=arn)
+        if create_managed and name == AWS_EBS_ALIAS and account == caller:
+            return self._aws_ebs_key(caller, region)
+        alias = self._aliases.get(arn)
+        if alias is None:
+            raise NotFound("alias_not_found", arn=arn)
+        return self._keys[key_arn(account, region, alias.target_key_id)]
+
+    def _fresh_key_id(self, account: str, region: str) -> str:
+        while True:
+            key_id = self._ids.request_id()  # a UUID-shaped id, like KMS key ids
+            if key_arn(account, region, key_id) not in self._keys:
+                return key_id
+
+    def _purge_deleted(self) -> None:
+        """Keys whose waiting period is over are gone, with their aliases. O(1) when none
+        is due; O(aliases) once when some are gone."""
+        now = self._clock()
+        gone: set[str] = set()
+        while self._deletions and self._deletions[0][0] <= now:
+            date, arn = heapq.heappop(self._deletions)
+            key = self._keys.get(arn)
+            if key is not None and key.deletion_date == date:
+                gone.add(arn)
+        if not gone:
+            return
+        targets = {(k.account, k.region, k.key_id) for k in map(self._keys.pop, gone)}
+        for alias_arn_, alias in list(self._aliases.items()):
+            if (alias.account, alias.region, alias.target_key_id) in targets:
+                del self._aliases[alias_arn_]
+
+
+def key_account(arn: str) -> str:
+    """The account of a key ARN as EC2 stores it."""
+    return arn.split(":", 5)[4]
+
+
+def _split_arn(arn: str) -> tuple[str, str, str]:
+    """(account, region, resource) of a KMS key or alias ARN, else ``invalid_key_id``."""
+    parts = arn.split(":", 5)
+    if (
+        len(parts) != 6
+        or not parts[1].startswith("aws")
+        or parts[2] != "kms"
+        or not (len(parts[4]) == 12 and parts[4].isdigit())
+        or not (
+            (parts[5].startswith("key/") and KEY_ID.match(parts[5][4:]))
+            or ALIAS_NAME.match(parts[5])
+        )
+    ):
+        raise NotFound("invalid_key_id", key_id=arn)
+    return parts[4], parts[3], parts[5]
+
+
+def _check_alias_name(name: str) -> None:
+    if not name.startswith("alias/"):
+        raise InvalidValue("alias_prefix", name=name)
+    if name.startswith(RESERVED_ALIAS_PREFIX):
+        raise InvalidValue("alias_reserved", name=name)
+    if len(name) > 256 or not ALIAS_NAME.match(name):
+        raise InvalidValue("alias_name_invalid", name=name)
+
+
+def _check_policy_name(name: str | None) -> None:
+    if name is not None and name != POLICY_NAME:
+        raise NotFound("policy_not_found", name=name)
+
+
+def _check_length(name: str, value: str, most: int) -> None:
+    if len(value) > most:
+        raise InvalidValue("too_long", name=name, value=value[:50] + "...", most=most)
+
+
+def _refuse_pending_deletion(key: Key) -> None:
+    if key.state == PENDING_DELETION:
+        raise InvalidValue("key_pending_deletion", arn=key.arn)
+
+
+def _state_words(key: Key) -> str:
+    return "pending deletion" if key.state == PENDING_DELETION else "disabled"

@@ -1,0 +1,563 @@
+"""The snapshot form ``World.to_dict`` writes, declared, and every rule a snapshot must keep
+before ``World.load`` may replace the world with it.
+
+``check_snapshot`` refuses, at the path of the first error: a document nested too deep or
+too large, a missing or foreign format marker, any key the form does not have (or a missing
+one it needs), a value of the wrong type or id format, two records with one id, a record
+filed under a Region other than its own, and references that do not resolve: members of
+unknown organizations or parents, an OU tree with a cycle or more than five levels, a
+management account outside its organization, aliases of missing keys, key policies that do
+not parse, malformed launch permissions, attached volumes of unknown instances, available
+images over snapshots that do not exist. Owners may be any 12-digit account (an account
+exists as soon as it calls), and a key ARN on a snapshot or volume may name a key that is
+gone (KMS deletes keys after their waiting period; the snapshot stays, as in AWS).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, fields
+from typing import Any
+
+from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
+from emulator.core.ec2.images.catalog import ARCHITECTURES
+from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
+from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
+from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.region import MAX_REGION_NAME
+from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
+from emulator.core.ec2.storage.records import Snapshot, Volume
+from emulator.core.errors import CoreError
+from emulator.core.iam.sessions import Session
+from emulator.core.kms.records import (
+    ALIAS_NAME,
+    AWS,
+    CUSTOMER,
+    DISABLED,
+    ENABLED,
+    KEY_ID,
+    PENDING_DELETION,
+    Alias,
+    Key,
+)
+from emulator.core.organizations.records import (
+    ACCOUNT_ID,
+    CREATE_ACCOUNT_REQUEST_ID,
+    CREATE_ACCOUNT_STATES,
+    FEATURE_SETS,
+    ORG_ID,
+    OU_ID,
+    PARENT_ID,
+    ROOT_ID,
+    Account,
+    CreateAccountRequest,
+    Organization,
+    OrgUnit,
+)
+from emulator.core.organizations.tree import MAX_OU_DEPTH
+from emulator.core.policy.grammar import MAX_POLICY_BYTES, parse_policy
+from emulator.core.snapshots.schema import (
+    Boolean,
+    DocumentError,
+    Integer,
+    ListOf,
+    MapOf,
+    Node,
+    Nullable,
+    Record,
+    Text,
+    Time,
+    at,
+    check_bounds,
+)
+
+FORMAT = "ami-emulator-state"
+VERSION = 1
+SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2"})
+
+HEX_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
+
+
+def _ec2_id(prefix: str, what: str) -> Text:
+    return Text(f"{what} ({prefix}- and 8 or 17 hex digits)", re.compile(prefix + HEX_ID))
+
+
+ACCOUNT = Text("a 12-digit account id", ACCOUNT_ID)
+REGION_NAME = Text(
+    "a Region name like us-east-1",
+    REGION_PATTERN,
+    min_length=1,
+    max_length=MAX_REGION_NAME,
+)
+IMAGE_ID = _ec2_id("ami", "an image id")
+SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
+VOLUME_ID = _ec2_id("vol", "a volume id")
+INSTANCE_ID = _ec2_id("i", "an instance id")
+RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i)" + HEX_ID))
+KEY_ARN = Text(
+    "a KMS key ARN",
+    re.compile(
+        rf"arn:aws[a-z-]*:kms:{REGION_PATTERN.pattern}:\d{{12}}:key/{KEY_ID.pattern.strip('^$')}"
+    ),
+)
+EC2_TIME = Text(
+    "a time like 2024-01-01T00:00:00.000Z",
+    re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
+)
+NAME = Text(min_length=1)
+OPTIONAL_TEXT = Nullable(Text())
+SIZE = Integer(low=1)
+COUNT = Nullable(Integer())
+
+
+def record(cls: type, nodes: dict[str, Node]) -> Record:
+    """The snapshot form of the dataclass ``cls``: the fields it has a default for may be
+    left out (``from_dict`` fills them in), the others are required."""
+    optional = frozenset(
+        f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING
+    )
+    return Record(nodes, optional)
+
+
+ORGANIZATION = record(
+    Organization,
+    {
+        "id": Text("an organization id", ORG_ID),
+        "root_id": Text("a root id", ROOT_ID),
+        "management_account": ACCOUNT,
+        "feature_set": Text(choices=FEATURE_SETS),
+    },
+)
+ORG_UNIT = record(
+    OrgUnit,
+    {
+        "id": Text("an OU id", OU_ID),
+        "org_id": Text("an organization id", ORG_ID),
+        "parent_id": Text("a root or OU id", PARENT_ID),
+        "name": Text(min_length=1, max_length=128),
+    },
+)
+ACCOUNT_RECORD = record(
+    Account,
+    {
+        "id": ACCOUNT,
+        "name": Text(),
+        "email": Text(),
+        "org_id": Nullable(Text("an organization id", ORG_ID)),
+        "parent_id": Nullable(Text("a root or OU id", PARENT_ID)),
+        "joined_method": Nullable(Text(choices=("CREATED", "INVITED"))),
+        "joined": Nullable(Time()),
+    },
+)
+CREATE_ACCOUNT_REQUEST = record(
+    CreateAccountRequest,
+    {
+        "id": Text("a create account request id", CREATE_ACCOUNT_REQUEST_ID),
+        "org_id": Text("an organization id", ORG_ID),
+        "account_name": Text(),
+        "state": Text(choices=CREATE_ACCOUNT_STATES),
+        "requested": Time(),
+        "completed": Nullable(Time()),
+        "account_id": Nullable(ACCOUNT),
+        "failure_reason": OPTIONAL_TEXT,
+    },
+)
+SESSION = record(
+    Session,
+    {
+        "access_key": Text(min_length=1, max_length=128),
+        "secret_key": Text(),
+        "token": Text(),
+        "account": ACCOUNT,
+        "role_name": Text(min_length=1, max_length=64),
+        "role_id": Text(),
+        "session_name": Text(min_length=1, max_length=64),
+        "expires": Time(),
+    },
+)
+KEY = record(
+    Key,
+    {
+        "key_id": Text("a key id", KEY_ID),
+        "account": ACCOUNT,
+        "region": REGION_NAME,
+        "created": Time(),
+        "policy": Text(max_length=MAX_POLICY_BYTES),
+        "description": Text(max_length=8192),
+        "state": Text(choices=(ENABLED, DISABLED, PENDING_DELETION)),
+        "manager": Text(choices=(CUSTOMER, AWS)),
+        "key_usage": Text(choices=("ENCRYPT_DECRYPT",)),
+        "key_spec": Text(choices=("SYMMETRIC_DEFAULT",)),
+        "origin": Text(choices=("AWS_KMS",)),
+        "deletion_date": Nullable(Time()),
+        "pending_window_days": Nullable(Integer(low=7, high=30)),
+    },
+)
+ALIAS = record(
+    Alias,
+    {
+        "name": Text("an alias name (alias/...)", ALIAS_NAME, max_length=256),
+        "account": ACCOUNT,
+        "region": REGION_NAME,
+        "target_key_id": Text("a key id", KEY_ID),
+        "created": Time(),
+        "updated": Time(),
+    },
+)
+BLOCK_DEVICE = record(
+    BlockDevice,
+    {
+        "device_name": NAME,
+        "snapshot_id": Nullable(SNAPSHOT_ID),
+        "volume_size": Nullable(SIZE),
+        "volume_type": OPTIONAL_TEXT,
+        "delete_on_termination": Boolean(),
+        "encrypted": Nullable(Boolean()),
+        "kms_key_id": Nullable(KEY_ARN),
+        "iops": COUNT,
+        "throughput": COUNT,
+        "virtual_name": OPTIONAL_TEXT,
+        "no_device": Boolean(),
+    },
+)
+GRANT = Record({"kind": Text(choices=(GROUP, USER, ORG, OU)), "value": Text()})
+IMAGE = record(
+    Image,
+    {
+        "image_id": IMAGE_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "name": Text(min_length=1, max_length=128),
+        "creation_date": EC2_TIME,
+        "description": OPTIONAL_TEXT,
+        "architecture": Text(choices=tuple(sorted(ARCHITECTURES))),
+        "root_device_name": NAME,
+        "root_device_type": Text(choices=("ebs", "instance-store")),
+        "virtualization_type": NAME,
+        "hypervisor": NAME,
+        "ena_support": Boolean(),
+        "sriov_net_support": OPTIONAL_TEXT,
+        "imds_support": OPTIONAL_TEXT,
+        "boot_mode": OPTIONAL_TEXT,
+        "tpm_support": OPTIONAL_TEXT,
+        "uefi_data": OPTIONAL_TEXT,
+        "kernel_id": OPTIONAL_TEXT,
+        "ramdisk_id": OPTIONAL_TEXT,
+        "image_type": NAME,
+        "platform_details": NAME,
+        "usage_operation": NAME,
+        "image_location": OPTIONAL_TEXT,
+        "state": Text(choices=(AVAILABLE, DEREGISTERED)),
+        "block_devices": ListOf(BLOCK_DEVICE),
+        "source_image_id": Nullable(IMAGE_ID),
+        "source_image_region": Nullable(REGION_NAME),
+        "source_instance_id": Nullable(INSTANCE_ID),
+        "last_launched_time": Nullable(EC2_TIME),
+        "launch_permissions": ListOf(GRANT),
+    },
+)
+SNAPSHOT = record(
+    Snapshot,
+    {
+        "snapshot_id": SNAPSHOT_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "volume_id": VOLUME_ID,
+        "volume_size": SIZE,
+        "start_time": EC2_TIME,
+        "description": OPTIONAL_TEXT,
+        "state": NAME,
+        "encrypted": Boolean(),
+        "kms_key_id": Nullable(KEY_ARN),
+        "create_volume_permissions": ListOf(
+            Text("a 12-digit account id or all", re.compile(r"all|\d{12}"))
+        ),
+    },
+)
+VOLUME = record(
+    Volume,
+    {
+        "volume_id": VOLUME_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "size": SIZE,
+        "availability_zone": NAME,
+        "create_time": EC2_TIME,
+        "snapshot_id": Nullable(SNAPSHOT_ID),
+        "volume_type": NAME,
+        "iops": COUNT,
+        "throughput": COUNT,
+        "encrypted": Boolean(),
+        "kms_key_id": Nullable(KEY_ARN),
+        "instance_id": Nullable(INSTANCE_ID),
+        "device": OPTIONAL_TEXT,
+        "attach_time": Nullable(EC2_TIME),
+        "delete_on_termination": Boolean(),
+    },
+)
+INSTANCE = record(
+    Instance,
+    {
+        "instance_id": INSTANCE_ID,
+        "reservation_id": _ec2_id("r", "a reservation id"),
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "image_id": IMAGE_ID,
+        "instance_type": NAME,
+        "launch_time": EC2_TIME,
+        "availability_zone": NAME,
+        "ami_launch_index": Integer(),
+        "state": Text(choices=tuple(STATE_CODES)),
+        "root_device_name": NAME,
+        "root_device_type": NAME,
+        "architecture": NAME,
+        "virtualization_type": NAME,
+        "hypervisor": NAME,
+        "platform_details": NAME,
+        "usage_operation": NAME,
+        "volume_ids": ListOf(VOLUME_ID),
+        "state_transition_reason": Text(),
+        "state_reason": Nullable(MapOf(Text(), Text())),
+    },
+)
+TAG_KEY = Text(min_length=1, max_length=128)
+REGION_STATE = Record(
+    {
+        "images": ListOf(IMAGE),
+        "snapshots": ListOf(SNAPSHOT),
+        "volumes": ListOf(VOLUME),
+        "instances": ListOf(INSTANCE),
+        # resource id -> tagging account -> key -> value
+        "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
+        "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
+    },
+    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa"}),
+)
+CONFIG = Record(
+    {
+        "default_account": ACCOUNT,
+        "default_region": REGION_NAME,
+        "access_keys": MapOf(Text(min_length=1, max_length=128), ACCOUNT),
+        "secret_keys": MapOf(Text(min_length=1, max_length=128), Text(min_length=1)),
+        "bpa_default": Text(choices=(UNBLOCKED, BLOCKED)),
+        "max_launch_permissions": Nullable(Integer(low=1)),
+        "extra_regions": ListOf(REGION_NAME),
+    },
+    frozenset(
+        {
+            "default_account",
+            "default_region",
+            "access_keys",
+            "secret_keys",
+            "bpa_default",
+            "max_launch_permissions",
+        }
+    ),
+)
+SNAPSHOT_FORM = Record(
+    {
+        "format": Text(choices=(FORMAT,)),
+        "version": Integer(),
+        "config": CONFIG,
+        "orgs": Record(
+            {
+                "organizations": ListOf(ORGANIZATION),
+                "ous": ListOf(ORG_UNIT),
+                "accounts": ListOf(ACCOUNT_RECORD),
+                "create_account_requests": ListOf(CREATE_ACCOUNT_REQUEST),
+            },
+            frozenset({"organizations", "ous", "accounts", "create_account_requests"}),
+        ),
+        "sessions": MapOf(Text(min_length=1, max_length=128), SESSION),
+        "kms": Record(
+            {"keys": ListOf(KEY), "aliases": ListOf(ALIAS)}, frozenset({"keys", "aliases"})
+        ),
+        "ec2": Record({"regions": MapOf(REGION_NAME, REGION_STATE)}, frozenset({"regions"})),
+    },
+    SECTIONS,
+)
+
+
+def is_snapshot(data: Any) -> bool:
+    """Whether a document means to be a snapshot (rather than a scenario)."""
+    return isinstance(data, dict) and ("format" in data or bool(SECTIONS & data.keys()))
+
+
+def check_snapshot(data: Any) -> None:
+    """Raise ``DocumentError`` at the first thing that keeps ``data`` from being loaded."""
+    check_bounds(data)
+    if not isinstance(data, dict):
+        raise DocumentError("", f"a snapshot is a mapping, not {type(data).__name__}")
+    if "format" not in data:
+        raise DocumentError(
+            "format", f'required key is missing (a snapshot has "format": "{FORMAT}")'
+        )
+    if data["format"] != FORMAT:
+        raise DocumentError("format", f"expected {FORMAT!r}, got {data['format']!r:.80}")
+    if data.get("version") != VERSION:
+        raise DocumentError(
+            "version",
+            f"unsupported version {data.get('version')!r:.20} (this emulator reads {VERSION})",
+        )
+    SNAPSHOT_FORM.check(data, "")
+    _check_orgs(data.get("orgs", {}))
+    for key, session in data.get("sessions", {}).items():
+        if session["access_key"] != key:
+            raise DocumentError(at(at("sessions", key), "access_key"), "differs from its key")
+    _check_kms(data.get("kms", {}))
+    for name, region in data.get("ec2", {}).get("regions", {}).items():
+        _check_region(name, region, at("ec2.regions", name))
+
+
+def _unique(seen: dict[Any, str], value: Any, path: str, what: str) -> None:
+    if value in seen:
+        raise DocumentError(path, f"{what} {value} is listed twice (first at {seen[value]})")
+    seen[value] = path
+
+
+def _check_orgs(orgs: dict[str, Any]) -> None:
+    roots: dict[str, str] = {}  # org id -> root id
+    seen: dict[Any, str] = {}
+    for i, org in enumerate(orgs.get("organizations", [])):
+        path = at("orgs.organizations", i)
+        _unique(seen, org["id"], at(path, "id"), "organization")
+        _unique(seen, org["root_id"], at(path, "root_id"), "root")
+        roots[org["id"]] = org["root_id"]
+    ous: dict[str, dict[str, Any]] = {}
+    for i, ou in enumerate(orgs.get("ous", [])):
+        path = at("orgs.ous", i)
+        _unique(seen, ou["id"], at(path, "id"), "OU")
+        if ou["org_id"] not in roots:
+            raise DocumentError(at(path, "org_id"), f"no organization {ou['org_id']}")
+        ous[ou["id"]] = ou
+    for i, ou in enumerate(orgs.get("ous", [])):
+        _check_ou_chain(ou, ous, roots, at("orgs.ous", i))
+    members: dict[str, str] = {}  # account -> org id
+    for i, acct in enumerate(orgs.get("accounts", [])):
+        path = at("orgs.accounts", i)
+        _unique(seen, acct["id"], at(path, "id"), "account")
+        org_id, parent_id = acct.get("org_id"), acct.get("parent_id")
+        if (org_id is None) != (parent_id is None):
+            raise DocumentError(path, "org_id and parent_id are both set (a member) or both null")
+        if org_id is None:
+            continue
+        if org_id not in roots:
+            raise DocumentError(at(path, "org_id"), f"no organization {org_id}")
+        if parent_id != roots[org_id] and ous.get(parent_id, {}).get("org_id") != org_id:
+            raise DocumentError(
+                at(path, "parent_id"), f"{parent_id} is neither the root nor an OU of {org_id}"
+            )
+        members[acct["id"]] = org_id
+    for i, org in enumerate(orgs.get("organizations", [])):
+        if members.get(org["management_account"]) != org["id"]:
+            raise DocumentError(
+                at(at("orgs.organizations", i), "management_account"),
+                f"{org['management_account']} is not a member of {org['id']}",
+            )
+    for i, req in enumerate(orgs.get("create_account_requests", [])):
+        path = at("orgs.create_account_requests", i)
+        _unique(seen, req["id"], at(path, "id"), "create account request")
+        if req["org_id"] not in roots:
+            raise DocumentError(at(path, "org_id"), f"no organization {req['org_id']}")
+        account = req.get("account_id")
+        if account is not None and account not in seen:
+            raise DocumentError(at(path, "account_id"), f"no account {account} in orgs.accounts")
+
+
+def _check_ou_chain(
+    ou: dict[str, Any], ous: dict[str, dict[str, Any]], roots: dict[str, str], path: str
+) -> None:
+    """The OU's parents lead to its organization's root, through at most five OUs."""
+    root, chain, node = roots[ou["org_id"]], [ou["id"]], ou
+    while node["parent_id"] != root:
+        parent = ous.get(node["parent_id"])
+        if parent is None or parent["org_id"] != ou["org_id"]:
+            raise DocumentError(
+                at(path, "parent_id") if node is ou else path,
+                f"{node['parent_id']} is neither the root nor an OU of {ou['org_id']}",
+            )
+        if parent["id"] in chain:
+            raise DocumentError(path, f"the OU tree has a cycle: {' -> '.join(chain)}")
+        chain.append(parent["id"])
+        if len(chain) > MAX_OU_DEPTH:
+            raise DocumentError(path, f"more than {MAX_OU_DEPTH} levels of OUs under the root")
+        node = parent
+
+
+def _check_kms(kms: dict[str, Any]) -> None:
+    keys: dict[Any, str] = {}
+    for i, key in enumerate(kms.get("keys", [])):
+        path = at("kms.keys", i)
+        _unique(keys, (key["account"], key["region"], key["key_id"]), at(path, "key_id"), "key")
+        try:
+            parse_policy(key["policy"])
+        except CoreError as err:
+            raise DocumentError(at(path, "policy"), err.details.get("detail", err.reason)) from None
+    aliases: dict[Any, str] = {}
+    for i, alias in enumerate(kms.get("aliases", [])):
+        path = at("kms.aliases", i)
+        place = (alias["account"], alias["region"])
+        _unique(aliases, (*place, alias["name"]), at(path, "name"), "alias")
+        if (*place, alias["target_key_id"]) not in keys:
+            raise DocumentError(
+                at(path, "target_key_id"),
+                f"no key {alias['target_key_id']} of {place[0]} in {place[1]}",
+            )
+
+
+def _check_region(name: str, region: dict[str, Any], path: str) -> None:
+    snapshots: dict[Any, str] = {}
+    for i, snap in enumerate(region.get("snapshots", [])):
+        where = _in_region(snap, name, at(path, "snapshots"), i, "snapshot_id", snapshots)
+        _check_key_ref(snap, name, where)
+    images: dict[Any, str] = {}
+    for i, image in enumerate(region.get("images", [])):
+        where = _in_region(image, name, at(path, "images"), i, "image_id", images)
+        for j, grant in enumerate(image.get("launch_permissions", [])):
+            try:
+                validate(Grant(grant["kind"], grant["value"]))
+            except CoreError:
+                raise DocumentError(
+                    at(at(where, "launch_permissions"), j), f"malformed {grant['kind']} grant"
+                ) from None
+        for j, device in enumerate(image.get("block_devices", [])):
+            device_path = at(at(where, "block_devices"), j)
+            _check_key_ref(device, name, device_path)
+            snapshot = device.get("snapshot_id")
+            if (
+                image.get("state", AVAILABLE) == AVAILABLE
+                and snapshot
+                and snapshot not in snapshots
+            ):
+                raise DocumentError(
+                    at(device_path, "snapshot_id"), f"no snapshot {snapshot} in {name}"
+                )
+    instances: dict[Any, str] = {}
+    for i, instance in enumerate(region.get("instances", [])):
+        _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)
+    volumes: dict[Any, str] = {}
+    for i, volume in enumerate(region.get("volumes", [])):
+        where = _in_region(volume, name, at(path, "volumes"), i, "volume_id", volumes)
+        _check_key_ref(volume, name, where)
+        attached = volume.get("instance_id")
+        if attached is not None and attached not in instances:
+            raise DocumentError(at(where, "instance_id"), f"no instance {attached} in {name}")
+
+
+def _in_region(
+    item: dict[str, Any], region: str, path: str, i: int, id_key: str, seen: dict[Any, str]
+) -> str:
+    where = at(path, i)
+    _unique(seen, item[id_key], at(where, id_key), id_key.split("_")[0])
+    if item["region"] != region:
+        raise DocumentError(at(where, "region"), f"expected {region}, the Region it is filed under")
+    return where
+
+
+def _check_key_ref(item: dict[str, Any], region: str, path: str) -> None:
+    """An encrypted volume, snapshot or device names a key of its own Region; others none."""
+    key = item.get("kms_key_id")
+    if key is not None and not item.get("encrypted"):
+        raise DocumentError(at(path, "kms_key_id"), "a key on something not encrypted")
+    if key is not None and key.split(":")[3] != region:
+        raise DocumentError(at(path, "kms_key_id"), f"expected a key of {region}, got {key}")

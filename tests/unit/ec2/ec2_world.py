@@ -1,0 +1,78 @@
+"""A small EC2 core for unit and property tests, with a membership table the test controls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from emulator.core.ec2.images.catalog import ImageSpec
+from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
+from emulator.core.ec2.images.records import Image
+from emulator.core.ec2.service import Ec2
+from emulator.core.ids import IdSource
+from emulator.core.organizations.membership import Membership
+
+REGION = "us-east-1"
+OWNER = "111111111111"
+ORG_ID = "o-aaaaaaaaaa"
+ROOT_ID = "r-aaaa"
+MGMT = "999999999999"
+
+
+def org_arn(org_id: str = ORG_ID) -> str:
+    return f"arn:aws:organizations::{MGMT}:organization/{org_id}"
+
+
+def ou_arn(ou_id: str, org_id: str = ORG_ID) -> str:
+    return f"arn:aws:organizations::{MGMT}:ou/{org_id}/{ou_id}"
+
+
+def ou(n: int) -> str:
+    return f"ou-aaaa-{n:08d}"
+
+
+@dataclass
+class Config:
+    bpa_default: str = "unblocked"
+    max_launch_permissions: int | None = None
+
+
+@dataclass
+class Harness:
+    """An Ec2 plus the membership table it reads (edit ``members`` to move accounts)."""
+
+    members: dict[str, Membership] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
+
+    def __post_init__(self) -> None:
+        self.ec2 = Ec2(
+            ids=IdSource(7),
+            clock=lambda: datetime(2024, 1, 1, tzinfo=UTC),
+            membership=self.members.get,
+            config=self.config,
+        )
+
+    def join(self, account: str, *ou_path: str, org_id: str = ORG_ID) -> None:
+        self.members[account] = Membership(org_id, ROOT_ID, tuple(ou_path), MGMT)
+
+    def image(self, owner: str = OWNER, name: str | None = None, region: str = REGION) -> Image:
+        name = name or f"img-{len(self.ec2.region(region).images)}"
+        return self.ec2.register_image(owner, region, ImageSpec(name=name), [], {})
+
+    def share(self, image: Image, *grants: Grant, owner: str = OWNER) -> None:
+        self.ec2.modify_launch_permissions(owner, image.region, image.image_id, list(grants), [])
+
+    def ids_for(self, account: str, **kwargs: object) -> list[str]:
+        return [i.image_id for i in self.ec2.describe_images(account, REGION, **kwargs)]
+
+
+def user(account: str) -> Grant:
+    return Grant(USER, account)
+
+
+def org_grant(org_id: str = ORG_ID) -> Grant:
+    return Grant(ORG, org_arn(org_id))
+
+
+def ou_grant(ou_id: str, org_id: str = ORG_ID) -> Grant:
+    return Grant(OU, ou_arn(ou_id, org_id))

@@ -1,0 +1,220 @@
+"""Volumes, snapshots, instances and per-account tags in the EC2 core."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.api.ec2.errors import EC2_ERRORS
+from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images.catalog import ImageSpec
+from emulator.core.ec2.images.records import BlockDevice
+from emulator.core.errors import (
+    Conflict,
+    CoreError,
+    InvalidValue,
+    Malformed,
+    NotAuthorized,
+    NotFound,
+)
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant
+
+A, B = "222222222222", "333333333333"
+
+
+def aws(err: CoreError) -> tuple[str, str]:
+    out = EC2_ERRORS.to_aws(err)
+    return out.code, out.message
+
+
+def test_register_over_own_snapshot_and_not_others() -> None:
+    h = Harness()
+    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    h.ec2.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
+    vol = h.ec2.create_volume(
+        OWNER,
+        REGION,
+        size=10,
+        snapshot_id=None,
+        availability_zone=None,
+        volume_type=None,
+        iops=None,
+        throughput=None,
+        encrypted=True,
+        kms_key_id="alias/key-1",
+        tags={},
+    )
+    snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description="d", tags={})
+    image = h.ec2.register_image(
+        OWNER,
+        REGION,
+        ImageSpec(name="mine"),
+        [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
+        {},
+    )
+    root = image.block_devices[0]
+    assert (root.volume_size, root.encrypted, root.kms_key_id) == (10, True, key.arn)
+    with pytest.raises(NotFound) as caught:
+        h.ec2.register_image(
+            A,
+            REGION,
+            ImageSpec(name="theirs"),
+            [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
+            {},
+        )
+    assert aws(caught.value) == (
+        "InvalidSnapshot.NotFound",
+        f"The snapshot '{snap.snapshot_id}' does not exist.",
+    )
+    with pytest.raises(Conflict) as in_use:
+        h.ec2.delete_snapshot(OWNER, REGION, snap.snapshot_id)
+    assert aws(in_use.value)[0] == "InvalidSnapshot.InUse"
+    with pytest.raises(Conflict):
+        h.ec2.register_image(OWNER, REGION, ImageSpec(name="mine"), [], {})
+
+
+def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
+    h = Harness()
+    h.join(A)
+    image = h.image()
+    with pytest.raises(NotAuthorized) as denied:
+        h.ec2.run_instances(
+            A,
+            REGION,
+            image_id=image.image_id,
+            min_count=1,
+            max_count=1,
+            instance_type=None,
+            availability_zone=None,
+            block_devices=[],
+            tags={},
+        )
+    assert aws(denied.value) == ("AuthFailure", f"Not authorized for images: [{image.image_id}]")
+    h.share(image, org_grant())
+    launched = h.ec2.run_instances(
+        A,
+        REGION,
+        image_id=image.image_id,
+        min_count=2,
+        max_count=2,
+        instance_type="t3.micro",
+        availability_zone=None,
+        block_devices=[],
+        tags={"instance": {"Name": "x"}},
+    )
+    assert len(launched) == 2 and {i.owner for i in launched} == {A}
+    volumes = h.ec2.describe_volumes(A, REGION, [], [])
+    assert len(volumes) == 2 and all(v.owner == A and v.state == "in-use" for v in volumes)
+    assert h.ec2.describe_snapshots(A, REGION, [], [], []) == []
+    found = h.ec2.describe_instances(A, REGION, [], [Filter("tag:Name", ("x",))])
+    assert len(found) == 2
+    assert h.ec2.describe_instances(OWNER, REGION, [], []) == []
+    h.ec2.terminate_instances(A, REGION, [launched[0].instance_id])
+    assert launched[0].state_code == 48
+    assert len(h.ec2.describe_volumes(A, REGION, [], [])) == 1
+    running = h.ec2.describe_instances(A, REGION, [], [Filter("instance-state-name", ("running",))])
+    assert [i.instance_id for i in running] == [launched[1].instance_id]
+    with pytest.raises(NotFound) as unknown:
+        h.ec2.run_instances(
+            A,
+            REGION,
+            image_id="ami-00000000000000000",
+            min_count=1,
+            max_count=1,
+            instance_type=None,
+            availability_zone=None,
+            block_devices=[],
+            tags={},
+        )
+    assert aws(unknown.value)[0] == "InvalidAMIID.NotFound"
+
+
+def test_create_image_and_copy_make_caller_owned_private_images() -> None:
+    h = Harness()
+    h.join(A)
+    image = h.image()
+    h.share(image, org_grant())
+    h.ec2.create_tags(OWNER, REGION, [image.image_id], {"owner-tag": "1"})
+    h.ec2.create_tags(A, REGION, [image.image_id], {"mine": "1"})
+    (instance,) = h.ec2.run_instances(
+        A,
+        REGION,
+        image_id=image.image_id,
+        min_count=1,
+        max_count=1,
+        instance_type=None,
+        availability_zone=None,
+        block_devices=[],
+        tags={},
+    )
+    derived = h.ec2.create_image(
+        A, REGION, instance_id=instance.instance_id, name="derived", description=None, tags={}
+    )
+    assert derived.owner == A and derived.source_instance_id == instance.instance_id
+    assert h.ec2.region(REGION).snapshots[derived.snapshot_ids[0]].owner == A
+    # Copying someone else's image needs its snapshots shared with the copier.
+    h.ec2.modify_snapshot_permissions(OWNER, REGION, image.snapshot_ids[0], [("UserId", A)], [])
+    copy = h.ec2.copy_image(
+        A,
+        "eu-west-1",
+        REGION,
+        source_image_id=image.image_id,
+        name="copy",
+        description=None,
+        encrypted=None,
+        kms_key_id=None,
+        copy_tags=True,
+        tags={},
+    )
+    assert (copy.owner, copy.region, copy.public) == (A, "eu-west-1", False)
+    assert (copy.source_image_id, copy.source_image_region) == (image.image_id, REGION)
+    assert copy.launch_permissions.entries == []
+    assert h.ec2.tags_of(A, "eu-west-1", copy.image_id) == {"mine": "1"}
+    with pytest.raises(NotFound):
+        h.ec2.copy_image(
+            B,
+            REGION,
+            REGION,
+            source_image_id=image.image_id,
+            name="copy",
+            description=None,
+            encrypted=None,
+            kms_key_id=None,
+            copy_tags=False,
+            tags={},
+        )
+
+
+def test_tags_are_per_account() -> None:
+    h = Harness()
+    h.join(A)
+    image = h.image()
+    h.share(image, org_grant())
+    h.ec2.create_tags(OWNER, REGION, [image.image_id], {"Env": "prod"})
+    h.ec2.create_tags(A, REGION, [image.image_id], {"Env": "test", "Team": ""})
+    assert h.ec2.tags_of(OWNER, REGION, image.image_id) == {"Env": "prod"}
+    assert h.ids_for(A, filters=[Filter("tag:Env", ("prod",))]) == []
+    assert h.ids_for(A, filters=[Filter("tag:Env", ("test",))]) == [image.image_id]
+    rows = h.ec2.describe_tags(A, REGION, [Filter("resource-id", (image.image_id,))])
+    assert [(r.resource_type, r.key, r.value) for r in rows] == [
+        ("image", "Env", "test"),
+        ("image", "Team", ""),
+    ]
+    h.ec2.delete_tags(A, REGION, [image.image_id], [("Env", "other")])
+    assert h.ec2.tags_of(A, REGION, image.image_id) == {"Env": "test", "Team": ""}
+    h.ec2.delete_tags(A, REGION, [image.image_id], None)
+    assert h.ec2.tags_of(A, REGION, image.image_id) == {}
+    assert h.ec2.tags_of(OWNER, REGION, image.image_id) == {"Env": "prod"}
+    with pytest.raises(InvalidValue) as reserved:
+        h.ec2.create_tags(OWNER, REGION, [image.image_id], {"aws:x": "1"})
+    assert aws(reserved.value) == (
+        "InvalidParameterValue",
+        "Tag keys starting with 'aws:' are reserved for internal use",
+    )
+    with pytest.raises(NotFound):
+        h.ec2.create_tags(B, REGION, [image.image_id], {"k": "v"})
+    with pytest.raises(NotFound) as snap:
+        h.ec2.create_tags(OWNER, REGION, ["snap-00000000000000000"], {"k": "v"})
+    assert aws(snap.value)[0] == "InvalidSnapshot.NotFound"
+    with pytest.raises(Malformed) as unknown:
+        h.ec2.create_tags(OWNER, REGION, ["xyz-123"], {"k": "v"})
+    assert aws(unknown.value) == ("InvalidID", "The ID 'xyz-123' is not valid")
