@@ -1,5 +1,8 @@
-"""Volumes and snapshots: create, describe, delete. Volumes are private to their owner;
-snapshots are visible to the accounts they are shared with (``createVolumePermission``)."""
+"""Volumes and snapshots: create, describe, delete, and who sees which.
+
+Volumes are private to their owner; snapshots are visible to the accounts they are shared
+with (``createVolumePermission``).
+"""
 
 from __future__ import annotations
 
