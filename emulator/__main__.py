@@ -1,3 +1,5 @@
+"""``python -m emulator``: the command line of ``emulator.cli``."""
+
 from emulator.cli import main
 
 raise SystemExit(main())

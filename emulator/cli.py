@@ -1,5 +1,8 @@
-"""``ami-emulator``: the command line. Each subcommand adds its parser and the function that
-runs it (``set_defaults(run=...)``), so a new one is one more ``_add_*`` function."""
+"""``ami-emulator``: the command line, one ``_add_*`` function per subcommand.
+
+Each subcommand adds its parser and the function that runs it (``set_defaults(run=...)``),
+so a new one is one more ``_add_*`` function.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Reading JSON and YAML documents (scenarios, snapshots, the state file): JSON's types only,
-nesting and size bounded while parsing, and the line of every key for error messages.
+"""Reading JSON and YAML documents with JSON's types only, bounded, with each key's line.
+
+The documents are scenarios, snapshots and the state file; nesting and size are bounded
+while parsing, and the line of every key is kept for error messages.
 
 YAML can say more than JSON: dates and times, ``!!binary``, sets, ordered maps, language
 tags, keys that are not strings, and aliases that repeat (or contain) a node. A document here

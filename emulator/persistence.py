@@ -1,5 +1,4 @@
-"""The world in a file: loaded on start, saved before every change is answered, and on
-shutdown.
+"""The world in a file: loaded on start, saved before every change is answered and on shutdown.
 
 A save writes the whole snapshot to ``<path>.tmp``, syncs it to disk, then renames it over
 ``<path>``; a rename is atomic, so a crash at any moment leaves either the previous file or

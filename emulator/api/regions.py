@@ -1,6 +1,9 @@
-"""The Regions that exist: every Region of every partition in botocore's data, plus the ones
-the operator adds (``--extra-region``, a scenario's ``settings.extra_regions``) and the
-default Region of unsigned requests."""
+"""The Regions that exist: botocore's partitions, the operator's extra ones, the default.
+
+Every Region of every partition in botocore's data, plus the ones the operator adds
+(``--extra-region``, a scenario's ``settings.extra_regions``) and the default Region of
+unsigned requests.
+"""
 
 from __future__ import annotations
 

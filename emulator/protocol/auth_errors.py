@@ -1,5 +1,8 @@
-"""How AWS refuses a caller it cannot authenticate: one code, status and message per
-protocol (EC2, STS's Query, the JSON services) for each reason."""
+"""How AWS refuses a caller it cannot authenticate, per protocol and reason.
+
+One code, status and message per protocol (EC2, STS's Query, the JSON services) for each
+reason.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""SigV4 verification (``--verify-signatures``): a request that names a key is proven with
-that key's secret, or refused in AWS's words; it never acts as the key's account unproven.
+"""SigV4 verification (``--verify-signatures``): proven with the key's secret, or refused.
+
+A request that names a key is proven with that key's secret, or refused in AWS's words;
+it never acts as the key's account unproven.
 
 The secret is an AssumeRole session's (whose token must come with it) or one the operator
 configured. The canonical request, string to sign and signing key follow the SigV4

@@ -1,0 +1,1 @@
+"""Scenario files shipped with the emulator (``demo.yaml``), read as package data."""

@@ -1,6 +1,8 @@
-"""What a browser may do with the emulator: the Host check that closes DNS rebinding, the
-refusal of requests made by pages of other sites, CORS for the origins the operator opted in
-(``--cors-origin``), and the security headers of the console and admin answers.
+"""What a browser may do with the emulator: Host check, cross-site refusal, CORS, headers.
+
+The Host check closes DNS rebinding; requests made by pages of other sites are refused;
+CORS is for the origins the operator opted in (``--cors-origin``); the console and admin
+answers carry security headers.
 
 SDKs and the AWS CLI send neither ``Origin`` nor ``Sec-Fetch-Site``, and name the emulator by
 the address they were given, so none of this touches them.

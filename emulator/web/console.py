@@ -1,5 +1,6 @@
-"""The web console at ``/_emulator/console/``: the EC2 console's AMI pages and a live
-organization diagram, acting as one account in one Region.
+"""The web console at ``/_emulator/console/``: AMI pages and a live organization diagram.
+
+It mirrors the EC2 console's AMI pages and acts as one account in one Region.
 
 Every page reads and changes the world through the same core calls as the AWS API, holding
 ``world.lock``, and words every refusal exactly as the API would ("code: message"). The console

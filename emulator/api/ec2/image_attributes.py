@@ -1,5 +1,4 @@
-"""ModifyImageAttribute (both forms), DescribeImageAttribute, ResetImageAttribute, and
-block public access for AMIs."""
+"""ModifyImageAttribute, DescribeImageAttribute, ResetImageAttribute and AMI block public access."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from emulator.api.ec2.params import (
 )
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
-from emulator.core.paging import page
+from emulator.core.ec2.paging import page
 
 
 def _instance(call: Call, inst: Instance) -> dict[str, Any]:

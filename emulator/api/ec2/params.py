@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from emulator.core.ec2.filters import Filter
 from emulator.core.ec2.images.records import BlockDevice
+from emulator.core.ec2.paging import page
 from emulator.core.ec2.tags import TagSpecs
 from emulator.core.errors import InvalidValue
-from emulator.core.paging import page
 
 T = TypeVar("T")
 

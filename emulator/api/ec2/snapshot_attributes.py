@@ -1,5 +1,7 @@
-"""ModifySnapshotAttribute (both forms), DescribeSnapshotAttribute, ResetSnapshotAttribute:
-sharing snapshots through ``createVolumePermission``."""
+"""Sharing snapshots: Modify-, Describe- and ResetSnapshotAttribute (createVolumePermission).
+
+ModifySnapshotAttribute takes both forms (structured and flat).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""CreateVolume, DescribeVolumes, DeleteVolume, CreateSnapshot, DescribeSnapshots,
-DeleteSnapshot."""
+"""Volumes and snapshots: Create-, Describe- and DeleteVolume, and the same for snapshots."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
-"""AWS STS operations; importing the package registers them and the STS error catalogue."""
+"""AWS STS: its operations and its error catalogue, registered on import.
 
-from emulator.api.sts import operations  # noqa: F401
+The handlers read Query params, call core.iam's sessions and shape the answer.
+"""
+
+from emulator.api.sts import errors, operations  # noqa: F401

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Protocol, TypeVar
 
 from emulator.core.errors import Malformed, NotFound
 
 # prefix -> resource kind, as EC2 names the kinds in DescribeTags.
 KINDS = {"ami": "image", "snap": "snapshot", "vol": "volume", "i": "instance"}
 _PREFIX = {kind: prefix for prefix, kind in KINDS.items()}
+
+T = TypeVar("T")
 
 
 def kind_of(resource_id: str) -> str:
@@ -39,3 +43,33 @@ def not_found(kind: str, missing: list[str]) -> NotFound:
     """The ``NotFound`` for one or several ids; the catalogue words the two cases apart."""
     reason = f"{kind}_not_found" if len(missing) == 1 else f"{kind}s_not_found"
     return NotFound(reason, ids=missing)
+
+
+def find(kind: str, table: Mapping[str, T], resource_id: str, visible: Callable[[T], bool]) -> T:
+    """The ``kind`` resource ``resource_id`` names, when well formed and ``visible``; any
+    other id is not found (so an id of another account's resource reveals nothing)."""
+    check(kind, resource_id)
+    resource = table.get(resource_id)
+    if resource is None or not visible(resource):
+        raise not_found(kind, [resource_id])
+    return resource
+
+
+def find_all(
+    kind: str, table: Mapping[str, T], resource_ids: list[str], visible: Callable[[T], bool]
+) -> list[T]:
+    """``find`` for a list of ids (repeats dropped), reporting every id not found at once."""
+    ids = check_all(kind, resource_ids)
+    missing = [i for i in ids if i not in table or not visible(table[i])]
+    if missing:
+        raise not_found(kind, missing)
+    return [table[i] for i in ids]
+
+
+class _Owned(Protocol):
+    owner: str
+
+
+def owned_by(account: str) -> Callable[[_Owned], bool]:
+    """The ``visible`` test of a resource only its owner sees."""
+    return lambda resource: resource.owner == account

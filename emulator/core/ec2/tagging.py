@@ -38,9 +38,7 @@ def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> N
         find_image(env, region, account, resource_id, READ)
         return
     table = {"snapshot": region.snapshots, "volume": region.volumes, "instance": region.instances}
-    resource = table[kind].get(resource_id)
-    if resource is None or resource.owner != account:
-        raise resource_ids.not_found(kind, [resource_id])
+    resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
 
 
 def create_tags(

@@ -1,5 +1,7 @@
-"""Temporary credentials from AssumeRole: which account a session's access key acts as,
-until when, and the secret and token that prove it."""
+"""AssumeRole sessions: the account a temporary access key acts as, until when, and its secrets.
+
+A session holds the secret and the token that prove it.
+"""
 
 from __future__ import annotations
 

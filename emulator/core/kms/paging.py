@@ -1,13 +1,12 @@
-"""Limit / Marker paging for the KMS list operations."""
+"""KMS's Limit / Marker over a listing sorted here by its key."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import TypeVar
 
 from emulator.core.errors import InvalidValue
+from emulator.core.paging import after_key, page_size
 
 T = TypeVar("T")
 DEFAULT_PAGE = 100
@@ -23,27 +22,9 @@ def page_by_marker(
     exactly such an encoding is refused.
     """
     low, high = PAGE_BOUNDS
-    if limit is not None and not low <= limit <= high:
-        raise InvalidValue("value_out_of_range", name="limit", value=limit, low=low, high=high)
-    size = limit or DEFAULT_PAGE
-    rest = sorted(items, key=key)
-    if marker is not None:
-        after = _unmark(marker)
-        rest = [i for i in rest if key(i) > after]
-    if len(rest) <= size:
-        return rest, None
-    return rest[:size], _mark(key(rest[size - 1]))
 
+    def refuse(value: int) -> InvalidValue:
+        return InvalidValue("value_out_of_range", name="limit", value=value, low=low, high=high)
 
-def _mark(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).decode()
-
-
-def _unmark(marker: str) -> str:
-    try:
-        sort_key = base64.urlsafe_b64decode(marker.encode()).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        raise InvalidValue("next_token_invalid", token=marker) from None
-    if _mark(sort_key) != marker:
-        raise InvalidValue("next_token_invalid", token=marker)
-    return sort_key
+    size = page_size(limit, PAGE_BOUNDS, DEFAULT_PAGE, refuse)
+    return after_key(sorted(items, key=key), key, size, marker, exact=True)

@@ -68,10 +68,7 @@ class AccountOperations(OrgStore):
     def describe_create_account_status(self, caller: str, request_id: str) -> CreateAccountRequest:
         check_pattern("CreateAccountRequestId", request_id, CREATE_ACCOUNT_REQUEST_ID)
         org = self._managed_by(caller)
-        req = self._requests.get(request_id)
-        if req is None or req.org_id != org.id:
-            raise NotFound("create_account_status_not_found", id=request_id)
-        return req
+        return self._in_org(org, self._requests, request_id, "create_account_status_not_found")
 
     def list_create_account_status(
         self,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from emulator.core.errors import Conflict, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
@@ -24,6 +24,7 @@ from emulator.core.organizations.records import (
 )
 
 Page = tuple[list[Any], str | None]
+R = TypeVar("R", Account, OrgUnit, CreateAccountRequest)
 
 
 class OrgStore:
@@ -140,25 +141,24 @@ class OrgStore:
             raise NotAuthorized("access_denied", account=caller)
         return org
 
+    @staticmethod
+    def _in_org(org: Organization, table: dict[str, R], record_id: str, reason: str) -> R:
+        """The record ``record_id`` names in ``org``; one of another organization is not found."""
+        record = table.get(record_id)
+        if record is None or record.org_id != org.id:
+            raise NotFound(reason, id=record_id)
+        return record
+
     def _parent_in(self, org: Organization, parent_id: str, reason: str) -> str:
-        if parent_id == org.root_id:
-            return parent_id
-        ou = self._ous.get(parent_id)
-        if ou is None or ou.org_id != org.id:
-            raise NotFound(reason, id=parent_id)
+        if parent_id != org.root_id:
+            self._in_org(org, self._ous, parent_id, reason)
         return parent_id
 
     def _ou_in(self, org: Organization, ou_id: str) -> OrgUnit:
-        ou = self._ous.get(ou_id)
-        if ou is None or ou.org_id != org.id:
-            raise NotFound("ou_not_found", id=ou_id)
-        return ou
+        return self._in_org(org, self._ous, ou_id, "ou_not_found")
 
     def _member_of(self, org: Organization, account_id: str) -> Account:
-        acct = self._accounts.get(account_id)
-        if acct is None or acct.org_id != org.id:
-            raise NotFound("account_not_found", id=account_id)
-        return acct
+        return self._in_org(org, self._accounts, account_id, "account_not_found")
 
     def _members(self, org: Organization) -> Iterable[Account]:
         return (a for a in self._accounts.values() if a.org_id == org.id)

@@ -1,5 +1,6 @@
-"""The snapshot form ``World.to_dict`` writes, declared, and every rule a snapshot must keep
-before ``World.load`` may replace the world with it.
+"""The snapshot form ``World.to_dict`` writes, and the rules a snapshot must keep to be loaded.
+
+Every rule is checked before ``World.load`` may replace the world with the snapshot.
 
 ``check_snapshot`` refuses, at the path of the first error: a document nested too deep or
 too large, a missing or foreign format marker, any key the form does not have (or a missing

@@ -1,5 +1,6 @@
-"""Secrets in a world snapshot: hidden from whoever reads the world over HTTP, and a hidden
-secret loaded back is never taken for the secret itself.
+"""Secrets in a world snapshot: hidden from HTTP readers, and never taken back for real.
+
+A hidden secret loaded back is never taken for the secret itself.
 
 The secrets are the configured secret access keys (``config.secret_keys``) and each
 AssumeRole session's secret key and token. Access key ids, role ids and expirations are

@@ -1,5 +1,7 @@
-"""Declarative checks of plain data (what JSON or YAML parse to), reporting the first error
-at its key path (``ec2.regions.us-east-1.images[3].owner``).
+"""Declarative checks of plain data, reporting the first error at its key path.
+
+Plain data is what JSON or YAML parse to; a key path reads like
+``ec2.regions.us-east-1.images[3].owner``.
 
 A schema is built from a few node types (``Text``, ``Integer``, ``Boolean``, ``Time``,
 ``Nullable``, ``ListOf``, ``MapOf``, ``Record``); ``node.check(value, path)`` raises

@@ -299,10 +299,9 @@ def create_image(
     """A new AMI owned by the caller, over new snapshots of the instance's volumes."""
     check_name(name)
     check_specs(tags, ["image", "snapshot"])
-    resource_ids.check("instance", instance_id)
-    instance = region.instances.get(instance_id)
-    if instance is None or instance.owner != account:
-        raise resource_ids.not_found("instance", [instance_id])
+    instance = resource_ids.find(
+        "instance", region.instances, instance_id, resource_ids.owned_by(account)
+    )
     if instance.state == "terminated":
         raise Conflict("instance_state_incorrect", id=instance_id, state=instance.state)
     _check_unique_name(region, account, name)

@@ -194,11 +194,9 @@ def run_instances(
 
 
 def _own_instances(region: RegionState, account: str, instance_ids: list[str]) -> list[Instance]:
-    ids = resource_ids.check_all("instance", instance_ids)
-    missing = [i for i in ids if i not in region.instances or region.instances[i].owner != account]
-    if missing:
-        raise resource_ids.not_found("instance", missing)
-    return [region.instances[i] for i in ids]
+    return resource_ids.find_all(
+        "instance", region.instances, instance_ids, resource_ids.owned_by(account)
+    )
 
 
 def describe_instances(

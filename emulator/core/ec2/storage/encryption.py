@@ -1,5 +1,7 @@
-"""What KMS keys mean to EC2: the key a new volume or snapshot gets, which images may be
-shared, and whether an account may use the keys behind an image's snapshots.
+"""What KMS keys mean to EC2: the key of a new volume or snapshot, and who may use it.
+
+The key a new volume or snapshot gets, which images may be shared, and whether an account
+may use the keys behind an image's snapshots.
 
 EC2 stores key ARNs only. A request may name a key by id, ARN, alias or alias ARN; it is
 resolved here, once, in the caller's account and Region. Encryption without a named key uses

@@ -1,5 +1,8 @@
-"""Volumes and snapshots: create, describe, delete. Volumes are private to their owner;
-snapshots are visible to the accounts they are shared with (``createVolumePermission``)."""
+"""Volumes and snapshots: create, describe, delete, and who sees which.
+
+Volumes are private to their owner; snapshots are visible to the accounts they are shared
+with (``createVolumePermission``).
+"""
 
 from __future__ import annotations
 
@@ -55,19 +58,13 @@ VOLUME_FILTERS = {
 
 
 def own_snapshot(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
-    resource_ids.check("snapshot", snapshot_id)
-    snap = region.snapshots.get(snapshot_id)
-    if snap is None or snap.owner != account:
-        raise resource_ids.not_found("snapshot", [snapshot_id])
-    return snap
+    return resource_ids.find(
+        "snapshot", region.snapshots, snapshot_id, resource_ids.owned_by(account)
+    )
 
 
 def own_volume(region: RegionState, account: str, volume_id: str) -> Volume:
-    resource_ids.check("volume", volume_id)
-    vol = region.volumes.get(volume_id)
-    if vol is None or vol.owner != account:
-        raise resource_ids.not_found("volume", [volume_id])
-    return vol
+    return resource_ids.find("volume", region.volumes, volume_id, resource_ids.owned_by(account))
 
 
 def new_snapshot(
@@ -213,11 +210,9 @@ def describe_volumes(
 ) -> list[Volume]:
     matches = FilterSet(filters, VOLUME_FILTERS, lambda v: region.tags.get(v.volume_id, account))
     if volume_ids:
-        ids = resource_ids.check_all("volume", volume_ids)
-        missing = [i for i in ids if i not in region.volumes or region.volumes[i].owner != account]
-        if missing:
-            raise resource_ids.not_found("volume", missing)
-        found = [region.volumes[i] for i in ids]
+        found = resource_ids.find_all(
+            "volume", region.volumes, volume_ids, resource_ids.owned_by(account)
+        )
     else:
         found = [v for v in region.volumes.values() if v.owner == account]
     return [v for v in found if matches(v)]
@@ -269,15 +264,9 @@ def describe_snapshots(
     owners = {account if o == "self" else o for o in owner_ids}
     restorable = _restorable(account, restorable_by)
     if snapshot_ids:
-        ids = resource_ids.check_all("snapshot", snapshot_ids)
-        missing = [
-            i
-            for i in ids
-            if i not in region.snapshots or not region.snapshots[i].readable_by(account)
-        ]
-        if missing:
-            raise resource_ids.not_found("snapshot", missing)
-        found = [region.snapshots[i] for i in ids]
+        found = resource_ids.find_all(
+            "snapshot", region.snapshots, snapshot_ids, lambda s: s.readable_by(account)
+        )
     else:
         found = [s for s in region.snapshots.values() if s.readable_by(account)]
     return [

@@ -26,11 +26,9 @@ _ACCOUNT_RE = re.compile(r"\d{12}")
 
 def readable_snapshot(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
     """A snapshot the caller may read; any other id is not found."""
-    resource_ids.check("snapshot", snapshot_id)
-    snap = region.snapshots.get(snapshot_id)
-    if snap is None or not snap.readable_by(account):
-        raise resource_ids.not_found("snapshot", [snapshot_id])
-    return snap
+    return resource_ids.find(
+        "snapshot", region.snapshots, snapshot_id, lambda s: s.readable_by(account)
+    )
 
 
 def _owned(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
