@@ -353,6 +353,7 @@ def test_world_load_keeps_ec2_on_the_worlds_kms() -> None:
         clock=world.clock,
         membership=world.orgs.membership,
         config=world.config,
+        authorize=world.authorize,
         keys=world.kms,
     )
     assert loaded.to_dict() == world.ec2.to_dict()
