@@ -1,4 +1,4 @@
-"""The access rule (``decide``), DescribeImages visibility, and the grant index."""
+"""The launch permission layer, DescribeImages visibility, and the grant index."""
 
 from __future__ import annotations
 
