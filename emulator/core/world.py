@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator.core.access.authorize import authorize
+from emulator.core.authorization import AccessRequest, Decision
 from emulator.core.ec2.service import Ec2
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
@@ -75,6 +77,7 @@ class World:
             clock=self.clock,
             membership=self.orgs.membership,
             config=self.config,
+            authorize=self.authorize,
             keys=self.kms,
         )
 
@@ -90,6 +93,11 @@ class World:
             else:
                 out[name] = value
         return out
+
+    def authorize(self, request: AccessRequest) -> Decision:
+        """The access decision (``emulator.core.access``) on the world as it is now: EC2 is
+        handed this, and the explain endpoint and the console ask it too."""
+        return authorize(request, membership=self.orgs.membership, keys=self.kms)
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's
@@ -131,6 +139,7 @@ class World:
             clock=self.clock,
             membership=self.orgs.membership,
             config=self.config,
+            authorize=self.authorize,
             keys=self.kms,
         )
 

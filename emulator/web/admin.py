@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from emulator.core.access.explain import access, explain
+from emulator.core.explain import access, explain
 from emulator.core.scenario import load_into
 from emulator.core.snapshots.form import check_snapshot, is_snapshot
 from emulator.core.snapshots.redaction import redact

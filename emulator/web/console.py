@@ -30,11 +30,13 @@ from flask import (
 )
 
 from emulator.api.registry import CATALOGUES
-from emulator.core.access.explain import access, explain
+from emulator.core.access.layers.launch_permission import LAYER as LAUNCH_PERMISSION
+from emulator.core.authorization import RUN_INSTANCES, AccessRequest
 from emulator.core.ec2.images.block_public_access import BLOCKED
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import CoreError, NotAuthorized
+from emulator.core.explain import access, explain
 from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant
@@ -150,7 +152,8 @@ def _problem(message: str, status: int, title: str = "Cannot show this page") ->
 
 
 def _image_row(world: World, image: Image, account: str, region: str) -> dict[str, Any]:
-    decision = world.ec2.decide(image.image_id, account, region)
+    question = AccessRequest(account, RUN_INSTANCES, region, image)
+    (grant,) = world.authorize(question).steps(LAUNCH_PERMISSION)
     return {
         "id": image.image_id,
         "name": image.name,
@@ -159,7 +162,7 @@ def _image_row(world: World, image: Image, account: str, region: str) -> dict[st
         "visibility": "Public" if image.public else "Private",
         "state": image.state,
         "created": image.creation_date,
-        "access": grant_words(decision.via, decision.grant) if decision.allowed else "none",
+        "access": grant_words(**grant.evidence) if grant.allowed else "none",
     }
 
 

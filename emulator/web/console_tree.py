@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.core.access.explain import explain
+from emulator.core.explain import explain
 from emulator.core.organizations.records import Organization
 from emulator.core.world import World
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.core.access.launch_permission import decide
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, LaunchPermissions
 from emulator.core.ec2.images.records import Image
 from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
@@ -61,7 +60,7 @@ def grant_sets(draw: st.DrawFn, tree: Tree) -> list[Grant]:
 
 
 def allowed(h: Harness, image_id: str, account: str) -> bool:
-    return h.ec2.decide(image_id, account, REGION).allowed
+    return h.decide(image_id, account, REGION).allowed
 
 
 @given(trees())
@@ -83,7 +82,7 @@ def test_ou_grant_reaches_exactly_the_subtree(tree: Tree, data: st.DataObject) -
     h.share(image, ou_grant(ou(granted)))
     for account, node in tree.placement.items():
         on_path = node not in (None, -1) and ou(granted) in tree.path(node)
-        decision = h.ec2.decide(image.image_id, account, REGION)
+        decision = h.decide(image.image_id, account, REGION)
         assert decision.allowed == on_path
         if on_path:
             assert decision.via == "ou" and decision.grant in tree.path(node)
@@ -98,17 +97,14 @@ def test_removing_an_account_never_revokes_org_or_ou_access(
     grants = data.draw(grant_sets(tree))
     h.share(image, *grants)
     account = data.draw(st.sampled_from(sorted(tree.placement)))
-    before = h.ec2.decide(image.image_id, account, REGION)
+    before = h.decide(image.image_id, account, REGION)
     h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(account)])
-    after = h.ec2.decide(image.image_id, account, REGION)
+    after = h.decide(image.image_id, account, REGION)
     if before.via in ("organization", "ou", "public"):
         assert after == before
     if before.via == "account":
         other = [g for g in grants if g != user(account)]
-        assert after.allowed == any(
-            decide(_with(image, [g]), account, REGION, h.members.get(account)).allowed
-            for g in other
-        )
+        assert after.allowed == any(h.rule(_with(image, [g]), account).allowed for g in other)
 
 
 def _with(image: Image, entries: list[Grant]) -> Image:
@@ -140,18 +136,17 @@ def test_index_answers_equal_a_brute_force_scan(tree: Tree, data: st.DataObject)
         h.ec2.deregister_image(h.ec2.region(REGION).images[victim].owner, REGION, victim)
     images = list(h.ec2.region(REGION).images.values())
     for account in tree.placement:
-        membership = h.members.get(account)
-        decisions = {i.image_id: decide(i, account, REGION, membership) for i in images}
+        decisions = {i.image_id: h.rule(i, account) for i in images}
         explicit = {
             iid for iid, d in decisions.items() if d.via in ("account", "organization", "ou")
         }
-        # Public images may also be granted explicitly; ``decide`` reports "public" first.
+        # Public images may also be granted explicitly; the rule reports "public" first.
         for image in images:
             if decisions[image.image_id].via == "public" and image.owner != account:
                 bare = _with(
                     image, [g for g in image.launch_permissions.entries if g.kind != GROUP]
                 )
-                if decide(bare, account, REGION, membership).allowed:
+                if h.rule(bare, account).allowed:
                     explicit.add(image.image_id)
         visible = {iid for iid, d in decisions.items() if d.allowed}
         assert set(h.ids_for(account, executable_users=["self"])) == explicit

@@ -8,6 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emulator.core.kms.keys import request_context
 from emulator.core.organizations.membership import Membership
 from emulator.core.policy.conditions import (
     Condition,
@@ -16,7 +17,7 @@ from emulator.core.policy.conditions import (
     normalize_context,
     parse_operator,
 )
-from emulator.core.policy.evaluation import evaluate, request_context
+from emulator.core.policy.evaluation import evaluate
 
 KEY = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:PutKeyPolicy", "kms:GetKeyPolicy"]

@@ -25,19 +25,10 @@ CORE_ORDER = (
     "access",
     "snapshots",
     "world",
+    "explain",
     "scenario",
 )
-BASE_MODULES = {"__init__", "errors", "ids", "paging", "commit", "wildcard"}
-
-# Imports against CORE_ORDER on main when the order was declared, being fixed; empty this
-# set once the fixes are in (the test fails on an entry that no longer occurs).
-KNOWN_ORDER_VIOLATIONS = {
-    "core/policy/evaluation.py -> organizations",
-    "core/ec2/service.py -> access",
-    "core/ec2/images/catalog.py -> access",
-    "core/ec2/region.py -> access",
-    "core/access/explain.py -> world",
-}
+BASE_MODULES = {"__init__", "errors", "ids", "paging", "commit", "wildcard", "authorization"}
 
 # What protocol may take from the layers under it: the registry, the error types and the
 # Region list of api, and from core only the world, its errors and the dry-run commit. It
@@ -114,8 +105,7 @@ def test_core_imports_no_framework_and_no_upper_layer() -> None:
 
 def test_core_packages_import_only_those_below_them() -> None:
     found = order_violations(PACKAGE / "core")
-    assert found - KNOWN_ORDER_VIOLATIONS == set(), "imports against CORE_ORDER"
-    assert KNOWN_ORDER_VIOLATIONS - found == set(), "fixed: remove from KNOWN_ORDER_VIOLATIONS"
+    assert found == set(), "imports against CORE_ORDER"
 
 
 def test_the_check_itself_catches_a_forbidden_import(tmp_path: Path) -> None:

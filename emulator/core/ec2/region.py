@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from emulator.core.access.launch_permission import GrantIndex
+from emulator.core.authorization import Authorize
+from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
 from emulator.core.ec2.instances.records import Instance
 from emulator.core.ec2.storage.records import Snapshot, Volume
@@ -39,7 +40,10 @@ class Env:
     clock: Callable[[], datetime]
     membership: MembershipLookup
     config: Ec2Config
-    keys: Kms  # the World's KMS: key lookup, the aws/ebs key, key use at launch
+    keys: Kms  # the World's KMS: key lookup, the aws/ebs key
+    # The access decision (``emulator.core.access``), wired by the World: EC2 asks, never
+    # imports it.
+    authorize: Authorize
 
     def now(self) -> str:
         return aws_time(self.clock())

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from emulator.core.access.launch_permission import DENIED, Decision, decide
+from emulator.core.authorization import Authorize
 from emulator.core.ec2 import tagging as resource_tags
 from emulator.core.ec2.filters import Filter
 from emulator.core.ec2.images import block_public_access as bpa
@@ -42,11 +42,19 @@ class Ec2:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         config: Ec2Config,
+        authorize: Authorize,
         keys: Kms | None = None,
     ) -> None:
         # Without the World's KMS (unit tests of EC2 alone), EC2 gets a KMS of its own.
         keys = keys if keys is not None else Kms(ids=ids, clock=clock, membership=membership)
-        self.env = Env(ids=ids, clock=clock, membership=membership, config=config, keys=keys)
+        self.env = Env(
+            ids=ids,
+            clock=clock,
+            membership=membership,
+            config=config,
+            keys=keys,
+            authorize=authorize,
+        )
         self.regions: dict[str, RegionState] = {}
 
     def region(self, name: str) -> RegionState:
@@ -65,15 +73,6 @@ class Ec2:
         if not state.is_empty:
             self.regions[name] = state
         return result
-
-    # ---- access ---------------------------------------------------------------------------
-
-    def decide(self, image_id: str, account: str, region: str) -> Decision:
-        """The access rule for one image, against ``account``'s membership right now."""
-        image = self.region(region).images.get(image_id)
-        if image is None:
-            return DENIED
-        return decide(image, account, region, self.env.membership(account))
 
     # ---- images ---------------------------------------------------------------------------
 
@@ -356,9 +355,17 @@ class Ec2:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         config: Ec2Config,
+        authorize: Authorize,
         keys: Kms | None = None,
     ) -> Ec2:
-        ec2 = cls(ids=ids, clock=clock, membership=membership, config=config, keys=keys)
+        ec2 = cls(
+            ids=ids,
+            clock=clock,
+            membership=membership,
+            config=config,
+            authorize=authorize,
+            keys=keys,
+        )
         for name, region in data.get("regions", {}).items():
             ec2.regions[name] = RegionState.from_dict(name, region)
         return ec2

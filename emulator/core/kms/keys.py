@@ -37,7 +37,7 @@ from emulator.core.kms.records import (
     key_arn,
 )
 from emulator.core.organizations.membership import Membership, MembershipLookup
-from emulator.core.policy.evaluation import PolicyDecision, evaluate, request_context, root_arn
+from emulator.core.policy.evaluation import PolicyDecision, evaluate, root_arn
 from emulator.core.policy.grammar import Policy, parse_policy
 
 PENDING_WINDOW = (7, 30)
@@ -72,6 +72,22 @@ class KeyUseDecision:
     allowed: bool
     reason: str
     statement: str | None  # the key policy statement that decided, when one did
+
+
+def request_context(account: str, membership: Membership | None) -> dict[str, str | list[str]]:
+    """The global condition keys of a request made by ``account``'s root principal.
+
+    The organization keys exist only while the account is in an organization.
+    """
+    context: dict[str, str | list[str]] = {
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalArn": root_arn(account),
+        "aws:PrincipalType": "Account",
+    }
+    if membership is not None:
+        context["aws:PrincipalOrgID"] = membership.org_id
+        context["aws:PrincipalOrgPaths"] = [membership.principal_org_path]
+    return context
 
 
 @lru_cache(maxsize=1024)

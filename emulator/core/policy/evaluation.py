@@ -1,9 +1,9 @@
 """The policy evaluator: does a resource policy let an account's root principal act?
 
 Pure: takes a parsed policy, the principal's account, the action, the resource ARN and the
-request context (``request_context`` builds the organization keys from a ``Membership``),
-and answers with the decision and the statement that made it. An explicit Deny wins over
-any Allow; with no matching Allow the answer is an implicit deny.
+request context (built by the caller: KMS from the principal's membership), and answers
+with the decision and the statement that made it. An explicit Deny wins over any Allow;
+with no matching Allow the answer is an implicit deny.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from emulator.core.organizations.membership import Membership
 from emulator.core.policy.conditions import Context, holds, like, normalize_context
 from emulator.core.policy.grammar import Policy, Statement, parse_policy
 
@@ -26,22 +25,6 @@ class PolicyDecision:
 
 def root_arn(account: str) -> str:
     return f"arn:aws:iam::{account}:root"
-
-
-def request_context(account: str, membership: Membership | None) -> dict[str, str | list[str]]:
-    """The global condition keys of a request made by ``account``'s root principal.
-
-    The organization keys exist only while the account is in an organization.
-    """
-    context: dict[str, str | list[str]] = {
-        "aws:PrincipalAccount": account,
-        "aws:PrincipalArn": root_arn(account),
-        "aws:PrincipalType": "Account",
-    }
-    if membership is not None:
-        context["aws:PrincipalOrgID"] = membership.org_id
-        context["aws:PrincipalOrgPaths"] = [membership.principal_org_path]
-    return context
 
 
 def evaluate(

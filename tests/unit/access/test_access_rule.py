@@ -1,18 +1,19 @@
-"""The access rule (``decide``), DescribeImages visibility, and the grant index."""
+"""The launch permission layer, DescribeImages visibility, and the grant index."""
 
 from __future__ import annotations
 
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
-from emulator.core.access.launch_permission import Decision, GrantIndex
 from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
 from emulator.core.errors import CoreError, Gone, InvalidValue, NotAuthorized, NotFound
 from tests.unit.ec2.ec2_world import (
     OWNER,
     REGION,
     Harness,
+    Rule,
     org_arn,
     org_grant,
     ou,
@@ -36,9 +37,9 @@ def assert_index_consistent(h: Harness) -> None:
 def test_owner_always_launches_and_regions_never_mix() -> None:
     h = Harness()
     image = h.image()
-    assert h.ec2.decide(image.image_id, OWNER, REGION) == Decision(True, "owner", OWNER)
-    assert h.ec2.decide(image.image_id, OWNER, "eu-west-1") == Decision(False, "none")
-    assert h.ec2.decide("ami-00000000000000000", OWNER, REGION) == Decision(False, "none")
+    assert h.decide(image.image_id, OWNER, REGION) == Rule(True, "owner", OWNER)
+    assert h.decide(image.image_id, OWNER, "eu-west-1") == Rule(False, "none")
+    assert h.decide("ami-00000000000000000", OWNER, REGION) == Rule(False, "none")
 
 
 def test_each_kind_of_grant() -> None:
@@ -46,19 +47,19 @@ def test_each_kind_of_grant() -> None:
     h.join(A, ou(1), ou(2))
     h.join(B, ou(3))
     image = h.image()
-    assert not h.ec2.decide(image.image_id, A, REGION).allowed
+    assert not h.decide(image.image_id, A, REGION).allowed
     h.share(image, ou_grant(ou(1)))
-    assert h.ec2.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(1))
-    assert not h.ec2.decide(image.image_id, B, REGION).allowed
+    assert h.decide(image.image_id, A, REGION) == Rule(True, "ou", ou(1))
+    assert not h.decide(image.image_id, B, REGION).allowed
     h.share(image, ou_grant(ou(2)))
     # The nearest granted ancestor is named.
-    assert h.ec2.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(2))
+    assert h.decide(image.image_id, A, REGION) == Rule(True, "ou", ou(2))
     h.share(image, org_grant())
-    assert h.ec2.decide(image.image_id, B, REGION) == Decision(True, "organization", "o-aaaaaaaaaa")
+    assert h.decide(image.image_id, B, REGION) == Rule(True, "organization", "o-aaaaaaaaaa")
     h.share(image, user(C))
-    assert h.ec2.decide(image.image_id, C, REGION) == Decision(True, "account", C)
+    assert h.decide(image.image_id, C, REGION) == Rule(True, "account", C)
     h.share(image, Grant(GROUP, "all"))
-    assert h.ec2.decide(image.image_id, "555555555555", REGION) == Decision(True, "public", "all")
+    assert h.decide(image.image_id, "555555555555", REGION) == Rule(True, "public", "all")
 
 
 def test_grants_match_by_ids_not_by_arn_account() -> None:
@@ -67,10 +68,10 @@ def test_grants_match_by_ids_not_by_arn_account() -> None:
     image = h.image()
     other_mgmt = org_arn().replace("999999999999", "123456789012")
     h.share(image, Grant("org", other_mgmt))
-    assert h.ec2.decide(image.image_id, A, REGION).via == "organization"
+    assert h.decide(image.image_id, A, REGION).via == "organization"
     foreign = h.image()
     h.share(foreign, org_grant("o-bbbbbbbbbb"), ou_grant(ou(1), org_id="o-bbbbbbbbbb"))
-    assert not h.ec2.decide(foreign.image_id, A, REGION).allowed
+    assert not h.decide(foreign.image_id, A, REGION).allowed
 
 
 def test_membership_changes_take_effect_at_once() -> None:
@@ -89,7 +90,7 @@ def test_membership_changes_take_effect_at_once() -> None:
 
 
 def _launchers(h: Harness, image_id: str) -> set[str]:
-    return {a for a in (A, B, C) if h.ec2.decide(image_id, a, REGION).allowed}
+    return {a for a in (A, B, C) if h.decide(image_id, a, REGION).allowed}
 
 
 def test_removing_an_account_covered_by_org_keeps_access() -> None:
@@ -99,7 +100,7 @@ def test_removing_an_account_covered_by_org_keeps_access() -> None:
     h.share(image, org_grant(), user(A))
     h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(A)])
     assert image.launch_permissions.entries == [org_grant()]
-    assert h.ec2.decide(image.image_id, A, REGION).via == "organization"
+    assert h.decide(image.image_id, A, REGION).via == "organization"
 
 
 def test_reset_leaves_only_the_owner() -> None:
@@ -110,7 +111,7 @@ def test_reset_leaves_only_the_owner() -> None:
     h.ec2.reset_image_attribute(OWNER, REGION, image.image_id, "launchPermission")
     assert image.launch_permissions.entries == []
     assert _launchers(h, image.image_id) == set()
-    assert h.ec2.decide(image.image_id, OWNER, REGION).allowed
+    assert h.decide(image.image_id, OWNER, REGION).allowed
     assert_index_consistent(h)
 
 
@@ -270,6 +271,7 @@ def test_index_stays_consistent_through_every_mutation() -> None:
         clock=h.ec2.env.clock,
         membership=h.members.get,
         config=h.config,
+        authorize=h.authorize,
     )
     assert loaded.to_dict() == h.ec2.to_dict()
     assert loaded.region(REGION).grants == h.ec2.region(REGION).grants

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
+from emulator.core.access.authorize import authorize
+from emulator.core.access.layers.launch_permission import LAYER
+from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
 from emulator.core.ec2.service import Ec2
 from emulator.core.ids import IdSource
+from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
 
 REGION = "us-east-1"
@@ -37,6 +42,14 @@ class Config:
     max_launch_permissions: int | None = None
 
 
+class Rule(NamedTuple):
+    """The launch permission layer's verdict and grant."""
+
+    allowed: bool
+    via: str
+    grant: str | None = None
+
+
 @dataclass
 class Harness:
     """An Ec2 plus the membership table it reads (edit ``members`` to move accounts)."""
@@ -45,12 +58,30 @@ class Harness:
     config: Config = field(default_factory=Config)
 
     def __post_init__(self) -> None:
+        ids, clock = IdSource(7), lambda: datetime(2024, 1, 1, tzinfo=UTC)
+        self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
         self.ec2 = Ec2(
-            ids=IdSource(7),
-            clock=lambda: datetime(2024, 1, 1, tzinfo=UTC),
+            ids=ids,
+            clock=clock,
             membership=self.members.get,
             config=self.config,
+            authorize=self.authorize,
+            keys=self.kms,
         )
+
+    def authorize(self, request: AccessRequest) -> Decision:
+        return authorize(request, membership=self.members.get, keys=self.kms)
+
+    def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
+        """The launch permission step of ``account`` launching ``image`` in ``region``."""
+        (step,) = self.authorize(AccessRequest(account, RUN_INSTANCES, region, image)).trace
+        assert step.layer == LAYER
+        return Rule(step.allowed, **step.evidence)
+
+    def decide(self, image_id: str, account: str, region: str = REGION) -> Rule:
+        """``rule`` for the image of that id in ``region``; an image not there is denied."""
+        image = self.ec2.region(region).images.get(image_id)
+        return Rule(False, "none") if image is None else self.rule(image, account, region)
 
     def join(self, account: str, *ou_path: str, org_id: str = ORG_ID) -> None:
         self.members[account] = Membership(org_id, ROOT_ID, tuple(ou_path), MGMT)

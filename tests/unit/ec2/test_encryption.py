@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
-from emulator.core.access.explain import access, explain
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.instances.operations import KMS_FAILURE_REASON
 from emulator.core.ec2.service import Ec2
 from emulator.core.errors import CoreError, InvalidValue, NotAuthorized, NotFound
+from emulator.core.explain import access, explain
 from emulator.core.world import World
 from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, user
 
@@ -353,6 +353,7 @@ def test_world_load_keeps_ec2_on_the_worlds_kms() -> None:
         clock=world.clock,
         membership=world.orgs.membership,
         config=world.config,
+        authorize=world.authorize,
         keys=world.kms,
     )
     assert loaded.to_dict() == world.ec2.to_dict()

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from emulator.core.errors import Malformed
+from emulator.core.kms.keys import request_context
 from emulator.core.organizations.membership import Membership
 from emulator.core.policy.conditions import Condition, holds, normalize_context, parse_operator
-from emulator.core.policy.evaluation import PolicyDecision, evaluate, request_context
+from emulator.core.policy.evaluation import PolicyDecision, evaluate
 from emulator.core.policy.grammar import parse_policy
 from tests.reference_policies import ORG_STATEMENT, OU_STATEMENT
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
-from emulator.core.access.launch_permission import decide, explicit_grant
+from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet, as_text
@@ -159,7 +159,8 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
         if image.owner == account:
             raise Gone("image_unavailable", id=image_id)
         raise resource_ids.not_found("image", [image_id])
-    allowed = decide(image, account, region.name, env.membership(account)).allowed
+    action = RUN_INSTANCES if need == LAUNCH else DESCRIBE_IMAGES
+    allowed = env.authorize(AccessRequest(account, action, region.name, image)).allowed
     if need == LAUNCH and not allowed:
         raise NotAuthorized("images_not_authorized", ids=[image_id])
     if not allowed:
@@ -541,13 +542,13 @@ def describe_images(
         return (
             "self" in users
             and image.owner != account
-            and explicit_grant(image, account, membership).allowed
+            and image.launch_permissions.match(account, membership) is not None
         )
 
     found = [
         image
         for image in candidates
-        if decide(image, account, region.name, membership).allowed
+        if env.authorize(AccessRequest(account, DESCRIBE_IMAGES, region.name, image)).allowed
         and (not owner_ids or image.owner in owner_ids)
         and (not users or executable(image))
         and matches(image)

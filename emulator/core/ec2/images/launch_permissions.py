@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.core.errors import InvalidValue, LimitExceeded
+from emulator.core.organizations.membership import Membership
 
 GROUP = "group"
 USER = "user"
@@ -19,6 +20,11 @@ _ORG_ARN_RE = re.compile(r"arn:aws[a-z-]*:organizations::\d{12}:organization/(o-
 _OU_ARN_RE = re.compile(
     r"arn:aws[a-z-]*:organizations::\d{12}:ou/(o-[a-z0-9]{10,32})/(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})"
 )
+# How an explicit entry reaches an account: by its id, its organization, or an OU on its path.
+VIA_ACCOUNT = "account"
+VIA_ORGANIZATION = "organization"
+VIA_OU = "ou"
+
 # The item type AWS names in InvalidAMIAttributeItemValue (note the lowercase userId).
 ITEM_TYPES = {
     USER: "userId",
@@ -107,6 +113,23 @@ class LaunchPermissions:
     def ou_ids(self) -> set[str]:
         """The ids of every granted OU, whatever its organization."""
         return {ou for ous in self._ous.values() for ou in ous}
+
+    def match(self, account: str, membership: Membership | None) -> tuple[str, str] | None:
+        """How an entry shares the image with ``account`` as (via, value): by account id,
+        org, or the nearest granted OU on its path; ownership and public access are not
+        entries. Org and OU entries match by the ids in the ARN against the membership at
+        this moment; the ARN's account is ignored. O(depth of the path)."""
+        if account in self.accounts:
+            return VIA_ACCOUNT, account
+        if membership is None:
+            return None
+        if membership.org_id in self.org_ids:
+            return VIA_ORGANIZATION, membership.org_id
+        granted_ous = self.ous_in(membership.org_id)
+        for ou_id in reversed(membership.ou_path):
+            if ou_id in granted_ous:
+                return VIA_OU, ou_id
+        return None
 
     def of_kind(self, kind: str) -> list[Grant]:
         return [g for g in self.entries if g.kind == kind]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from emulator.core.authorization import CREATE_GRANT, DECRYPT
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet
@@ -13,7 +14,6 @@ from emulator.core.ec2.instances.records import RUNNING, TERMINATED, Instance
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     device_keys,
-    foreign_key_refusal,
     key_for,
     key_refusal,
     named_key,
@@ -135,8 +135,9 @@ def run_instances(
     keys = device_keys([*sources, *devices])
     # Another account's key named in the request must allow everything EBS needs.
     named = [o.kms_key_id for o in overrides if o.kms_key_id]
-    failed = key_refusal(env, keys, account, region.name) is not None or any(
-        foreign_key_refusal(env, arn, account, region.name) for arn in named
+    failed = (
+        key_refusal(env, DECRYPT, keys, account, region.name) is not None
+        or key_refusal(env, CREATE_GRANT, named, account, region.name) is not None
     )
     now = env.now()
     zone = availability_zone or f"{region.name}a"

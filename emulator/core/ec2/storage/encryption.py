@@ -9,26 +9,18 @@ the account's AWS managed key ``alias/aws/ebs`` of that Region, created on first
 
 New storage under a key of another account (a volume, a snapshot, or an image's snapshots)
 is made only while that key's policy allows the caller every action EBS needs; the caller's
-own keys are not checked here, and a launch's volumes follow the launch rule instead.
+own keys are not checked, and a launch's volumes follow the launch rule instead. Those
+checks are the access decision's (``Env.authorize``); this module only asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from emulator.core.authorization import CREATE_GRANT, AccessRequest, Step
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.region import Env
 from emulator.core.errors import InvalidValue, NotFound
-from emulator.core.kms.keys import KeyUseDecision, key_account
-
-
-@dataclass(frozen=True)
-class KeyRefusal:
-    """A key that stops an account from using an image's storage, and the key's answer."""
-
-    key_arn: str
-    decision: KeyUseDecision
 
 
 def key_arn_of(env: Env, key_ref: str, account: str, region: str) -> str:
@@ -68,29 +60,19 @@ def check_shareable(env: Env, image: Image) -> None:
         raise InvalidValue("aws_managed_key_shared")
 
 
-def key_refusal(env: Env, key_arns: Iterable[str], account: str, region: str) -> KeyRefusal | None:
-    """The first key ``account`` may not use through EC2 in ``region`` (it must exist, be
-    Enabled, and its policy must allow ``kms:Decrypt`` and ``kms:DescribeKey``), if any."""
-    membership = env.membership(account)
-    for arn in key_arns:
-        decision = env.keys.can_use_for_launch(arn, account, region, membership)
-        if not decision.allowed:
-            return KeyRefusal(arn, decision)
-    return None
-
-
-def foreign_key_refusal(env: Env, key_arn: str, account: str, region: str) -> KeyRefusal | None:
-    """Why EC2 may not make storage for ``account`` under ``key_arn``, a key of another
-    account; None when the key is the caller's own or may be used."""
-    if key_account(key_arn) == account:
-        return None
-    decision = env.keys.can_use_for_storage(key_arn, account, region, env.membership(account))
-    return None if decision.allowed else KeyRefusal(key_arn, decision)
+def key_refusal(
+    env: Env, action: str, key_arns: Iterable[str], account: str, region: str
+) -> Step | None:
+    """The access decision's first refusal of a key ``account`` would use through EC2 in
+    ``region``: ``DECRYPT`` to read or launch from storage under it, ``CREATE_GRANT`` to make
+    new storage under it (another account's key only); None when every key may be used."""
+    request = AccessRequest(account, action, region, keys=tuple(key_arns))
+    return env.authorize(request).refusal
 
 
 def check_named_key(env: Env, key_arn: str | None, account: str, region: str) -> None:
     """A key the request names (``KmsKeyId``) for new storage must be usable by the caller."""
-    if key_arn and foreign_key_refusal(env, key_arn, account, region):
+    if key_arn and key_refusal(env, CREATE_GRANT, [key_arn], account, region):
         raise InvalidValue("kms_key_not_accessible", key=key_arn)
 
 
@@ -100,5 +82,5 @@ def check_stored_keys(
     """New storage made from existing storage keeps its key: for each (volume or snapshot
     id, its key), that key must be usable by the caller."""
     for resource_id, key_arn in sources:
-        if key_arn and foreign_key_refusal(env, key_arn, account, region):
+        if key_arn and key_refusal(env, CREATE_GRANT, [key_arn], account, region):
             raise InvalidValue("storage_key_not_accessible", key=key_arn, resource=resource_id)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from emulator.core.authorization import DECRYPT
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.images.records import Image
 from emulator.core.ec2.region import Env, RegionState
-from emulator.core.ec2.storage.encryption import KeyRefusal, device_keys, key_refusal
+from emulator.core.ec2.storage.encryption import device_keys, key_refusal
 from emulator.core.ec2.storage.records import ALL, Snapshot
 from emulator.core.errors import InvalidValue, NotAuthorized
 
@@ -101,10 +102,8 @@ def check_storage_readable(env: Env, region: RegionState, image: Image, account:
         snap = region.snapshots.get(snapshot_id)
         if snap is None or not snap.readable_by(account):
             raise NotAuthorized("storage_not_readable")
-    refusal: KeyRefusal | None = key_refusal(
-        env, device_keys(image.block_devices), account, region.name
-    )
+    refusal = key_refusal(env, DECRYPT, device_keys(image.block_devices), account, region.name)
     if refusal is not None:
         raise NotAuthorized(
-            "storage_key_not_usable", key=refusal.key_arn, why=refusal.decision.reason
+            "storage_key_not_usable", key=refusal.evidence["key"], why=refusal.reason
         )

@@ -1,11 +1,15 @@
-"""Why an account may or may not launch an image, in words, from the one access rule and,
-for encrypted images, from the key policies of their KMS keys."""
+"""Why an account may or may not launch an image, in words, from the access decision's trace.
+
+Laid out for GET /_emulator/explain, /_emulator/access and the console; it reads the whole
+World, so it sits above it in the core's order.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from emulator.core.access.launch_permission import decide
+from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images.launch_permissions import ORG, OU
 from emulator.core.ec2.images.records import AVAILABLE, Image
 from emulator.core.ec2.storage.encryption import device_keys
@@ -36,17 +40,17 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
         return answer
     answer["owner"] = image.owner
     answer["shared_with"] = image.launch_permissions.to_list()
+    decision = launch(world, image, account, region)
+    (grant,) = decision.steps(launch_permission.LAYER)
+    answer["reason"] = grant.reason
     if image.state != AVAILABLE:
-        answer["reason"] = f"{image_id} is {image.state}; nobody can launch it."
         return answer
-    decision = decide(image, account, region, membership)
-    answer.update(allowed=decision.allowed, via=decision.via, grant=decision.grant)
-    answer["reason"] = _sentence(decision.via, decision.grant, account, membership, image)
-    keys = _key_uses(world, image, account, region)
+    answer.update(allowed=grant.allowed, **grant.evidence)
+    keys = _key_uses(decision)
     if keys:
         answer["kms"] = keys
         refused = [k for k in keys if not k["allowed"]]
-        if decision.allowed and refused:
+        if grant.allowed and refused:
             answer["reason"] += (
                 f" But the launch would end terminated (Client.InvalidKMSKey.InvalidState):"
                 f" {refused[0]['reason']}."
@@ -54,71 +58,51 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
     return answer
 
 
-def _key_uses(world: World, image: Image, account: str, region: str) -> list[dict[str, Any]]:
-    """For each KMS key behind the image's snapshots: may ``account`` use it at launch?"""
-    membership = world.orgs.membership(account)
-    uses = []
-    for arn in device_keys(image.block_devices):
-        use = world.kms.can_use_for_launch(arn, account, region, membership)
-        uses.append(
-            {
-                "key": arn,
-                "aws_managed": world.kms.is_aws_managed(arn),
-                "allowed": use.allowed,
-                "reason": use.reason,
-                "statement": use.statement,
-            }
-        )
-    return uses
+def launch(world: World, image: Image, account: str, region: str) -> Decision:
+    """The decision on ``account`` launching ``image``, with the keys behind its snapshots."""
+    keys = tuple(device_keys(image.block_devices))
+    return world.authorize(AccessRequest(account, RUN_INSTANCES, region, image, keys))
 
 
-def _sentence(via: str, grant: str | None, account: str, membership: Any, image: Any) -> str:
-    path = membership.principal_org_path if membership else None
-    if via == "owner":
-        return f"{account} owns {image.image_id}; the owner always launches."
-    if via == "public":
-        return f"{image.image_id} is public (launch permission group 'all')."
-    if via == "account":
-        return f"{image.image_id} is shared with account {account} explicitly."
-    if via == "organization":
-        return f"{image.image_id} is shared with organization {grant}, and {account} is a member."
-    if via == "ou":
-        return (
-            f"{image.image_id} is shared with OU {grant}, which is on {account}'s path "
-            f"{path}, so the grant reaches it."
-        )
-    where = f"its path {path}" if path else "no organization"
-    return (
-        f"{image.image_id} is not shared with {account}: no grant names the account, "
-        f"its organization, or an OU on {where}."
-    )
+def _key_uses(decision: Decision) -> list[dict[str, Any]]:
+    """For each KMS key behind the image's snapshots: may the account use it at launch?"""
+    return [
+        {
+            "key": step.evidence["key"],
+            "aws_managed": step.evidence["aws_managed"],
+            "allowed": step.allowed,
+            "reason": step.reason,
+            "statement": step.evidence["statement"],
+        }
+        for step in decision.steps(key_policy.LAYER)
+    ]
 
 
 def access(world: World, image_id: str, region: str) -> dict[str, Any]:
     """Every account the world knows of (organization members, accounts named in grants,
     the owner) with its decision for this image. Linear in the accounts listed: each
-    decision costs O(depth of the account's path)."""
+    decision costs O(depth of the account's path), + its key policy checks."""
     state = world.ec2.regions.get(region)
     image = state.images.get(image_id) if state else None
     if image is None:
         return {"image": image_id, "region": region, "exists": False, "accounts": []}
     accounts = {image.owner, *image.launch_permissions.accounts}
     accounts |= {a.id for a in world.orgs.member_accounts()}
-    encrypted = bool(device_keys(image.block_devices))
     rows = []
     for account in sorted(accounts):
         membership = world.orgs.membership(account)
-        decision = decide(image, account, region, membership)
+        decision = launch(world, image, account, region)
+        (grant,) = decision.steps(launch_permission.LAYER)
         row = {
             "account": account,
-            "allowed": decision.allowed,
-            "via": decision.via,
-            "grant": decision.grant,
+            "allowed": grant.allowed,
+            **grant.evidence,
             "principal_org_path": membership.principal_org_path if membership else None,
         }
-        if encrypted:
+        keys = decision.steps(key_policy.LAYER)
+        if keys:
             # A launch the grants allow still ends terminated when a key refuses.
-            row["kms_allowed"] = all(k["allowed"] for k in _key_uses(world, image, account, region))
+            row["kms_allowed"] = all(k.allowed for k in keys)
         rows.append(row)
     perms = image.launch_permissions
     return {

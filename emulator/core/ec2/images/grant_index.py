@@ -1,4 +1,4 @@
-"""The access rule (who may launch an AMI, and why) and the grant index that keeps it cheap."""
+"""The grant index of one Region: its available images by owner and by grant principal."""
 
 from __future__ import annotations
 
@@ -7,59 +7,6 @@ from dataclasses import dataclass, field
 
 from emulator.core.ec2.images.records import AVAILABLE, Image
 from emulator.core.organizations.membership import Membership
-
-VIA_OWNER = "owner"
-VIA_PUBLIC = "public"
-VIA_ACCOUNT = "account"
-VIA_ORGANIZATION = "organization"
-VIA_OU = "ou"
-VIA_NONE = "none"
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    via: str
-    grant: str | None = None
-
-
-DENIED = Decision(False, VIA_NONE)
-
-
-def decide(
-    image: Image, caller_account: str, caller_region: str, membership: Membership | None
-) -> Decision:
-    """May ``caller_account``, calling in ``caller_region``, launch ``image``?
-
-    Reasons are checked in a fixed order: owner, public, account, organization, OU (the
-    nearest granted ancestor on the caller's path). Org and OU grants match by the ids in
-    the ARN against the caller's membership at this moment; the ARN's account is ignored.
-    """
-    if image.region != caller_region or image.state != AVAILABLE:
-        return DENIED
-    if image.owner == caller_account:
-        return Decision(True, VIA_OWNER, caller_account)
-    if image.launch_permissions.public:
-        return Decision(True, VIA_PUBLIC, "all")
-    return explicit_grant(image, caller_account, membership)
-
-
-def explicit_grant(image: Image, account: str, membership: Membership | None) -> Decision:
-    """The grant that shares ``image`` with ``account`` by account id, org, or an OU on its
-    path (the nearest one); ownership, public access, Region and state are not considered.
-    O(depth of the path), whatever the number of entries."""
-    perms = image.launch_permissions
-    if account in perms.accounts:
-        return Decision(True, VIA_ACCOUNT, account)
-    if membership is None:
-        return DENIED
-    if membership.org_id in perms.org_ids:
-        return Decision(True, VIA_ORGANIZATION, membership.org_id)
-    granted_ous = perms.ous_in(membership.org_id)
-    for ou_id in reversed(membership.ou_path):
-        if ou_id in granted_ous:
-            return Decision(True, VIA_OU, ou_id)
-    return DENIED
 
 
 def _index(mapping: dict[str, set[str]], key: str, image_id: str) -> None:

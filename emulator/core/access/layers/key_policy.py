@@ -1,0 +1,36 @@
+"""The key policy layer: KMS decides for encrypted storage.
+
+Each key EC2 would use for the principal must exist, be Enabled, and have a key policy
+allowing the principal what EC2 asks of it."""
+
+from __future__ import annotations
+
+from emulator.core.access.facts import Facts
+from emulator.core.authorization import CREATE_GRANT, AccessRequest, Step
+from emulator.core.kms.keys import KeyUseDecision, key_account
+
+LAYER = "key_policy"
+
+
+def steps(request: AccessRequest, facts: Facts) -> list[Step]:
+    """One step per key, in the request's order. Making new storage (``kms:CreateGrant``)
+    checks only other accounts' keys; reading or launching checks every key."""
+    return [_step(request, facts, arn) for arn in request.keys]
+
+
+def _step(request: AccessRequest, facts: Facts, arn: str) -> Step:
+    account, region, keys = request.principal, request.region, facts.keys
+    decision: KeyUseDecision
+    if request.action == CREATE_GRANT:
+        if key_account(arn) == account:
+            decision = KeyUseDecision(True, f"{arn} is {account}'s own key", None)
+        else:
+            decision = keys.can_use_for_storage(arn, account, region, facts.membership)
+    else:
+        decision = keys.can_use_for_launch(arn, account, region, facts.membership)
+    evidence = {
+        "key": arn,
+        "aws_managed": keys.is_aws_managed(arn),
+        "statement": decision.statement,
+    }
+    return Step(LAYER, decision.allowed, decision.reason, evidence)
