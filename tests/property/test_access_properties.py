@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emulator.core.access.launch_permission import decide
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, LaunchPermissions
 from emulator.core.ec2.images.records import Image
-from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, recorded, user
 
 MAX_DEPTH = 5
 
@@ -61,7 +62,7 @@ def grant_sets(draw: st.DrawFn, tree: Tree) -> list[Grant]:
 
 
 def allowed(h: Harness, image_id: str, account: str) -> bool:
-    return h.ec2.decide(image_id, account, REGION).allowed
+    return h.decide(image_id, account, REGION).allowed
 
 
 @given(trees())
@@ -83,7 +84,7 @@ def test_ou_grant_reaches_exactly_the_subtree(tree: Tree, data: st.DataObject) -
     h.share(image, ou_grant(ou(granted)))
     for account, node in tree.placement.items():
         on_path = node not in (None, -1) and ou(granted) in tree.path(node)
-        decision = h.ec2.decide(image.image_id, account, REGION)
+        decision = h.decide(image.image_id, account, REGION)
         assert decision.allowed == on_path
         if on_path:
             assert decision.via == "ou" and decision.grant in tree.path(node)
@@ -98,9 +99,11 @@ def test_removing_an_account_never_revokes_org_or_ou_access(
     grants = data.draw(grant_sets(tree))
     h.share(image, *grants)
     account = data.draw(st.sampled_from(sorted(tree.placement)))
-    before = h.ec2.decide(image.image_id, account, REGION)
-    h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(account)])
-    after = h.ec2.decide(image.image_id, account, REGION)
+    before = h.decide(image.image_id, account, REGION)
+    catalog.modify_launch_permissions(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, [], [user(account)]
+    )
+    after = h.decide(image.image_id, account, REGION)
     if before.via in ("organization", "ou", "public"):
         assert after == before
     if before.via == "account":
@@ -121,7 +124,9 @@ def test_reset_leaves_only_the_owner(tree: Tree, data: st.DataObject) -> None:
     h = tree.harness()
     image = h.image()
     h.share(image, *data.draw(grant_sets(tree)))
-    h.ec2.reset_image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+    catalog.reset_image_attribute(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, "launchPermission"
+    )
     assert allowed(h, image.image_id, OWNER)
     for account in tree.placement:
         assert not allowed(h, image.image_id, account)
@@ -136,9 +141,11 @@ def test_index_answers_equal_a_brute_force_scan(tree: Tree, data: st.DataObject)
         image = h.image(owner=data.draw(st.sampled_from(owners)), name=f"image-{n}")
         h.share(image, *data.draw(grant_sets(tree)), owner=image.owner)
     if data.draw(st.booleans()):
-        victim = data.draw(st.sampled_from(sorted(h.ec2.region(REGION).images)))
-        h.ec2.deregister_image(h.ec2.region(REGION).images[victim].owner, REGION, victim)
-    images = list(h.ec2.region(REGION).images.values())
+        victim = data.draw(st.sampled_from(sorted(h.ec2.read(REGION).images)))
+        catalog.deregister_image(
+            recorded(h.ec2, REGION), h.ec2.env, h.ec2.read(REGION).images[victim].owner, victim
+        )
+    images = list(h.ec2.read(REGION).images.values())
     for account in tree.placement:
         membership = h.members.get(account)
         decisions = {i.image_id: decide(i, account, REGION, membership) for i in images}

@@ -7,7 +7,10 @@ import pytest
 from emulator.api.ec2.errors import EC2_ERRORS
 from emulator.core.access.launch_permission import Decision, GrantIndex
 from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import CoreError, Gone, InvalidValue, NotAuthorized, NotFound
 from tests.unit.ec2.ec2_world import (
     OWNER,
@@ -17,6 +20,7 @@ from tests.unit.ec2.ec2_world import (
     org_grant,
     ou,
     ou_grant,
+    recorded,
     user,
 )
 
@@ -36,9 +40,9 @@ def assert_index_consistent(h: Harness) -> None:
 def test_owner_always_launches_and_regions_never_mix() -> None:
     h = Harness()
     image = h.image()
-    assert h.ec2.decide(image.image_id, OWNER, REGION) == Decision(True, "owner", OWNER)
-    assert h.ec2.decide(image.image_id, OWNER, "eu-west-1") == Decision(False, "none")
-    assert h.ec2.decide("ami-00000000000000000", OWNER, REGION) == Decision(False, "none")
+    assert h.decide(image.image_id, OWNER, REGION) == Decision(True, "owner", OWNER)
+    assert h.decide(image.image_id, OWNER, "eu-west-1") == Decision(False, "none")
+    assert h.decide("ami-00000000000000000", OWNER, REGION) == Decision(False, "none")
 
 
 def test_each_kind_of_grant() -> None:
@@ -46,19 +50,19 @@ def test_each_kind_of_grant() -> None:
     h.join(A, ou(1), ou(2))
     h.join(B, ou(3))
     image = h.image()
-    assert not h.ec2.decide(image.image_id, A, REGION).allowed
+    assert not h.decide(image.image_id, A, REGION).allowed
     h.share(image, ou_grant(ou(1)))
-    assert h.ec2.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(1))
-    assert not h.ec2.decide(image.image_id, B, REGION).allowed
+    assert h.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(1))
+    assert not h.decide(image.image_id, B, REGION).allowed
     h.share(image, ou_grant(ou(2)))
     # The nearest granted ancestor is named.
-    assert h.ec2.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(2))
+    assert h.decide(image.image_id, A, REGION) == Decision(True, "ou", ou(2))
     h.share(image, org_grant())
-    assert h.ec2.decide(image.image_id, B, REGION) == Decision(True, "organization", "o-aaaaaaaaaa")
+    assert h.decide(image.image_id, B, REGION) == Decision(True, "organization", "o-aaaaaaaaaa")
     h.share(image, user(C))
-    assert h.ec2.decide(image.image_id, C, REGION) == Decision(True, "account", C)
+    assert h.decide(image.image_id, C, REGION) == Decision(True, "account", C)
     h.share(image, Grant(GROUP, "all"))
-    assert h.ec2.decide(image.image_id, "555555555555", REGION) == Decision(True, "public", "all")
+    assert h.decide(image.image_id, "555555555555", REGION) == Decision(True, "public", "all")
 
 
 def test_grants_match_by_ids_not_by_arn_account() -> None:
@@ -67,10 +71,10 @@ def test_grants_match_by_ids_not_by_arn_account() -> None:
     image = h.image()
     other_mgmt = org_arn().replace("999999999999", "123456789012")
     h.share(image, Grant("org", other_mgmt))
-    assert h.ec2.decide(image.image_id, A, REGION).via == "organization"
+    assert h.decide(image.image_id, A, REGION).via == "organization"
     foreign = h.image()
     h.share(foreign, org_grant("o-bbbbbbbbbb"), ou_grant(ou(1), org_id="o-bbbbbbbbbb"))
-    assert not h.ec2.decide(foreign.image_id, A, REGION).allowed
+    assert not h.decide(foreign.image_id, A, REGION).allowed
 
 
 def test_membership_changes_take_effect_at_once() -> None:
@@ -89,7 +93,7 @@ def test_membership_changes_take_effect_at_once() -> None:
 
 
 def _launchers(h: Harness, image_id: str) -> set[str]:
-    return {a for a in (A, B, C) if h.ec2.decide(image_id, a, REGION).allowed}
+    return {a for a in (A, B, C) if h.decide(image_id, a, REGION).allowed}
 
 
 def test_removing_an_account_covered_by_org_keeps_access() -> None:
@@ -97,9 +101,11 @@ def test_removing_an_account_covered_by_org_keeps_access() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(A))
-    h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(A)])
+    catalog.modify_launch_permissions(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, [], [user(A)]
+    )
     assert image.launch_permissions.entries == [org_grant()]
-    assert h.ec2.decide(image.image_id, A, REGION).via == "organization"
+    assert h.decide(image.image_id, A, REGION).via == "organization"
 
 
 def test_reset_leaves_only_the_owner() -> None:
@@ -107,10 +113,12 @@ def test_reset_leaves_only_the_owner() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(B), Grant(GROUP, "all"))
-    h.ec2.reset_image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+    catalog.reset_image_attribute(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, "launchPermission"
+    )
     assert image.launch_permissions.entries == []
     assert _launchers(h, image.image_id) == set()
-    assert h.ec2.decide(image.image_id, OWNER, REGION).allowed
+    assert h.decide(image.image_id, OWNER, REGION).allowed
     assert_index_consistent(h)
 
 
@@ -178,11 +186,19 @@ def test_owner_only_operations() -> None:
     h.share(image, org_grant())
     message = ("AuthFailure", f"Not authorized for image:{image.image_id}")
     for attempt in (
-        lambda: h.ec2.modify_launch_permissions(A, REGION, image.image_id, [user(A)], []),
-        lambda: h.ec2.reset_image_attribute(A, REGION, image.image_id, "launchPermission"),
-        lambda: h.ec2.image_attribute(A, REGION, image.image_id, "description"),
-        lambda: h.ec2.modify_image_attribute(A, REGION, image.image_id, "description", "x"),
-        lambda: h.ec2.deregister_image(A, REGION, image.image_id),
+        lambda: catalog.modify_launch_permissions(
+            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, [user(A)], []
+        ),
+        lambda: catalog.reset_image_attribute(
+            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, "launchPermission"
+        ),
+        lambda: catalog.image_attribute(
+            h.ec2.env, h.ec2.read(REGION), A, image.image_id, "description"
+        ),
+        lambda: catalog.modify_image_attribute(
+            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, "description", "x"
+        ),
+        lambda: catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, A, image.image_id),
     ):
         with pytest.raises(NotAuthorized) as caught:
             attempt()
@@ -190,9 +206,11 @@ def test_owner_only_operations() -> None:
     assert image.launch_permissions.entries == [org_grant()]
     # Someone who cannot see the image is told it does not exist.
     with pytest.raises(NotFound):
-        h.ec2.deregister_image(B, REGION, image.image_id)
+        catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, B, image.image_id)
     with pytest.raises(NotAuthorized) as restricted:
-        h.ec2.image_attribute(OWNER, REGION, image.image_id, "blockDeviceMapping")
+        catalog.image_attribute(
+            h.ec2.env, h.ec2.read(REGION), OWNER, image.image_id, "blockDeviceMapping"
+        )
     assert aws(restricted.value) == (
         "AuthFailure",
         "Unauthorized attempt to access restricted resource",
@@ -203,11 +221,13 @@ def test_deregistered_image() -> None:
     h = Harness()
     image = h.image()
     h.share(image, user(A))
-    h.ec2.deregister_image(OWNER, REGION, image.image_id)
+    catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, OWNER, image.image_id)
     assert h.ids_for(OWNER) == []
     assert h.ids_for(OWNER, image_ids=[image.image_id]) == []
     with pytest.raises(Gone) as gone:
-        h.ec2.image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+        catalog.image_attribute(
+            h.ec2.env, h.ec2.read(REGION), OWNER, image.image_id, "launchPermission"
+        )
     assert aws(gone.value) == (
         "InvalidAMIID.Unavailable",
         f"The image ID '{image.image_id}' is no longer available",
@@ -220,7 +240,7 @@ def test_deregistered_image() -> None:
 def test_block_public_access() -> None:
     h = Harness()
     image = h.image()
-    h.ec2.enable_image_bpa(OWNER, REGION, "block-new-sharing")
+    bpa.enable(recorded(h.ec2, REGION), OWNER, "block-new-sharing")
     with pytest.raises(InvalidValue) as blocked:
         h.share(image, Grant(GROUP, "all"))
     code, message = aws(blocked.value)
@@ -228,8 +248,8 @@ def test_block_public_access() -> None:
     assert message.startswith("You can\u2019t publicly share this image")
     assert not image.public
     h.share(image, user(A))  # account sharing is not affected
-    assert h.ec2.image_bpa_state(OWNER, "eu-west-1") == "unblocked"
-    h.ec2.disable_image_bpa(OWNER, REGION)
+    assert bpa.state(h.ec2.env, h.ec2.read("eu-west-1"), OWNER) == "unblocked"
+    bpa.disable(recorded(h.ec2, REGION), OWNER)
     h.share(image, Grant(GROUP, "all"))
     assert image.public
 
@@ -240,16 +260,19 @@ def test_index_stays_consistent_through_every_mutation() -> None:
     first, second = h.image(), h.image()
     steps = [
         lambda: h.share(first, user(A), org_grant(), ou_grant(ou(1)), Grant(GROUP, "all")),
-        lambda: h.ec2.modify_launch_permissions(OWNER, REGION, first.image_id, [], [user(A)]),
-        lambda: h.ec2.add_grants(REGION, second.image_id, [user(B)]),
-        # Copying someone else's image needs its snapshots shared with the copier.
-        lambda: h.ec2.modify_snapshot_permissions(
-            OWNER, REGION, first.snapshot_ids[0], [("UserId", A)], []
+        lambda: catalog.modify_launch_permissions(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.image_id, [], [user(A)]
         ),
-        lambda: h.ec2.copy_image(
+        lambda: catalog.add_grants(h.ec2.env, recorded(h.ec2, REGION), second.image_id, [user(B)]),
+        # Copying someone else's image needs its snapshots shared with the copier.
+        lambda: snapshot_permissions.modify(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.snapshot_ids[0], [("UserId", A)], []
+        ),
+        lambda: catalog.copy_image(
+            h.ec2.env,
+            h.ec2.read(REGION),
+            recorded(h.ec2, REGION),
             A,
-            REGION,
-            REGION,
             source_image_id=first.image_id,
             name="copy",
             description=None,
@@ -258,8 +281,12 @@ def test_index_stays_consistent_through_every_mutation() -> None:
             copy_tags=False,
             tags={},
         ),
-        lambda: h.ec2.reset_image_attribute(OWNER, REGION, first.image_id, "launchPermission"),
-        lambda: h.ec2.deregister_image(OWNER, REGION, second.image_id),
+        lambda: catalog.reset_image_attribute(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.image_id, "launchPermission"
+        ),
+        lambda: catalog.deregister_image(
+            recorded(h.ec2, REGION), h.ec2.env, OWNER, second.image_id
+        ),
     ]
     for step in steps:
         step()
@@ -272,4 +299,4 @@ def test_index_stays_consistent_through_every_mutation() -> None:
         config=h.config,
     )
     assert loaded.to_dict() == h.ec2.to_dict()
-    assert loaded.region(REGION).grants == h.ec2.region(REGION).grants
+    assert loaded.read(REGION).grants == h.ec2.read(REGION).grants

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from emulator.core.access.launch_permission import DENIED, Decision, decide
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
-from emulator.core.ec2.service import Ec2
+from emulator.core.ec2.region import RegionState
+from emulator.core.ec2.state import Ec2State
 from emulator.core.ids import IdSource
 from emulator.core.organizations.membership import Membership
 
@@ -31,6 +34,13 @@ def ou(n: int) -> str:
     return f"ou-aaaa-{n:08d}"
 
 
+def recorded(ec2: Ec2State, region: str) -> RegionState:
+    """Region ``region`` to change, recorded at once: tests that call the domain operations
+    directly do not check when a Region is first recorded (tests/security/test_regions.py
+    does, through the handlers)."""
+    return ec2.regions.setdefault(region, RegionState(region))
+
+
 @dataclass
 class Config:
     bpa_default: str = "unblocked"
@@ -39,13 +49,13 @@ class Config:
 
 @dataclass
 class Harness:
-    """An Ec2 plus the membership table it reads (edit ``members`` to move accounts)."""
+    """An Ec2State plus the membership table it reads (edit ``members`` to move accounts)."""
 
     members: dict[str, Membership] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
 
     def __post_init__(self) -> None:
-        self.ec2 = Ec2(
+        self.ec2 = Ec2State(
             ids=IdSource(7),
             clock=lambda: datetime(2024, 1, 1, tzinfo=UTC),
             membership=self.members.get,
@@ -56,14 +66,28 @@ class Harness:
         self.members[account] = Membership(org_id, ROOT_ID, tuple(ou_path), MGMT)
 
     def image(self, owner: str = OWNER, name: str | None = None, region: str = REGION) -> Image:
-        name = name or f"img-{len(self.ec2.region(region).images)}"
-        return self.ec2.register_image(owner, region, ImageSpec(name=name), [], {})
+        name = name or f"img-{len(self.ec2.read(region).images)}"
+        return catalog.register_image(
+            self.ec2.env, recorded(self.ec2, region), owner, ImageSpec(name=name), [], {}
+        )
 
     def share(self, image: Image, *grants: Grant, owner: str = OWNER) -> None:
-        self.ec2.modify_launch_permissions(owner, image.region, image.image_id, list(grants), [])
+        catalog.modify_launch_permissions(
+            self.ec2.env, recorded(self.ec2, image.region), owner, image.image_id, list(grants), []
+        )
+
+    def decide(self, image_id: str, account: str, region: str) -> Decision:
+        """The launch permission decision for one image, against ``account``'s membership."""
+        image = self.ec2.read(region).images.get(image_id)
+        return (
+            DENIED if image is None else decide(image, account, region, self.members.get(account))
+        )
 
     def ids_for(self, account: str, **kwargs: object) -> list[str]:
-        return [i.image_id for i in self.ec2.describe_images(account, REGION, **kwargs)]
+        return [
+            i.image_id
+            for i in catalog.describe_images(self.ec2.env, self.ec2.read(REGION), account, **kwargs)
+        ]
 
 
 def user(account: str) -> Grant:

@@ -9,14 +9,18 @@ import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
 from emulator.core.access.explain import access, explain
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
 from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.instances import operations as instances
 from emulator.core.ec2.instances.operations import KMS_FAILURE_REASON
-from emulator.core.ec2.service import Ec2
+from emulator.core.ec2.state import Ec2State
+from emulator.core.ec2.storage import operations as storage
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import CoreError, InvalidValue, NotAuthorized, NotFound
 from emulator.core.world import World
-from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, user
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, recorded, user
 
 A, B = "222222222222", "333333333333"
 
@@ -65,15 +69,23 @@ def volume(h: Harness | World, account: str = OWNER, **kwargs: Any):
         "kms_key_id": None,
         "tags": {},
     }
-    return h.ec2.create_volume(account, REGION, **{**args, **kwargs})
+    return storage.create_volume(h.ec2.env, recorded(h.ec2, REGION), account, **{**args, **kwargs})
 
 
 def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") -> Image:
     vol = volume(h, kms_key_id=key_ref)
-    snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description=None, tags={})
-    return h.ec2.register_image(
+    snap = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
         OWNER,
-        REGION,
+        volume_id=vol.volume_id,
+        description=None,
+        tags={},
+    )
+    return catalog.register_image(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
+        OWNER,
         ImageSpec(name=name),
         [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
         {},
@@ -81,9 +93,10 @@ def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") 
 
 
 def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | None = None):
-    (instance,) = h.ec2.run_instances(
+    (instance,) = instances.run_instances(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
         account,
-        REGION,
         image_id=image.image_id,
         min_count=1,
         max_count=1,
@@ -97,10 +110,11 @@ def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | Non
 
 def copy(h: Harness, account: str, image: Image, name: str = "copy", region: str = REGION, **kw):
     args = {"encrypted": None, "kms_key_id": None, "copy_tags": False, "tags": {}}
-    return h.ec2.copy_image(
+    return catalog.copy_image(
+        h.ec2.env,
+        h.ec2.read(REGION),
+        recorded(h.ec2, region),
         account,
-        region,
-        REGION,
         source_image_id=image.image_id,
         name=name,
         description=None,
@@ -134,7 +148,7 @@ def test_key_errors() -> None:
         "InvalidKMSKey.NotFound",
         "The KMS key 'alias/missing' does not exist in us-east-1.",
     )
-    assert h.ec2.region(REGION).volumes == {}
+    assert h.ec2.read(REGION).volumes == {}
 
 
 def test_volume_from_an_encrypted_snapshot_keeps_or_changes_its_key() -> None:
@@ -143,9 +157,10 @@ def test_volume_from_an_encrypted_snapshot_keeps_or_changes_its_key() -> None:
         h.ec2.env.keys.create_key(OWNER, REGION),
         h.ec2.env.keys.create_key(OWNER, REGION),
     )
-    snap = h.ec2.create_snapshot(
+    snap = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
         OWNER,
-        REGION,
         volume_id=volume(h, kms_key_id=first.arn).volume_id,
         description=None,
         tags={},
@@ -166,7 +181,7 @@ def test_aws_ebs_images_are_not_shared_and_encrypted_ones_not_public() -> None:
         assert aws(refused.value)[0] == "InvalidParameter"
     assert image.launch_permissions.entries == []
     with pytest.raises(InvalidValue) as scenario:
-        h.ec2.add_grants(REGION, image.image_id, [org_grant()])
+        catalog.add_grants(h.ec2.env, recorded(h.ec2, REGION), image.image_id, [org_grant()])
     assert scenario.value.reason == "aws_managed_key_shared"
     cmk = encrypted_image(h, h.ec2.env.keys.create_key(OWNER, REGION).arn, "cmk")
     h.share(cmk, user(A))
@@ -235,13 +250,15 @@ def test_copy_needs_snapshot_access_and_key_use() -> None:
     key = h.ec2.env.keys.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     h.share(image, org_grant())
-    with pytest.raises(NotAuthorized) as storage:
+    with pytest.raises(NotAuthorized) as refused:
         copy(h, A, image)
-    assert aws(storage.value) == (
+    assert aws(refused.value) == (
         "InvalidRequest",
         "You do not have permission to access the storage of this ami",
     )
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, image.snapshot_ids[0], [("UserId", A)], [])
+    snapshot_permissions.modify(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.snapshot_ids[0], [("UserId", A)], []
+    )
     with pytest.raises(NotAuthorized) as key_refused:
         copy(h, A, image)
     assert aws(key_refused.value)[0] == "InvalidRequest"
@@ -271,64 +288,90 @@ def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
 
 def test_snapshot_permissions_and_describe_snapshots() -> None:
     h = Harness()
-    snap = h.ec2.create_snapshot(
-        OWNER, REGION, volume_id=volume(h, encrypted=None).volume_id, description=None, tags={}
+    snap = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
+        OWNER,
+        volume_id=volume(h, encrypted=None).volume_id,
+        description=None,
+        tags={},
     )
     sid = snap.snapshot_id
 
     def seen(account: str, **kwargs: Any) -> list[str]:
-        args = {"snapshot_ids": [], "owner_ids": [], "filters": []}
-        found = h.ec2.describe_snapshots(account, REGION, **{**args, **kwargs})
+        args = {"snapshot_ids": [], "owner_ids": [], "restorable_by": [], "filters": []}
+        found = storage.describe_snapshots(h.ec2.read(REGION), account, **{**args, **kwargs})
         return [s.snapshot_id for s in found]
 
     assert seen(A) == []
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("UserId", A), ("UserId", A)], [])
-    assert h.ec2.snapshot_attribute(OWNER, REGION, sid, "createVolumePermission") is snap
+    snapshot_permissions.modify(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("UserId", A), ("UserId", A)], []
+    )
+    assert (
+        snapshot_permissions.permissions(h.ec2.read(REGION), OWNER, sid, "createVolumePermission")
+        is snap
+    )
     assert snap.create_volume_permissions == [A]
     assert seen(A) == [sid] and seen(A, restorable_by=["self"]) == [sid]
     assert seen(A, owner_ids=["self"]) == [] and seen(B) == []
     assert seen(OWNER, restorable_by=[A]) == [sid] and seen(OWNER, restorable_by=[B]) == []
     with pytest.raises(NotAuthorized) as not_owner:
-        h.ec2.modify_snapshot_permissions(A, REGION, sid, [("UserId", B)], [])
+        snapshot_permissions.modify(h.ec2.env, recorded(h.ec2, REGION), A, sid, [("UserId", B)], [])
     assert aws(not_owner.value) == ("AuthFailure", f"Not authorized for snapshot:{sid}")
     with pytest.raises(NotFound):
-        h.ec2.reset_snapshot_attribute(B, REGION, sid, "createVolumePermission")
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("Group", "all")], [])
+        snapshot_permissions.reset(recorded(h.ec2, REGION), B, sid, "createVolumePermission")
+    snapshot_permissions.modify(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("Group", "all")], []
+    )
     assert seen(B, restorable_by=["all"]) == [sid]
-    h.ec2.reset_snapshot_attribute(OWNER, REGION, sid, "createVolumePermission")
+    snapshot_permissions.reset(recorded(h.ec2, REGION), OWNER, sid, "createVolumePermission")
     assert snap.create_volume_permissions == [] and seen(A) == []
     for bad in ([("UserId", "12")], [("Group", "everyone")]):
         with pytest.raises(InvalidValue) as invalid:
-            h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, bad, [])
+            snapshot_permissions.modify(h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, bad, [])
         assert aws(invalid.value)[0] == "InvalidParameterValue"
     with pytest.raises(InvalidValue) as both:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("UserId", A)], [("UserId", B)])
+        snapshot_permissions.modify(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("UserId", A)], [("UserId", B)]
+        )
     assert aws(both.value)[0] == "InvalidParameterCombination"
 
 
 def test_encrypted_snapshots_sharing_limits() -> None:
     h = Harness()
-    default = h.ec2.create_snapshot(
-        OWNER, REGION, volume_id=volume(h).volume_id, description=None, tags={}
+    default = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
+        OWNER,
+        volume_id=volume(h).volume_id,
+        description=None,
+        tags={},
     )
     with pytest.raises(InvalidValue) as refused:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, default.snapshot_id, [("UserId", A)], [])
+        snapshot_permissions.modify(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, default.snapshot_id, [("UserId", A)], []
+        )
     assert aws(refused.value) == (
         "OperationNotPermitted",
         "Encrypted snapshots with EBS default key cannot be shared",
     )
     key = h.ec2.env.keys.create_key(OWNER, REGION)
-    cmk = h.ec2.create_snapshot(
+    cmk = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
         OWNER,
-        REGION,
         volume_id=volume(h, kms_key_id=key.arn).volume_id,
         description=None,
         tags={},
     )
     with pytest.raises(InvalidValue) as public:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, cmk.snapshot_id, [("Group", "all")], [])
+        snapshot_permissions.modify(
+            h.ec2.env, recorded(h.ec2, REGION), OWNER, cmk.snapshot_id, [("Group", "all")], []
+        )
     assert aws(public.value)[0] == "UnsupportedOperation"
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, cmk.snapshot_id, [("UserId", A)], [])
+    snapshot_permissions.modify(
+        h.ec2.env, recorded(h.ec2, REGION), OWNER, cmk.snapshot_id, [("UserId", A)], []
+    )
     assert cmk.create_volume_permissions == [A]
 
 
@@ -339,15 +382,22 @@ def test_world_load_keeps_ec2_on_the_worlds_kms() -> None:
     world = World()
     key = world.kms.create_key(OWNER, REGION)
     vol = volume(world, kms_key_id=key.key_id)
-    snap = world.ec2.create_snapshot(
-        OWNER, REGION, volume_id=vol.volume_id, description=None, tags={}
+    snap = storage.create_snapshot(
+        world.ec2.env,
+        recorded(world.ec2, REGION),
+        OWNER,
+        volume_id=vol.volume_id,
+        description=None,
+        tags={},
     )
-    world.ec2.modify_snapshot_permissions(OWNER, REGION, snap.snapshot_id, [("UserId", A)], [])
+    snapshot_permissions.modify(
+        world.ec2.env, recorded(world.ec2, REGION), OWNER, snap.snapshot_id, [("UserId", A)], []
+    )
     world.load(world.to_dict())
     assert world.ec2.env.keys is world.kms
     restored = world.ec2.regions[REGION].snapshots[snap.snapshot_id]
     assert (restored.kms_key_id, restored.create_volume_permissions) == (key.arn, [A])
-    loaded = Ec2.from_dict(
+    loaded = Ec2State.from_dict(
         world.ec2.to_dict(),
         ids=world.ids,
         clock=world.clock,
@@ -364,7 +414,9 @@ def test_explain_and_access_tell_the_key_side() -> None:
     world.orgs.add_account(org.id, A, org.root_id)
     key = world.kms.create_key(OWNER, REGION)
     image = encrypted_image(world, key.arn)
-    world.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [user(A)], [])
+    catalog.modify_launch_permissions(
+        world.ec2.env, recorded(world.ec2, REGION), OWNER, image.image_id, [user(A)], []
+    )
     answer = explain(world, image.image_id, A, REGION)
     assert answer["allowed"] is True
     (use,) = answer["kms"]
