@@ -11,7 +11,7 @@ from emulator.core.access.launch_permission import decide
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, LaunchPermissions
 from emulator.core.ec2.images.records import Image
-from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, recorded, user
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
 
 MAX_DEPTH = 5
 
@@ -100,9 +100,7 @@ def test_removing_an_account_never_revokes_org_or_ou_access(
     h.share(image, *grants)
     account = data.draw(st.sampled_from(sorted(tree.placement)))
     before = h.decide(image.image_id, account, REGION)
-    catalog.modify_launch_permissions(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, [], [user(account)]
-    )
+    catalog.modify_launch_permissions(h.env, h.at(), OWNER, image.image_id, [], [user(account)])
     after = h.decide(image.image_id, account, REGION)
     if before.via in ("organization", "ou", "public"):
         assert after == before
@@ -124,9 +122,7 @@ def test_reset_leaves_only_the_owner(tree: Tree, data: st.DataObject) -> None:
     h = tree.harness()
     image = h.image()
     h.share(image, *data.draw(grant_sets(tree)))
-    catalog.reset_image_attribute(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, "launchPermission"
-    )
+    catalog.reset_image_attribute(h.env, h.at(), OWNER, image.image_id, "launchPermission")
     assert allowed(h, image.image_id, OWNER)
     for account in tree.placement:
         assert not allowed(h, image.image_id, account)
@@ -142,9 +138,7 @@ def test_index_answers_equal_a_brute_force_scan(tree: Tree, data: st.DataObject)
         h.share(image, *data.draw(grant_sets(tree)), owner=image.owner)
     if data.draw(st.booleans()):
         victim = data.draw(st.sampled_from(sorted(h.ec2.read(REGION).images)))
-        catalog.deregister_image(
-            recorded(h.ec2, REGION), h.ec2.env, h.ec2.read(REGION).images[victim].owner, victim
-        )
+        catalog.deregister_image(h.at(), h.env, h.ec2.read(REGION).images[victim].owner, victim)
     images = list(h.ec2.read(REGION).images.values())
     for account in tree.placement:
         membership = h.members.get(account)

@@ -20,7 +20,6 @@ from tests.unit.ec2.ec2_world import (
     org_grant,
     ou,
     ou_grant,
-    recorded,
     user,
 )
 
@@ -101,9 +100,7 @@ def test_removing_an_account_covered_by_org_keeps_access() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(A))
-    catalog.modify_launch_permissions(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, [], [user(A)]
-    )
+    catalog.modify_launch_permissions(h.env, h.at(), OWNER, image.image_id, [], [user(A)])
     assert image.launch_permissions.entries == [org_grant()]
     assert h.decide(image.image_id, A, REGION).via == "organization"
 
@@ -113,9 +110,7 @@ def test_reset_leaves_only_the_owner() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(B), Grant(GROUP, "all"))
-    catalog.reset_image_attribute(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.image_id, "launchPermission"
-    )
+    catalog.reset_image_attribute(h.env, h.at(), OWNER, image.image_id, "launchPermission")
     assert image.launch_permissions.entries == []
     assert _launchers(h, image.image_id) == set()
     assert h.decide(image.image_id, OWNER, REGION).allowed
@@ -186,19 +181,15 @@ def test_owner_only_operations() -> None:
     h.share(image, org_grant())
     message = ("AuthFailure", f"Not authorized for image:{image.image_id}")
     for attempt in (
-        lambda: catalog.modify_launch_permissions(
-            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, [user(A)], []
-        ),
-        lambda: catalog.reset_image_attribute(
-            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, "launchPermission"
-        ),
+        lambda: catalog.modify_launch_permissions(h.env, h.at(), A, image.image_id, [user(A)], []),
+        lambda: catalog.reset_image_attribute(h.env, h.at(), A, image.image_id, "launchPermission"),
         lambda: catalog.image_attribute(
-            h.ec2.env, h.ec2.read(REGION), A, image.image_id, "description"
+            h.env, h.ec2.read(REGION), A, image.image_id, "description"
         ),
         lambda: catalog.modify_image_attribute(
-            h.ec2.env, recorded(h.ec2, REGION), A, image.image_id, "description", "x"
+            h.env, h.at(), A, image.image_id, "description", "x"
         ),
-        lambda: catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, A, image.image_id),
+        lambda: catalog.deregister_image(h.at(), h.env, A, image.image_id),
     ):
         with pytest.raises(NotAuthorized) as caught:
             attempt()
@@ -206,10 +197,10 @@ def test_owner_only_operations() -> None:
     assert image.launch_permissions.entries == [org_grant()]
     # Someone who cannot see the image is told it does not exist.
     with pytest.raises(NotFound):
-        catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, B, image.image_id)
+        catalog.deregister_image(h.at(), h.env, B, image.image_id)
     with pytest.raises(NotAuthorized) as restricted:
         catalog.image_attribute(
-            h.ec2.env, h.ec2.read(REGION), OWNER, image.image_id, "blockDeviceMapping"
+            h.env, h.ec2.read(REGION), OWNER, image.image_id, "blockDeviceMapping"
         )
     assert aws(restricted.value) == (
         "AuthFailure",
@@ -221,12 +212,12 @@ def test_deregistered_image() -> None:
     h = Harness()
     image = h.image()
     h.share(image, user(A))
-    catalog.deregister_image(recorded(h.ec2, REGION), h.ec2.env, OWNER, image.image_id)
+    catalog.deregister_image(h.at(), h.env, OWNER, image.image_id)
     assert h.ids_for(OWNER) == []
     assert h.ids_for(OWNER, image_ids=[image.image_id]) == []
     with pytest.raises(Gone) as gone:
         catalog.image_attribute(
-            h.ec2.env, h.ec2.read(REGION), OWNER, image.image_id, "launchPermission"
+            h.env, h.ec2.read(REGION), OWNER, image.image_id, "launchPermission"
         )
     assert aws(gone.value) == (
         "InvalidAMIID.Unavailable",
@@ -240,7 +231,7 @@ def test_deregistered_image() -> None:
 def test_block_public_access() -> None:
     h = Harness()
     image = h.image()
-    bpa.enable(recorded(h.ec2, REGION), OWNER, "block-new-sharing")
+    bpa.enable(h.at(), OWNER, "block-new-sharing")
     with pytest.raises(InvalidValue) as blocked:
         h.share(image, Grant(GROUP, "all"))
     code, message = aws(blocked.value)
@@ -248,8 +239,8 @@ def test_block_public_access() -> None:
     assert message.startswith("You can\u2019t publicly share this image")
     assert not image.public
     h.share(image, user(A))  # account sharing is not affected
-    assert bpa.state(h.ec2.env, h.ec2.read("eu-west-1"), OWNER) == "unblocked"
-    bpa.disable(recorded(h.ec2, REGION), OWNER)
+    assert bpa.state(h.env, h.ec2.read("eu-west-1"), OWNER) == "unblocked"
+    bpa.disable(h.at(), OWNER)
     h.share(image, Grant(GROUP, "all"))
     assert image.public
 
@@ -261,17 +252,17 @@ def test_index_stays_consistent_through_every_mutation() -> None:
     steps = [
         lambda: h.share(first, user(A), org_grant(), ou_grant(ou(1)), Grant(GROUP, "all")),
         lambda: catalog.modify_launch_permissions(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.image_id, [], [user(A)]
+            h.env, h.at(), OWNER, first.image_id, [], [user(A)]
         ),
-        lambda: catalog.add_grants(h.ec2.env, recorded(h.ec2, REGION), second.image_id, [user(B)]),
+        lambda: catalog.add_grants(h.env, h.at(), second.image_id, [user(B)]),
         # Copying someone else's image needs its snapshots shared with the copier.
         lambda: snapshot_permissions.modify(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.snapshot_ids[0], [("UserId", A)], []
+            h.env, h.at(), OWNER, first.snapshot_ids[0], [("UserId", A)], []
         ),
         lambda: catalog.copy_image(
-            h.ec2.env,
+            h.env,
             h.ec2.read(REGION),
-            recorded(h.ec2, REGION),
+            h.at(),
             A,
             source_image_id=first.image_id,
             name="copy",
@@ -282,19 +273,17 @@ def test_index_stays_consistent_through_every_mutation() -> None:
             tags={},
         ),
         lambda: catalog.reset_image_attribute(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, first.image_id, "launchPermission"
+            h.env, h.at(), OWNER, first.image_id, "launchPermission"
         ),
-        lambda: catalog.deregister_image(
-            recorded(h.ec2, REGION), h.ec2.env, OWNER, second.image_id
-        ),
+        lambda: catalog.deregister_image(h.at(), h.env, OWNER, second.image_id),
     ]
     for step in steps:
         step()
         assert_index_consistent(h)
     loaded = type(h.ec2).from_dict(
         h.ec2.to_dict(),
-        ids=h.ec2.env.ids,
-        clock=h.ec2.env.clock,
+        ids=h.env.ids,
+        clock=h.env.clock,
         membership=h.members.get,
         config=h.config,
     )

@@ -10,7 +10,7 @@ from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
-from emulator.core.ec2.region import RegionState
+from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.state import Ec2State
 from emulator.core.ids import IdSource
 from emulator.core.organizations.membership import Membership
@@ -62,18 +62,26 @@ class Harness:
             config=self.config,
         )
 
+    @property
+    def env(self) -> Env:
+        return self.ec2.env
+
+    def at(self, region: str = REGION) -> RegionState:
+        """Region ``region`` to change (see ``recorded``)."""
+        return recorded(self.ec2, region)
+
     def join(self, account: str, *ou_path: str, org_id: str = ORG_ID) -> None:
         self.members[account] = Membership(org_id, ROOT_ID, tuple(ou_path), MGMT)
 
     def image(self, owner: str = OWNER, name: str | None = None, region: str = REGION) -> Image:
         name = name or f"img-{len(self.ec2.read(region).images)}"
         return catalog.register_image(
-            self.ec2.env, recorded(self.ec2, region), owner, ImageSpec(name=name), [], {}
+            self.env, self.at(region), owner, ImageSpec(name=name), [], {}
         )
 
     def share(self, image: Image, *grants: Grant, owner: str = OWNER) -> None:
         catalog.modify_launch_permissions(
-            self.ec2.env, recorded(self.ec2, image.region), owner, image.image_id, list(grants), []
+            self.env, self.at(image.region), owner, image.image_id, list(grants), []
         )
 
     def decide(self, image_id: str, account: str, region: str) -> Decision:
@@ -86,7 +94,7 @@ class Harness:
     def ids_for(self, account: str, **kwargs: object) -> list[str]:
         return [
             i.image_id
-            for i in catalog.describe_images(self.ec2.env, self.ec2.read(REGION), account, **kwargs)
+            for i in catalog.describe_images(self.env, self.ec2.read(REGION), account, **kwargs)
         ]
 
 

@@ -94,8 +94,8 @@ def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") 
 
 def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | None = None):
     (instance,) = instances.run_instances(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         account,
         image_id=image.image_id,
         min_count=1,
@@ -111,9 +111,9 @@ def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | Non
 def copy(h: Harness, account: str, image: Image, name: str = "copy", region: str = REGION, **kw):
     args = {"encrypted": None, "kms_key_id": None, "copy_tags": False, "tags": {}}
     return catalog.copy_image(
-        h.ec2.env,
+        h.env,
         h.ec2.read(REGION),
-        recorded(h.ec2, region),
+        h.at(region),
         account,
         source_image_id=image.image_id,
         name=name,
@@ -127,7 +127,7 @@ def copy(h: Harness, account: str, image: Image, name: str = "copy", region: str
 
 def test_keys_are_stored_as_arns_and_aws_ebs_is_the_default() -> None:
     h = Harness()
-    kms = h.ec2.env.keys
+    kms = h.env.keys
     key = kms.create_key(OWNER, REGION)
     kms.create_alias(OWNER, REGION, "alias/mine", key.key_id)
     assert volume(h, kms_key_id="alias/mine").kms_key_id == key.arn
@@ -154,12 +154,12 @@ def test_key_errors() -> None:
 def test_volume_from_an_encrypted_snapshot_keeps_or_changes_its_key() -> None:
     h = Harness()
     first, second = (
-        h.ec2.env.keys.create_key(OWNER, REGION),
-        h.ec2.env.keys.create_key(OWNER, REGION),
+        h.env.keys.create_key(OWNER, REGION),
+        h.env.keys.create_key(OWNER, REGION),
     )
     snap = storage.create_snapshot(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         volume_id=volume(h, kms_key_id=first.arn).volume_id,
         description=None,
@@ -181,9 +181,9 @@ def test_aws_ebs_images_are_not_shared_and_encrypted_ones_not_public() -> None:
         assert aws(refused.value)[0] == "InvalidParameter"
     assert image.launch_permissions.entries == []
     with pytest.raises(InvalidValue) as scenario:
-        catalog.add_grants(h.ec2.env, recorded(h.ec2, REGION), image.image_id, [org_grant()])
+        catalog.add_grants(h.env, h.at(), image.image_id, [org_grant()])
     assert scenario.value.reason == "aws_managed_key_shared"
-    cmk = encrypted_image(h, h.ec2.env.keys.create_key(OWNER, REGION).arn, "cmk")
+    cmk = encrypted_image(h, h.env.keys.create_key(OWNER, REGION).arn, "cmk")
     h.share(cmk, user(A))
     with pytest.raises(InvalidValue) as public:
         h.share(cmk, Grant(GROUP, "all"))
@@ -198,7 +198,7 @@ def test_launch_is_running_only_for_accounts_the_key_allows() -> None:
     h = Harness()
     h.join(A, ou(1))
     h.join(B, ou(2))
-    key = h.ec2.env.keys.create_key(
+    key = h.env.keys.create_key(
         OWNER, REGION, policy=org_policy(ou_pattern=f"o-aaaaaaaaaa/r-aaaa/{ou(1)}/*")
     )
     image = encrypted_image(h, key.arn)
@@ -219,7 +219,7 @@ def test_launch_is_running_only_for_accounts_the_key_allows() -> None:
 
 def test_disabled_and_pending_deletion_keys_stop_the_owner() -> None:
     h = Harness()
-    kms = h.ec2.env.keys
+    kms = h.env.keys
     key = kms.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     kms.disable_key(OWNER, REGION, key.key_id)
@@ -233,10 +233,10 @@ def test_disabled_and_pending_deletion_keys_stop_the_owner() -> None:
 def test_rekeying_at_launch_still_needs_the_snapshot_key() -> None:
     h = Harness()
     h.join(A)
-    key = h.ec2.env.keys.create_key(OWNER, REGION)  # default policy: the owner only
+    key = h.env.keys.create_key(OWNER, REGION)  # default policy: the owner only
     image = encrypted_image(h, key.arn)
     h.share(image, user(A))
-    own = h.ec2.env.keys.create_key(A, REGION)
+    own = h.env.keys.create_key(A, REGION)
     override = BlockDevice("/dev/xvda", encrypted=True, kms_key_id=own.arn)
     assert run(h, A, image, [override]).state == "terminated"
 
@@ -247,7 +247,7 @@ def test_rekeying_at_launch_still_needs_the_snapshot_key() -> None:
 def test_copy_needs_snapshot_access_and_key_use() -> None:
     h = Harness()
     h.join(A, ou(1))
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    key = h.env.keys.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     h.share(image, org_grant())
     with pytest.raises(NotAuthorized) as refused:
@@ -256,23 +256,21 @@ def test_copy_needs_snapshot_access_and_key_use() -> None:
         "InvalidRequest",
         "You do not have permission to access the storage of this ami",
     )
-    snapshot_permissions.modify(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.snapshot_ids[0], [("UserId", A)], []
-    )
+    snapshot_permissions.modify(h.env, h.at(), OWNER, image.snapshot_ids[0], [("UserId", A)], [])
     with pytest.raises(NotAuthorized) as key_refused:
         copy(h, A, image)
     assert aws(key_refused.value)[0] == "InvalidRequest"
     assert key.arn in aws(key_refused.value)[1]
-    h.ec2.env.keys.put_key_policy(OWNER, REGION, key.key_id, org_policy())
+    h.env.keys.put_key_policy(OWNER, REGION, key.key_id, org_policy())
     mine = copy(h, A, image)
-    assert mine.block_devices[0].kms_key_id == h.ec2.env.keys.aws_ebs_key(A, REGION)
+    assert mine.block_devices[0].kms_key_id == h.env.keys.aws_ebs_key(A, REGION)
     # The owner keeps its key in its Region, and needs no snapshot permission.
     assert copy(h, OWNER, image).block_devices[0].kms_key_id == key.arn
 
 
 def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
     h = Harness()
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    key = h.env.keys.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     with pytest.raises(InvalidValue) as decrypt:
         copy(h, OWNER, image, encrypted=False)
@@ -280,7 +278,7 @@ def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
     with pytest.raises(NotFound):
         copy(h, OWNER, image, region="eu-west-1", encrypted=True, kms_key_id=key.arn)
     west = copy(h, OWNER, image, region="eu-west-1")
-    assert west.block_devices[0].kms_key_id == h.ec2.env.keys.aws_ebs_key(OWNER, "eu-west-1")
+    assert west.block_devices[0].kms_key_id == h.env.keys.aws_ebs_key(OWNER, "eu-west-1")
 
 
 # ---- snapshot permissions ----------------------------------------------------------------
@@ -289,8 +287,8 @@ def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
 def test_snapshot_permissions_and_describe_snapshots() -> None:
     h = Harness()
     snap = storage.create_snapshot(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         volume_id=volume(h, encrypted=None).volume_id,
         description=None,
@@ -304,9 +302,7 @@ def test_snapshot_permissions_and_describe_snapshots() -> None:
         return [s.snapshot_id for s in found]
 
     assert seen(A) == []
-    snapshot_permissions.modify(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("UserId", A), ("UserId", A)], []
-    )
+    snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("UserId", A), ("UserId", A)], [])
     assert (
         snapshot_permissions.permissions(h.ec2.read(REGION), OWNER, sid, "createVolumePermission")
         is snap
@@ -316,62 +312,52 @@ def test_snapshot_permissions_and_describe_snapshots() -> None:
     assert seen(A, owner_ids=["self"]) == [] and seen(B) == []
     assert seen(OWNER, restorable_by=[A]) == [sid] and seen(OWNER, restorable_by=[B]) == []
     with pytest.raises(NotAuthorized) as not_owner:
-        snapshot_permissions.modify(h.ec2.env, recorded(h.ec2, REGION), A, sid, [("UserId", B)], [])
+        snapshot_permissions.modify(h.env, h.at(), A, sid, [("UserId", B)], [])
     assert aws(not_owner.value) == ("AuthFailure", f"Not authorized for snapshot:{sid}")
     with pytest.raises(NotFound):
-        snapshot_permissions.reset(recorded(h.ec2, REGION), B, sid, "createVolumePermission")
-    snapshot_permissions.modify(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("Group", "all")], []
-    )
+        snapshot_permissions.reset(h.at(), B, sid, "createVolumePermission")
+    snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("Group", "all")], [])
     assert seen(B, restorable_by=["all"]) == [sid]
-    snapshot_permissions.reset(recorded(h.ec2, REGION), OWNER, sid, "createVolumePermission")
+    snapshot_permissions.reset(h.at(), OWNER, sid, "createVolumePermission")
     assert snap.create_volume_permissions == [] and seen(A) == []
     for bad in ([("UserId", "12")], [("Group", "everyone")]):
         with pytest.raises(InvalidValue) as invalid:
-            snapshot_permissions.modify(h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, bad, [])
+            snapshot_permissions.modify(h.env, h.at(), OWNER, sid, bad, [])
         assert aws(invalid.value)[0] == "InvalidParameterValue"
     with pytest.raises(InvalidValue) as both:
-        snapshot_permissions.modify(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, sid, [("UserId", A)], [("UserId", B)]
-        )
+        snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("UserId", A)], [("UserId", B)])
     assert aws(both.value)[0] == "InvalidParameterCombination"
 
 
 def test_encrypted_snapshots_sharing_limits() -> None:
     h = Harness()
     default = storage.create_snapshot(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         volume_id=volume(h).volume_id,
         description=None,
         tags={},
     )
     with pytest.raises(InvalidValue) as refused:
-        snapshot_permissions.modify(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, default.snapshot_id, [("UserId", A)], []
-        )
+        snapshot_permissions.modify(h.env, h.at(), OWNER, default.snapshot_id, [("UserId", A)], [])
     assert aws(refused.value) == (
         "OperationNotPermitted",
         "Encrypted snapshots with EBS default key cannot be shared",
     )
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    key = h.env.keys.create_key(OWNER, REGION)
     cmk = storage.create_snapshot(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         volume_id=volume(h, kms_key_id=key.arn).volume_id,
         description=None,
         tags={},
     )
     with pytest.raises(InvalidValue) as public:
-        snapshot_permissions.modify(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, cmk.snapshot_id, [("Group", "all")], []
-        )
+        snapshot_permissions.modify(h.env, h.at(), OWNER, cmk.snapshot_id, [("Group", "all")], [])
     assert aws(public.value)[0] == "UnsupportedOperation"
-    snapshot_permissions.modify(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, cmk.snapshot_id, [("UserId", A)], []
-    )
+    snapshot_permissions.modify(h.env, h.at(), OWNER, cmk.snapshot_id, [("UserId", A)], [])
     assert cmk.create_volume_permissions == [A]
 
 

@@ -17,7 +17,7 @@ from emulator.core.ec2.images.launch_permissions import (
     validate,
 )
 from emulator.core.errors import CoreError, InvalidValue, LimitExceeded
-from tests.unit.ec2.ec2_world import OWNER, Harness, org_grant, ou_grant, recorded, user
+from tests.unit.ec2.ec2_world import OWNER, Harness, org_grant, ou_grant, user
 
 GOOD_ORG = "arn:aws:organizations::123456789012:organization/o-abc1234567"
 GOOD_OU = "arn:aws:organizations::123456789012:ou/o-abc1234567/ou-ab12-12345678"
@@ -108,8 +108,8 @@ def test_one_bad_entry_changes_nothing() -> None:
     h.share(image, user("222222222222"))
     with pytest.raises(InvalidValue):
         catalog.modify_launch_permissions(
-            h.ec2.env,
-            recorded(h.ec2, image.region),
+            h.env,
+            h.at(image.region),
             OWNER,
             image.image_id,
             [user("333333333333"), Grant(OU, "ou-1234-5example")],
@@ -128,8 +128,8 @@ def test_quota_counts_accounts_orgs_and_ous_not_public() -> None:
     assert aws(caught.value)[0] == "ResourceLimitExceeded"
     # Swapping one entry for another in one request stays within the quota.
     catalog.modify_launch_permissions(
-        h.ec2.env,
-        recorded(h.ec2, image.region),
+        h.env,
+        h.at(image.region),
         OWNER,
         image.image_id,
         [user("333333333333")],

@@ -21,7 +21,7 @@ from emulator.core.errors import (
     NotAuthorized,
     NotFound,
 )
-from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, recorded
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant
 
 A, B = "222222222222", "333333333333"
 
@@ -33,11 +33,11 @@ def aws(err: CoreError) -> tuple[str, str]:
 
 def test_register_over_own_snapshot_and_not_others() -> None:
     h = Harness()
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
-    h.ec2.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
+    key = h.env.keys.create_key(OWNER, REGION)
+    h.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
     vol = storage.create_volume(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         size=10,
         snapshot_id=None,
@@ -50,11 +50,11 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         tags={},
     )
     snap = storage.create_snapshot(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, volume_id=vol.volume_id, description="d", tags={}
+        h.env, h.at(), OWNER, volume_id=vol.volume_id, description="d", tags={}
     )
     image = catalog.register_image(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         OWNER,
         ImageSpec(name="mine"),
         [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
@@ -64,8 +64,8 @@ def test_register_over_own_snapshot_and_not_others() -> None:
     assert (root.volume_size, root.encrypted, root.kms_key_id) == (10, True, key.arn)
     with pytest.raises(NotFound) as caught:
         catalog.register_image(
-            h.ec2.env,
-            recorded(h.ec2, REGION),
+            h.env,
+            h.at(),
             A,
             ImageSpec(name="theirs"),
             [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
@@ -76,12 +76,10 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         f"The snapshot '{snap.snapshot_id}' does not exist.",
     )
     with pytest.raises(Conflict) as in_use:
-        storage.delete_snapshot(recorded(h.ec2, REGION), OWNER, snap.snapshot_id)
+        storage.delete_snapshot(h.at(), OWNER, snap.snapshot_id)
     assert aws(in_use.value)[0] == "InvalidSnapshot.InUse"
     with pytest.raises(Conflict):
-        catalog.register_image(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, ImageSpec(name="mine"), [], {}
-        )
+        catalog.register_image(h.env, h.at(), OWNER, ImageSpec(name="mine"), [], {})
 
 
 def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
@@ -90,8 +88,8 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
     image = h.image()
     with pytest.raises(NotAuthorized) as denied:
         instances.run_instances(
-            h.ec2.env,
-            recorded(h.ec2, REGION),
+            h.env,
+            h.at(),
             A,
             image_id=image.image_id,
             min_count=1,
@@ -104,8 +102,8 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
     assert aws(denied.value) == ("AuthFailure", f"Not authorized for images: [{image.image_id}]")
     h.share(image, org_grant())
     launched = instances.run_instances(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         A,
         image_id=image.image_id,
         min_count=2,
@@ -122,7 +120,7 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
     found = instances.describe_instances(h.ec2.read(REGION), A, [], [Filter("tag:Name", ("x",))])
     assert len(found) == 2
     assert instances.describe_instances(h.ec2.read(REGION), OWNER, [], []) == []
-    instances.terminate_instances(recorded(h.ec2, REGION), A, [launched[0].instance_id])
+    instances.terminate_instances(h.at(), A, [launched[0].instance_id])
     assert launched[0].state_code == 48
     assert len(storage.describe_volumes(h.ec2.read(REGION), A, [], [])) == 1
     running = instances.describe_instances(
@@ -131,8 +129,8 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
     assert [i.instance_id for i in running] == [launched[1].instance_id]
     with pytest.raises(NotFound) as unknown:
         instances.run_instances(
-            h.ec2.env,
-            recorded(h.ec2, REGION),
+            h.env,
+            h.at(),
             A,
             image_id="ami-00000000000000000",
             min_count=1,
@@ -150,13 +148,11 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant())
-    tagging.create_tags(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, [image.image_id], {"owner-tag": "1"}
-    )
-    tagging.create_tags(h.ec2.env, recorded(h.ec2, REGION), A, [image.image_id], {"mine": "1"})
+    tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"owner-tag": "1"})
+    tagging.create_tags(h.env, h.at(), A, [image.image_id], {"mine": "1"})
     (instance,) = instances.run_instances(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         A,
         image_id=image.image_id,
         min_count=1,
@@ -167,8 +163,8 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
         tags={},
     )
     derived = catalog.create_image(
-        h.ec2.env,
-        recorded(h.ec2, REGION),
+        h.env,
+        h.at(),
         A,
         instance_id=instance.instance_id,
         name="derived",
@@ -178,13 +174,11 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     assert derived.owner == A and derived.source_instance_id == instance.instance_id
     assert h.ec2.read(REGION).snapshots[derived.snapshot_ids[0]].owner == A
     # Copying someone else's image needs its snapshots shared with the copier.
-    snapshot_permissions.modify(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, image.snapshot_ids[0], [("UserId", A)], []
-    )
+    snapshot_permissions.modify(h.env, h.at(), OWNER, image.snapshot_ids[0], [("UserId", A)], [])
     copy = catalog.copy_image(
-        h.ec2.env,
+        h.env,
         h.ec2.read(REGION),
-        recorded(h.ec2, "eu-west-1"),
+        h.at("eu-west-1"),
         A,
         source_image_id=image.image_id,
         name="copy",
@@ -200,9 +194,9 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     assert h.ec2.read("eu-west-1").tags.get(copy.image_id, A) == {"mine": "1"}
     with pytest.raises(NotFound):
         catalog.copy_image(
-            h.ec2.env,
+            h.env,
             h.ec2.read(REGION),
-            recorded(h.ec2, REGION),
+            h.at(),
             B,
             source_image_id=image.image_id,
             name="copy",
@@ -219,12 +213,8 @@ def test_tags_are_per_account() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant())
-    tagging.create_tags(
-        h.ec2.env, recorded(h.ec2, REGION), OWNER, [image.image_id], {"Env": "prod"}
-    )
-    tagging.create_tags(
-        h.ec2.env, recorded(h.ec2, REGION), A, [image.image_id], {"Env": "test", "Team": ""}
-    )
+    tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"Env": "prod"})
+    tagging.create_tags(h.env, h.at(), A, [image.image_id], {"Env": "test", "Team": ""})
     assert h.ec2.read(REGION).tags.get(image.image_id, OWNER) == {"Env": "prod"}
     assert h.ids_for(A, filters=[Filter("tag:Env", ("prod",))]) == []
     assert h.ids_for(A, filters=[Filter("tag:Env", ("test",))]) == [image.image_id]
@@ -233,26 +223,22 @@ def test_tags_are_per_account() -> None:
         ("image", "Env", "test"),
         ("image", "Team", ""),
     ]
-    tagging.delete_tags(h.ec2.env, recorded(h.ec2, REGION), A, [image.image_id], [("Env", "other")])
+    tagging.delete_tags(h.env, h.at(), A, [image.image_id], [("Env", "other")])
     assert h.ec2.read(REGION).tags.get(image.image_id, A) == {"Env": "test", "Team": ""}
-    tagging.delete_tags(h.ec2.env, recorded(h.ec2, REGION), A, [image.image_id], None)
+    tagging.delete_tags(h.env, h.at(), A, [image.image_id], None)
     assert h.ec2.read(REGION).tags.get(image.image_id, A) == {}
     assert h.ec2.read(REGION).tags.get(image.image_id, OWNER) == {"Env": "prod"}
     with pytest.raises(InvalidValue) as reserved:
-        tagging.create_tags(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, [image.image_id], {"aws:x": "1"}
-        )
+        tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"aws:x": "1"})
     assert aws(reserved.value) == (
         "InvalidParameterValue",
         "Tag keys starting with 'aws:' are reserved for internal use",
     )
     with pytest.raises(NotFound):
-        tagging.create_tags(h.ec2.env, recorded(h.ec2, REGION), B, [image.image_id], {"k": "v"})
+        tagging.create_tags(h.env, h.at(), B, [image.image_id], {"k": "v"})
     with pytest.raises(NotFound) as snap:
-        tagging.create_tags(
-            h.ec2.env, recorded(h.ec2, REGION), OWNER, ["snap-00000000000000000"], {"k": "v"}
-        )
+        tagging.create_tags(h.env, h.at(), OWNER, ["snap-00000000000000000"], {"k": "v"})
     assert aws(snap.value)[0] == "InvalidSnapshot.NotFound"
     with pytest.raises(Malformed) as unknown:
-        tagging.create_tags(h.ec2.env, recorded(h.ec2, REGION), OWNER, ["xyz-123"], {"k": "v"})
+        tagging.create_tags(h.env, h.at(), OWNER, ["xyz-123"], {"k": "v"})
     assert aws(unknown.value) == ("InvalidID", "The ID 'xyz-123' is not valid")
