@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from emulator.core.ec2.images.catalog import ImageSpec
+from emulator.core.ec2.images.catalog import ImageSpec, register_image
 from emulator.core.world import World
 from emulator.testing import in_process_client
 
@@ -63,8 +63,11 @@ def dry_runs() -> None:
     print("DryRun CreateTags, world of n images | seconds")
     for n in (10, 1_000, 10_000):
         world = World()
-        for i in range(n):
-            world.ec2.register_image(OWNER, REGION, ImageSpec(name=f"image-{i:05d}"), [], {})
+        with world.ec2.write(REGION) as region:
+            for i in range(n):
+                register_image(
+                    world.ec2.env, region, OWNER, ImageSpec(name=f"image-{i:05d}"), [], {}
+                )
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         image_id = next(iter(world.ec2.regions[REGION].images))
 

@@ -13,9 +13,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from emulator.core.ec2 import tagging
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
+from emulator.core.ec2.region import Env, RegionState
+from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
 from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.snapshots.form import REGION_NAME
@@ -354,33 +359,38 @@ def _image(world: World, image: Any, path: str) -> None:
             image.get("root_device_name"), at(path, "root_device_name")
         ),
     )
-    backed = _backed(world, owner, region, devices, where)
-    made = _core(
-        path,
-        lambda: world.ec2.register_image(
-            owner, region, spec, backed, {}, _optional_text(image.get("id"), at(path, "id"))
-        ),
-    )
-    grants = _grants(image.get("launch_permissions"), at(path, "launch_permissions"))
-    _core(
-        at(path, "launch_permissions"), lambda: world.ec2.add_grants(region, made.image_id, grants)
-    )
-    # (account, its tags, where they are written) for the owner and every other account.
-    tagged = [(owner, _tags(image.get("tags"), at(path, "tags")), at(path, "tags"))]
-    by_account = image.get("tags_by_account") or {}
-    if not isinstance(by_account, dict):
-        raise ScenarioError(at(path, "tags_by_account"), "expected a mapping of accounts to tags")
-    for account, account_tags in by_account.items():
-        where = at(at(path, "tags_by_account"), str(account))
-        tagged.append((_account(account, where), _tags(account_tags, where), where))
-    for account, account_tags, where in tagged:
-        if account_tags:
-            _core(
-                where,
-                lambda a=account, t=account_tags: world.ec2.create_tags(
-                    a, region, [made.image_id], t
-                ),
+    env = world.ec2.env
+    with world.ec2.write(region) as state:
+        backed = _backed(env, state, owner, devices, where)
+        made = _core(
+            path,
+            lambda: catalog.register_image(
+                env, state, owner, spec, backed, {}, _optional_text(image.get("id"), at(path, "id"))
+            ),
+        )
+        grants = _grants(image.get("launch_permissions"), at(path, "launch_permissions"))
+        _core(
+            at(path, "launch_permissions"),
+            lambda: catalog.add_grants(env, state, made.image_id, grants),
+        )
+        # (account, its tags, where they are written) for the owner and every other account.
+        tagged = [(owner, _tags(image.get("tags"), at(path, "tags")), at(path, "tags"))]
+        by_account = image.get("tags_by_account") or {}
+        if not isinstance(by_account, dict):
+            raise ScenarioError(
+                at(path, "tags_by_account"), "expected a mapping of accounts to tags"
             )
+        for account, account_tags in by_account.items():
+            where = at(at(path, "tags_by_account"), str(account))
+            tagged.append((_account(account, where), _tags(account_tags, where), where))
+        for account, account_tags, where in tagged:
+            if account_tags:
+                _core(
+                    where,
+                    lambda a=account, t=account_tags: tagging.create_tags(
+                        env, state, a, [made.image_id], t
+                    ),
+                )
 
 
 def _device(device: Any, path: str) -> BlockDevice:
@@ -401,7 +411,7 @@ def _device(device: Any, path: str) -> BlockDevice:
 
 
 def _backed(
-    world: World, owner: str, region: str, devices: list[BlockDevice], path: str
+    env: Env, region: RegionState, owner: str, devices: list[BlockDevice], path: str
 ) -> list[BlockDevice]:
     """Each device gets a fresh snapshot of its own, owned by the image's owner, under the key
     it names (an alias or id in the owner's account and Region; ``aws/ebs`` by default)."""
@@ -409,9 +419,10 @@ def _backed(
     for i, bd in enumerate(devices):
         snap = _core(
             at(path, i),
-            lambda b=bd: world.ec2.new_snapshot(
-                owner,
+            lambda b=bd: snapshot_without_volume(
+                env,
                 region,
+                owner,
                 size=b.volume_size or 8,
                 encrypted=bool(b.encrypted),
                 kms_key_id=b.kms_key_id,
@@ -453,10 +464,11 @@ def _bpa(world: World, entry: Any, path: str) -> None:
     state = entry["state"]
     if state not in BPA_STATES:
         raise ScenarioError(at(path, "state"), f"expected one of {', '.join(BPA_STATES)}")
-    if state == "unblocked":
-        world.ec2.disable_image_bpa(account, region)
-    else:
-        world.ec2.enable_image_bpa(account, region, state)
+    with world.ec2.write(region) as regional:
+        if state == "unblocked":
+            bpa.disable(regional, account)
+        else:
+            bpa.enable(regional, account, state)
 
 
 def load_into(world: World, data: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from emulator.core.access.authorize import authorize
 from emulator.core.authorization import AccessRequest, Decision
-from emulator.core.ec2.service import Ec2
+from emulator.core.ec2.state import Ec2State
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
@@ -72,7 +72,7 @@ class World:
         self.orgs = OrgTree(ids=self.ids, clock=self.clock)
         self.sessions = Sessions(ids=self.ids, clock=self.clock)
         self.kms = Kms(ids=self.ids, clock=self.clock, membership=self.orgs.membership)
-        self.ec2 = Ec2(
+        self.ec2 = Ec2State(
             ids=self.ids,
             clock=self.clock,
             membership=self.orgs.membership,
@@ -133,7 +133,7 @@ class World:
         self.kms = Kms.from_dict(
             data.get("kms", {}), ids=self.ids, clock=self.clock, membership=self.orgs.membership
         )
-        self.ec2 = Ec2.from_dict(
+        self.ec2 = Ec2State.from_dict(
             data.get("ec2", {}),
             ids=self.ids,
             clock=self.clock,

@@ -32,7 +32,12 @@ from flask import (
 from emulator.api.registry import CATALOGUES
 from emulator.core.access.layers.launch_permission import LAYER as LAUNCH_PERMISSION
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest
-from emulator.core.ec2.images.block_public_access import BLOCKED
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images.catalog import (
+    describe_images,
+    image_attribute,
+    modify_launch_permissions,
+)
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import CoreError, NotAuthorized
@@ -194,7 +199,9 @@ def amis():
     world, acting = _world(), g.acting
     status, selected, error = 200, None, None
     with world.lock:
-        images = world.ec2.describe_images(acting.account, acting.region, **SCOPES[scope][1])
+        images = describe_images(
+            world.ec2.env, world.ec2.read(acting.region), acting.account, **SCOPES[scope][1]
+        )
         rows = [_image_row(world, i, acting.account, acting.region) for i in images]
         if query:
             needle = query.casefold()
@@ -227,26 +234,27 @@ def amis():
 
 def _bpa_state(world: World) -> str:
     with world.lock:
-        return world.ec2.image_bpa_state(g.acting.account, g.acting.region)
+        return bpa.state(world.ec2.env, world.ec2.read(g.acting.region), g.acting.account)
 
 
 def _selected(world: World, image_id: str, account: str, region: str) -> dict[str, Any]:
     """The selected AMI as the caller may see it (DescribeImages, and DescribeImageAttribute
     for the Permissions tab, which only the owner may call)."""
-    (image,) = world.ec2.describe_images(account, region, image_ids=[image_id])
+    env, state = world.ec2.env, world.ec2.read(region)
+    (image,) = describe_images(env, state, account, image_ids=[image_id])
     detail = _image_row(world, image, account, region)
     detail.update(
         description=image.description,
         architecture=image.architecture,
         root_device=image.root_device_name,
         block_devices=image.block_devices,
-        tags=world.ec2.tags_of(account, region, image.image_id),
+        tags=state.tags.get(image.image_id, account),
         explanation=explain(world, image.image_id, account, region)["reason"],
         owned=image.owner == account,
     )
     try:
-        entries = world.ec2.image_attribute(
-            account, region, image_id, "launchPermission"
+        entries = image_attribute(
+            env, state, account, image_id, "launchPermission"
         ).launch_permissions.entries
     except CoreError as err:
         detail["permissions_error"] = api_error(err)[0]
@@ -273,8 +281,12 @@ def edit_permissions(image_id: str):
     world, acting = _world(), g.acting
     with world.lock:
         try:
-            image = world.ec2.image_attribute(
-                acting.account, acting.region, image_id, "launchPermission"
+            image = image_attribute(
+                world.ec2.env,
+                world.ec2.read(acting.region),
+                acting.account,
+                image_id,
+                "launchPermission",
             )
         except NotAuthorized as err:
             return _read_only(world, image_id, err)
@@ -327,8 +339,8 @@ def _save(world: World, image_id: str, draft: Draft):
     adds, removes = draft.changes()
     if not adds and not removes:
         return _back_to_image(image_id, "unchanged")
-    with world.lock:
-        world.ec2.modify_launch_permissions(acting.account, acting.region, image_id, adds, removes)
+    with world.lock, world.ec2.write(acting.region) as state:
+        modify_launch_permissions(world.ec2.env, state, acting.account, image_id, adds, removes)
     g.changed_world = True
     return _back_to_image(image_id, "saved")
 
@@ -369,7 +381,9 @@ def _read_only(world: World, image_id: str, refusal: CoreError) -> tuple[str, in
     """What a consumer sees: the image, why it may launch it, and why it cannot edit it."""
     acting = g.acting
     try:
-        (image,) = world.ec2.describe_images(acting.account, acting.region, image_ids=[image_id])
+        (image,) = describe_images(
+            world.ec2.env, world.ec2.read(acting.region), acting.account, image_ids=[image_id]
+        )
     except CoreError as err:
         return _problem(*api_error(err), title=f"Edit AMI permissions: {image_id[:64]}")
     row = _image_row(world, image, acting.account, acting.region)
@@ -388,14 +402,15 @@ def block_public_access():
     wanted = request.form.get("state", "")
     with world.lock:
         try:
-            if wanted == "unblocked":
-                state = world.ec2.disable_image_bpa(acting.account, acting.region)
-            else:
-                state = world.ec2.enable_image_bpa(acting.account, acting.region, wanted)
+            with world.ec2.write(acting.region) as regional:
+                if wanted == "unblocked":
+                    state = bpa.disable(regional, acting.account)
+                else:
+                    state = bpa.enable(regional, acting.account, wanted)
         except CoreError as err:
             return _problem(*api_error(err), title="Block public access for AMIs")
     g.changed_world = True
-    notice = "bpa-blocked" if state == BLOCKED else "bpa-unblocked"
+    notice = "bpa-blocked" if state == bpa.BLOCKED else "bpa-unblocked"
     return redirect(f"{url_for('console.amis')}?{urlencode({'notice': notice})}", 303)
 
 
@@ -411,10 +426,11 @@ def organization():
     error, status, problems = None, 200, []
     with world.lock:
         orgs = world.orgs.organizations()
-        images = world.ec2.describe_images(acting.account, acting.region)
+        env, state = world.ec2.env, world.ec2.read(acting.region)
+        images = describe_images(env, state, acting.account)
         if image_id:
             try:
-                world.ec2.describe_images(acting.account, acting.region, image_ids=[image_id])
+                describe_images(env, state, acting.account, image_ids=[image_id])
             except CoreError as err:
                 error, status = api_error(err)
                 image_id = None

@@ -15,10 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.cli import parser
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import Grant
 from emulator.core.world import World
 from emulator.scenario_files import load_demo_into
 from emulator.web import create_app
+from tests.unit.ec2.ec2_world import recorded
 
 AMI = "ami-0abcdef1234567890"
 BASE = "/_emulator/console"
@@ -162,7 +165,9 @@ def test_the_editor_adds_and_removes_in_the_form_until_save(
 
 def test_save_applies_only_this_pages_changes(client: FlaskClient, world: World) -> None:
     """A grant added through the API while the page was open survives its save."""
-    world.ec2.add_grants("us-east-1", AMI, [Grant("org", ORG_ARN)])
+    catalog.add_grants(
+        world.ec2.env, recorded(world.ec2, "us-east-1"), AMI, [Grant("org", ORG_ARN)]
+    )
     status, _ = post(
         client,
         f"/amis/{AMI}/permissions",
@@ -242,7 +247,7 @@ def test_any_form_is_answered_without_a_server_error(
 def test_a_consumer_gets_the_read_only_page_and_cannot_post(
     client: FlaskClient, world: World
 ) -> None:
-    world.ec2.add_grants("us-east-1", AMI, [Grant("ou", OU_ARN)])
+    catalog.add_grants(world.ec2.env, recorded(world.ec2, "us-east-1"), AMI, [Grant("ou", OU_ARN)])
     status, body = page(client, f"/amis/{AMI}/permissions", account=DEV)
     assert status == 200 and 'id="read-only-reason"' in body
     assert f"AuthFailure: Not authorized for image:{AMI}" in body
@@ -259,7 +264,9 @@ def test_block_public_access_settings(client: FlaskClient, world: World) -> None
     assert status == 400
     assert "InvalidParameterValue: Value (everything) for parameter" in body
     assert post(client, path, {"state": "block-new-sharing"})[0] == 303
-    assert world.ec2.image_bpa_state("123456789012", "us-east-1") == "block-new-sharing"
+    assert (
+        bpa.state(world.ec2.env, world.ec2.read("us-east-1"), "123456789012") == "block-new-sharing"
+    )
     status, body = post(
         client, f"/amis/{AMI}/permissions", {"op": "save", "availability": "public"}
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import Grant
 from emulator.core.world import World
 from emulator.scenario_files import load_demo_into
 from emulator.web.console_tree import BOX_HEIGHT, build_tree
+from tests.unit.ec2.ec2_world import recorded
 
 AMI = "ami-0abcdef1234567890"
 ENGINEERING = "arn:aws:organizations::123456789012:ou/o-123example/ou-1234-5example"
@@ -33,7 +35,9 @@ def test_every_node_has_its_own_row_below_its_parent() -> None:
 
 def test_the_dotted_line_holds_the_shared_ou_and_all_below_it() -> None:
     world = demo_world()
-    world.ec2.add_grants("us-east-1", AMI, [Grant("ou", ENGINEERING)])
+    catalog.add_grants(
+        world.ec2.env, recorded(world.ec2, "us-east-1"), AMI, [Grant("ou", ENGINEERING)]
+    )
     tree = build_tree(world, world.orgs.organizations()[0], AMI, "us-east-1")
     (region,) = tree.shared_regions()
     inside = [n for n in tree.nodes if region["y"] <= n.y < region["y"] + region["height"]]

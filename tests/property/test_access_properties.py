@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, LaunchPermissions
 from emulator.core.ec2.images.records import Image
 from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, ou_grant, user
@@ -98,7 +99,7 @@ def test_removing_an_account_never_revokes_org_or_ou_access(
     h.share(image, *grants)
     account = data.draw(st.sampled_from(sorted(tree.placement)))
     before = h.decide(image.image_id, account, REGION)
-    h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(account)])
+    catalog.modify_launch_permissions(h.env, h.at(), OWNER, image.image_id, [], [user(account)])
     after = h.decide(image.image_id, account, REGION)
     if before.via in ("organization", "ou", "public"):
         assert after == before
@@ -117,7 +118,7 @@ def test_reset_leaves_only_the_owner(tree: Tree, data: st.DataObject) -> None:
     h = tree.harness()
     image = h.image()
     h.share(image, *data.draw(grant_sets(tree)))
-    h.ec2.reset_image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+    catalog.reset_image_attribute(h.env, h.at(), OWNER, image.image_id, "launchPermission")
     assert allowed(h, image.image_id, OWNER)
     for account in tree.placement:
         assert not allowed(h, image.image_id, account)
@@ -132,9 +133,9 @@ def test_index_answers_equal_a_brute_force_scan(tree: Tree, data: st.DataObject)
         image = h.image(owner=data.draw(st.sampled_from(owners)), name=f"image-{n}")
         h.share(image, *data.draw(grant_sets(tree)), owner=image.owner)
     if data.draw(st.booleans()):
-        victim = data.draw(st.sampled_from(sorted(h.ec2.region(REGION).images)))
-        h.ec2.deregister_image(h.ec2.region(REGION).images[victim].owner, REGION, victim)
-    images = list(h.ec2.region(REGION).images.values())
+        victim = data.draw(st.sampled_from(sorted(h.ec2.read(REGION).images)))
+        catalog.deregister_image(h.at(), h.env, h.ec2.read(REGION).images[victim].owner, victim)
+    images = list(h.ec2.read(REGION).images.values())
     for account in tree.placement:
         decisions = {i.image_id: h.rule(i, account) for i in images}
         explicit = {

@@ -23,14 +23,18 @@ from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import OU, USER, Grant
+from emulator.core.ec2.storage import operations as storage
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.wildcard import compile_wildcard
 from emulator.core.world import World
 from emulator.server import RunningServer
 from emulator.testing import in_process_client
 from tests.conftest import ClientFactory
 from tests.security.work_meter import work
+from tests.unit.ec2.ec2_world import recorded
 
 OWNER = "111111111111"
 CALLER = "222222222222"
@@ -187,8 +191,15 @@ def _org_world(extra_grants: int, images: int = 50) -> tuple[World, list[str]]:
     grants += [Grant(USER, f"{400000000000 + i:012d}") for i in range(extra_grants)]
     ids = []
     for i in range(images):
-        image = world.ec2.register_image(OWNER, REGION, ImageSpec(name=f"image-{i:04d}"), [], {})
-        world.ec2.add_grants(REGION, image.image_id, grants)
+        image = catalog.register_image(
+            world.ec2.env,
+            recorded(world.ec2, REGION),
+            OWNER,
+            ImageSpec(name=f"image-{i:04d}"),
+            [],
+            {},
+        )
+        catalog.add_grants(world.ec2.env, recorded(world.ec2, REGION), image.image_id, grants)
         ids.append(image.image_id)
     return world, ids
 
@@ -211,7 +222,12 @@ def test_executable_users_cost_what_they_name() -> None:
     for extra in (0, 2_000):
         world, ids = _org_world(extra)
         for image_id in ids:
-            world.ec2.add_grants(REGION, image_id, [Grant(USER, a) for a in named])
+            catalog.add_grants(
+                world.ec2.env,
+                recorded(world.ec2, REGION),
+                image_id,
+                [Grant(USER, a) for a in named],
+            )
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         ec2.describe_images(ImageIds=ids[:1])
         answer, cost = work(ec2.describe_images, ExecutableUsers=named)
@@ -226,9 +242,16 @@ def _snapshot_world(shares: int, snapshots: int = 20) -> tuple[World, list[str]]
     others = [("UserId", f"{400000000000 + i:012d}") for i in range(shares)]
     ids = []
     for _ in range(snapshots):
-        snap = world.ec2.new_snapshot(OWNER, REGION, size=8)
-        world.ec2.modify_snapshot_permissions(
-            OWNER, REGION, snap.snapshot_id, [("UserId", CALLER), *others], []
+        snap = storage.snapshot_without_volume(
+            world.ec2.env, recorded(world.ec2, REGION), OWNER, size=8
+        )
+        snapshot_permissions.modify(
+            world.ec2.env,
+            recorded(world.ec2, REGION),
+            OWNER,
+            snap.snapshot_id,
+            [("UserId", CALLER), *others],
+            [],
         )
         ids.append(snap.snapshot_id)
     return world, ids
@@ -317,7 +340,14 @@ def test_registering_an_image_does_not_scan_the_region() -> None:
     for images in (1, 2_000):
         world = World()
         for i in range(images):
-            world.ec2.register_image(OWNER, REGION, ImageSpec(name=f"image-{i:05d}"), [], {})
+            catalog.register_image(
+                world.ec2.env,
+                recorded(world.ec2, REGION),
+                OWNER,
+                ImageSpec(name=f"image-{i:05d}"),
+                [],
+                {},
+            )
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         ec2.register_image(Name="warm-up")
         _, cost = work(ec2.register_image, Name="one-more")

@@ -18,6 +18,7 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from emulator.api.registry import REGISTRY, load_all
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.world import World
 from emulator.protocol.models import operation_model
@@ -25,6 +26,7 @@ from emulator.server import RunningServer
 from emulator.testing import in_process_client
 from tests.conftest import ClientFactory
 from tests.security.work_meter import work
+from tests.unit.ec2.ec2_world import recorded
 
 OWNER = "111111111111"
 OTHER = "222222222222"
@@ -260,8 +262,17 @@ def test_a_dry_run_costs_the_same_in_a_big_world() -> None:
     for others in (1, 500):
         world = World()
         for i in range(others):
-            world.ec2.register_image(OTHER, REGION, ImageSpec(name=f"other-{i:04d}"), [], {})
-        image = world.ec2.register_image(OWNER, REGION, ImageSpec(name="mine"), [], {})
+            catalog.register_image(
+                world.ec2.env,
+                recorded(world.ec2, REGION),
+                OTHER,
+                ImageSpec(name=f"other-{i:04d}"),
+                [],
+                {},
+            )
+        image = catalog.register_image(
+            world.ec2.env, recorded(world.ec2, REGION), OWNER, ImageSpec(name="mine"), [], {}
+        )
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         tags = [{"Key": "Env", "Value": "x"}]
         assert call(ec2, "CreateTags", {"Resources": [image.image_id], "Tags": tags}) == {}

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.ec2.params import apply_operation_type, required
+from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import InvalidValue
@@ -76,16 +79,17 @@ def modify_image_attribute(call: Call, params: dict[str, Any]) -> None:
     """
     image_id = required(params, "ImageId")
     (attribute,) = _requested(params)
-    ec2 = call.world.ec2
     if attribute == "launchPermission":
         adds, removes = _launch_permission_change(params)
-        ec2.modify_launch_permissions(call.account, call.region, image_id, adds, removes)
+        with writing(call) as (env, region):
+            catalog.modify_launch_permissions(env, region, call.account, image_id, adds, removes)
         return
     structured = params.get("Description" if attribute == "description" else "ImdsSupport")
     value = structured.get("Value") if structured is not None else params.get("Value")
     if value is None:
         raise InvalidValue("missing_parameter", name="Value")
-    ec2.modify_image_attribute(call.account, call.region, image_id, attribute, value)
+    with writing(call) as (env, region):
+        catalog.modify_image_attribute(env, region, call.account, image_id, attribute, value)
 
 
 def _value(value: str | None) -> dict[str, str]:
@@ -122,8 +126,9 @@ def describe_image_attribute(call: Call, params: dict[str, Any]) -> dict[str, An
     blockDeviceMapping answers AuthFailure as AWS does.
     """
     attribute = required(params, "Attribute")
-    image = call.world.ec2.image_attribute(
-        call.account, call.region, required(params, "ImageId"), attribute
+    env, region = reading(call)
+    image = catalog.image_attribute(
+        env, region, call.account, required(params, "ImageId"), attribute
     )
     return {"ImageId": image.image_id, **_attribute_output(image, attribute)}
 
@@ -133,25 +138,25 @@ def reset_image_attribute(call: Call, params: dict[str, Any]) -> None:
     """Owner only. launchPermission: removes public, account, organization and OU grants; the owner
     keeps access.
     """
-    call.world.ec2.reset_image_attribute(
-        call.account, call.region, required(params, "ImageId"), required(params, "Attribute")
-    )
+    with writing(call) as (env, region):
+        catalog.reset_image_attribute(
+            env, region, call.account, required(params, "ImageId"), required(params, "Attribute")
+        )
 
 
 @operation("ec2", "EnableImageBlockPublicAccess")
 def enable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Blocks new public sharing of AMIs for the calling account in the calling Region, at once."""
     requested = required(params, "ImageBlockPublicAccessState")
-    state = call.world.ec2.enable_image_bpa(call.account, call.region, requested)
-    return {"ImageBlockPublicAccessState": state}
+    with writing(call) as (_, region):
+        return {"ImageBlockPublicAccessState": bpa.enable(region, call.account, requested)}
 
 
 @operation("ec2", "DisableImageBlockPublicAccess")
 def disable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Unblocks public sharing of AMIs for the calling account in the calling Region, at once."""
-    return {
-        "ImageBlockPublicAccessState": call.world.ec2.disable_image_bpa(call.account, call.region)
-    }
+    with writing(call) as (_, region):
+        return {"ImageBlockPublicAccessState": bpa.disable(region, call.account)}
 
 
 @operation("ec2", "GetImageBlockPublicAccessState")
@@ -159,5 +164,8 @@ def get_image_block_public_access_state(call: Call, params: dict[str, Any]) -> d
     """The calling account's block public access state for AMIs in the calling Region (default
     configurable).
     """
-    state = call.world.ec2.image_bpa_state(call.account, call.region)
-    return {"ImageBlockPublicAccessState": state, "ManagedBy": "account"}
+    env, region = reading(call)
+    return {
+        "ImageBlockPublicAccessState": bpa.state(env, region, call.account),
+        "ManagedBy": "account",
+    }

@@ -6,8 +6,10 @@ from typing import Any
 
 from emulator.api.ec2 import shapes
 from emulator.api.ec2.params import block_devices, filters, paged, required, tag_specs
+from emulator.api.ec2.region import reading, writing
 from emulator.api.regions import is_known
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec, image_order, seen_by
 from emulator.core.errors import InvalidValue
 
@@ -33,13 +35,15 @@ def register_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         ramdisk_id=params.get("RamdiskId"),
         image_location=params.get("ImageLocation"),
     )
-    image = call.world.ec2.register_image(
-        call.account,
-        call.region,
-        spec,
-        block_devices(params.get("BlockDeviceMappings")),
-        tag_specs(params),
-    )
+    with writing(call) as (env, region):
+        image = catalog.register_image(
+            env,
+            region,
+            call.account,
+            spec,
+            block_devices(params.get("BlockDeviceMappings")),
+            tag_specs(params),
+        )
     return {"ImageId": image.image_id}
 
 
@@ -48,14 +52,16 @@ def create_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Makes a new AMI owned by the caller from its instance, over new snapshots of the instance's
     volumes; works for instances launched from shared AMIs.
     """
-    image = call.world.ec2.create_image(
-        call.account,
-        call.region,
-        instance_id=required(params, "InstanceId"),
-        name=required(params, "Name"),
-        description=params.get("Description"),
-        tags=tag_specs(params),
-    )
+    with writing(call) as (env, region):
+        image = catalog.create_image(
+            env,
+            region,
+            call.account,
+            instance_id=required(params, "InstanceId"),
+            name=required(params, "Name"),
+            description=params.get("Description"),
+            tags=tag_specs(params),
+        )
     return {"ImageId": image.image_id}
 
 
@@ -69,18 +75,20 @@ def copy_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     source_region = required(params, "SourceRegion")
     if not is_known(source_region, call.world.config):
         raise InvalidValue("parameter_value_invalid", name="SourceRegion", value=source_region)
-    image = call.world.ec2.copy_image(
-        call.account,
-        call.region,
-        source_region,
-        source_image_id=required(params, "SourceImageId"),
-        name=required(params, "Name"),
-        description=params.get("Description"),
-        encrypted=params.get("Encrypted"),
-        kms_key_id=params.get("KmsKeyId"),
-        copy_tags=bool(params.get("CopyImageTags")),
-        tags=tag_specs(params),
-    )
+    with writing(call) as (env, region):
+        image = catalog.copy_image(
+            env,
+            call.world.ec2.read(source_region),
+            region,
+            call.account,
+            source_image_id=required(params, "SourceImageId"),
+            name=required(params, "Name"),
+            description=params.get("Description"),
+            encrypted=params.get("Encrypted"),
+            kms_key_id=params.get("KmsKeyId"),
+            copy_tags=bool(params.get("CopyImageTags")),
+            tags=tag_specs(params),
+        )
     return {"ImageId": image.image_id}
 
 
@@ -90,12 +98,14 @@ def deregister_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     by id answers nothing) and InvalidAMIID.NotFound to others; DeleteAssociatedSnapshots
     deletes unused snapshots.
     """
-    results = call.world.ec2.deregister_image(
-        call.account,
-        call.region,
-        required(params, "ImageId"),
-        bool(params.get("DeleteAssociatedSnapshots")),
-    )
+    with writing(call) as (env, region):
+        results = catalog.deregister_image(
+            region,
+            env,
+            call.account,
+            required(params, "ImageId"),
+            bool(params.get("DeleteAssociatedSnapshots")),
+        )
     out: dict[str, Any] = {"Return": True}
     if params.get("DeleteAssociatedSnapshots"):
         out["DeleteSnapshotResults"] = [
@@ -111,10 +121,11 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     current path; ImageIds (all or error), Owners, ExecutableUsers (self / account / all),
     wildcard Filters including the caller's own tags, paging.
     """
-    ec2 = call.world.ec2
-    images = ec2.describe_images(
+    env, region = reading(call)
+    images = catalog.describe_images(
+        env,
+        region,
         call.account,
-        call.region,
         image_ids=params.get("ImageIds") or [],
         owners=params.get("Owners") or [],
         executable_users=params.get("ExecutableUsers") or [],
@@ -125,8 +136,6 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "Images",
         images,
         image_order,
-        lambda i: shapes.image(
-            seen_by(i, call.account), ec2.tags_of(call.account, call.region, i.image_id)
-        ),
+        lambda i: shapes.image(seen_by(i, call.account), region.tags.get(i.image_id, call.account)),
         (1, 1000),
     )

@@ -13,26 +13,28 @@ from emulator.api.ec2.params import (
     required,
     tag_specs,
 )
+from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.instances import operations as instances
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.paging import page
+from emulator.core.ec2.region import RegionState
 
 
-def _instance(call: Call, inst: Instance) -> dict[str, Any]:
-    ec2 = call.world.ec2
+def _instance(call: Call, region: RegionState, inst: Instance) -> dict[str, Any]:
     return shapes.instance(
         inst,
-        ec2.attached_volumes(call.region, inst),
-        ec2.tags_of(call.account, call.region, inst.instance_id),
+        instances.attached_volumes(region, inst),
+        region.tags.get(inst.instance_id, call.account),
     )
 
 
-def _reservation(call: Call, instances: list[Instance]) -> dict[str, Any]:
+def _reservation(call: Call, region: RegionState, launched: list[Instance]) -> dict[str, Any]:
     return {
-        "ReservationId": instances[0].reservation_id,
-        "OwnerId": instances[0].owner,
+        "ReservationId": launched[0].reservation_id,
+        "OwnerId": launched[0].owner,
         "Groups": [],
-        "Instances": [_instance(call, i) for i in instances],
+        "Instances": [_instance(call, region, i) for i in launched],
     }
 
 
@@ -44,26 +46,29 @@ def run_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     launcher may not use (policy, disabled, pending deletion) ends the instance terminated.
     """
     placement = params.get("Placement") or {}
-    launched = call.world.ec2.run_instances(
-        call.account,
-        call.region,
-        image_id=required(params, "ImageId"),
-        min_count=required(params, "MinCount"),
-        max_count=required(params, "MaxCount"),
-        instance_type=params.get("InstanceType"),
-        availability_zone=placement.get("AvailabilityZone"),
-        block_devices=block_devices(params.get("BlockDeviceMappings")),
-        tags=tag_specs(params),
-    )
-    return _reservation(call, launched)
+    with writing(call) as (env, region):
+        launched = instances.run_instances(
+            env,
+            region,
+            call.account,
+            image_id=required(params, "ImageId"),
+            min_count=required(params, "MinCount"),
+            max_count=required(params, "MaxCount"),
+            instance_type=params.get("InstanceType"),
+            availability_zone=placement.get("AvailabilityZone"),
+            block_devices=block_devices(params.get("BlockDeviceMappings")),
+            tags=tag_specs(params),
+        )
+        return _reservation(call, region, launched)
 
 
 @operation("ec2", "DescribeInstances")
 def describe_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """The caller's instances grouped in reservations, by id or Filters, with paging."""
     no_max_results_with_ids(params, "InstanceIds", "instancesSet")
-    found = call.world.ec2.describe_instances(
-        call.account, call.region, params.get("InstanceIds") or [], filters(params)
+    _, region = reading(call)
+    found = instances.describe_instances(
+        region, call.account, params.get("InstanceIds") or [], filters(params)
     )
     found.sort(key=lambda i: (i.launch_time, i.reservation_id, i.ami_launch_index))
 
@@ -72,7 +77,7 @@ def describe_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
     shown, token = page(found, order, params.get("MaxResults"), params.get("NextToken"))
     reservations = [
-        _reservation(call, list(group))
+        _reservation(call, region, list(group))
         for _, group in groupby(shown, key=lambda i: i.reservation_id)
     ]
     out: dict[str, Any] = {"Reservations": reservations}
@@ -86,9 +91,10 @@ def terminate_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Terminates the caller's instances at once; delete-on-termination volumes are deleted, others
     detached.
     """
-    changed = call.world.ec2.terminate_instances(
-        call.account, call.region, required(params, "InstanceIds")
-    )
+    with writing(call) as (_, region):
+        changed = instances.terminate_instances(
+            region, call.account, required(params, "InstanceIds")
+        )
     return {
         "TerminatingInstances": [
             {

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.ec2.params import apply_operation_type, required
+from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.ec2.storage.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
 from emulator.core.errors import InvalidValue
 
@@ -38,9 +40,10 @@ def modify_snapshot_attribute(call: Call, params: dict[str, Any]) -> None:
     cannot be public, and snapshots under the aws/ebs key cannot be shared.
     """
     adds, removes = _change(params)
-    call.world.ec2.modify_snapshot_permissions(
-        call.account, call.region, required(params, "SnapshotId"), adds, removes
-    )
+    with writing(call) as (env, region):
+        snapshot_permissions.modify(
+            env, region, call.account, required(params, "SnapshotId"), adds, removes
+        )
 
 
 @operation("ec2", "DescribeSnapshotAttribute")
@@ -49,8 +52,9 @@ def describe_snapshot_attribute(call: Call, params: dict[str, Any]) -> dict[str,
     productCodes (none).
     """
     attribute = required(params, "Attribute")
-    snap = call.world.ec2.snapshot_attribute(
-        call.account, call.region, required(params, "SnapshotId"), attribute
+    _, region = reading(call)
+    snap = snapshot_permissions.permissions(
+        region, call.account, required(params, "SnapshotId"), attribute
     )
     if attribute == CREATE_VOLUME_PERMISSION:
         permissions = [
@@ -63,6 +67,7 @@ def describe_snapshot_attribute(call: Call, params: dict[str, Any]) -> dict[str,
 @operation("ec2", "ResetSnapshotAttribute")
 def reset_snapshot_attribute(call: Call, params: dict[str, Any]) -> None:
     """Owner only. createVolumePermission: the snapshot is private again."""
-    call.world.ec2.reset_snapshot_attribute(
-        call.account, call.region, required(params, "SnapshotId"), required(params, "Attribute")
-    )
+    with writing(call) as (_, region):
+        snapshot_permissions.reset(
+            region, call.account, required(params, "SnapshotId"), required(params, "Attribute")
+        )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.ec2.params import filters, paged, required, tag_map
+from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
+from emulator.core.ec2 import tagging
 
 
 @operation("ec2", "CreateTags")
@@ -13,9 +15,14 @@ def create_tags(call: Call, params: dict[str, Any]) -> None:
     """Tags images the caller can see (including shared ones) and its own snapshots, volumes and
     instances; tags belong to the tagging account.
     """
-    call.world.ec2.create_tags(
-        call.account, call.region, required(params, "Resources"), tag_map(required(params, "Tags"))
-    )
+    with writing(call) as (env, region):
+        tagging.create_tags(
+            env,
+            region,
+            call.account,
+            required(params, "Resources"),
+            tag_map(required(params, "Tags")),
+        )
 
 
 @operation("ec2", "DeleteTags")
@@ -23,7 +30,8 @@ def delete_tags(call: Call, params: dict[str, Any]) -> None:
     """Deletes the caller's own tags (by key, by key and value, or all) on the given resources."""
     tags = params.get("Tags")
     keys = None if tags is None else [(t.get("Key") or "", t.get("Value")) for t in tags]
-    call.world.ec2.delete_tags(call.account, call.region, required(params, "Resources"), keys)
+    with writing(call) as (env, region):
+        tagging.delete_tags(env, region, call.account, required(params, "Resources"), keys)
 
 
 @operation("ec2", "DescribeTags")
@@ -31,7 +39,8 @@ def describe_tags(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """The caller's own tags in the calling Region, with resource-id, resource-type, key, value and
     tag: filters.
     """
-    rows = call.world.ec2.describe_tags(call.account, call.region, filters(params))
+    _, region = reading(call)
+    rows = tagging.describe_tags(region, call.account, filters(params))
     return paged(
         params,
         "Tags",

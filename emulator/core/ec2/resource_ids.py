@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from emulator.core.errors import Malformed, NotFound
@@ -32,7 +32,7 @@ def check(kind: str, value: str) -> str:
     return value
 
 
-def check_all(kind: str, values: list[str]) -> list[str]:
+def check_all(kind: str, values: Iterable[str]) -> list[str]:
     """Check every id (AWS reports the first bad one) and drop repeats, keeping order."""
     for value in values:
         check(kind, value)

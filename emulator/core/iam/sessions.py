@@ -59,7 +59,8 @@ class Session:
 
 
 class Sessions:
-    """Sessions by access key id."""
+    """Sessions by access key id, with AssumeRole and expiry: the STS handlers call it
+    directly (one hop)."""
 
     def __init__(self, *, ids: IdSource, clock: Callable[[], datetime]) -> None:
         self._ids = ids

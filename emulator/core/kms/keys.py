@@ -96,7 +96,8 @@ def _parsed(text: str) -> Policy:
 
 
 class Kms:
-    """All KMS keys and aliases, with the KMS operations and the checks EC2 needs."""
+    """All KMS keys and aliases, with the KMS operations and the checks EC2 needs. Handlers
+    call these methods directly (one hop): each holds its operation's rules over this state."""
 
     def __init__(
         self,

@@ -37,6 +37,8 @@ class OrgTree(AccountOperations):
 
     ``create_organization``, ``create_ou`` and ``add_account`` also take ids (and names,
     emails) chosen by the caller, so scenario files and demo worlds can be built directly.
+    Handlers call these methods directly (one hop): each holds its operation's rules over
+    the records ``OrgStore`` keeps, and forwards to nothing.
     """
 
     # ------------------------------------------------------------ organizations

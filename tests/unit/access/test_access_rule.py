@@ -6,8 +6,11 @@ import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
 from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import CoreError, Gone, InvalidValue, NotAuthorized, NotFound
 from tests.unit.ec2.ec2_world import (
     OWNER,
@@ -98,7 +101,7 @@ def test_removing_an_account_covered_by_org_keeps_access() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(A))
-    h.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [], [user(A)])
+    catalog.modify_launch_permissions(h.env, h.at(), OWNER, image.image_id, [], [user(A)])
     assert image.launch_permissions.entries == [org_grant()]
     assert h.decide(image.image_id, A, REGION).via == "organization"
 
@@ -108,7 +111,7 @@ def test_reset_leaves_only_the_owner() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant(), user(B), Grant(GROUP, "all"))
-    h.ec2.reset_image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+    catalog.reset_image_attribute(h.env, h.at(), OWNER, image.image_id, "launchPermission")
     assert image.launch_permissions.entries == []
     assert _launchers(h, image.image_id) == set()
     assert h.decide(image.image_id, OWNER, REGION).allowed
@@ -179,11 +182,15 @@ def test_owner_only_operations() -> None:
     h.share(image, org_grant())
     message = ("AuthFailure", f"Not authorized for image:{image.image_id}")
     for attempt in (
-        lambda: h.ec2.modify_launch_permissions(A, REGION, image.image_id, [user(A)], []),
-        lambda: h.ec2.reset_image_attribute(A, REGION, image.image_id, "launchPermission"),
-        lambda: h.ec2.image_attribute(A, REGION, image.image_id, "description"),
-        lambda: h.ec2.modify_image_attribute(A, REGION, image.image_id, "description", "x"),
-        lambda: h.ec2.deregister_image(A, REGION, image.image_id),
+        lambda: catalog.modify_launch_permissions(h.env, h.at(), A, image.image_id, [user(A)], []),
+        lambda: catalog.reset_image_attribute(h.env, h.at(), A, image.image_id, "launchPermission"),
+        lambda: catalog.image_attribute(
+            h.env, h.ec2.read(REGION), A, image.image_id, "description"
+        ),
+        lambda: catalog.modify_image_attribute(
+            h.env, h.at(), A, image.image_id, "description", "x"
+        ),
+        lambda: catalog.deregister_image(h.at(), h.env, A, image.image_id),
     ):
         with pytest.raises(NotAuthorized) as caught:
             attempt()
@@ -191,9 +198,11 @@ def test_owner_only_operations() -> None:
     assert image.launch_permissions.entries == [org_grant()]
     # Someone who cannot see the image is told it does not exist.
     with pytest.raises(NotFound):
-        h.ec2.deregister_image(B, REGION, image.image_id)
+        catalog.deregister_image(h.at(), h.env, B, image.image_id)
     with pytest.raises(NotAuthorized) as restricted:
-        h.ec2.image_attribute(OWNER, REGION, image.image_id, "blockDeviceMapping")
+        catalog.image_attribute(
+            h.env, h.ec2.read(REGION), OWNER, image.image_id, "blockDeviceMapping"
+        )
     assert aws(restricted.value) == (
         "AuthFailure",
         "Unauthorized attempt to access restricted resource",
@@ -204,11 +213,13 @@ def test_deregistered_image() -> None:
     h = Harness()
     image = h.image()
     h.share(image, user(A))
-    h.ec2.deregister_image(OWNER, REGION, image.image_id)
+    catalog.deregister_image(h.at(), h.env, OWNER, image.image_id)
     assert h.ids_for(OWNER) == []
     assert h.ids_for(OWNER, image_ids=[image.image_id]) == []
     with pytest.raises(Gone) as gone:
-        h.ec2.image_attribute(OWNER, REGION, image.image_id, "launchPermission")
+        catalog.image_attribute(
+            h.env, h.ec2.read(REGION), OWNER, image.image_id, "launchPermission"
+        )
     assert aws(gone.value) == (
         "InvalidAMIID.Unavailable",
         f"The image ID '{image.image_id}' is no longer available",
@@ -221,7 +232,7 @@ def test_deregistered_image() -> None:
 def test_block_public_access() -> None:
     h = Harness()
     image = h.image()
-    h.ec2.enable_image_bpa(OWNER, REGION, "block-new-sharing")
+    bpa.enable(h.at(), OWNER, "block-new-sharing")
     with pytest.raises(InvalidValue) as blocked:
         h.share(image, Grant(GROUP, "all"))
     code, message = aws(blocked.value)
@@ -229,8 +240,8 @@ def test_block_public_access() -> None:
     assert message.startswith("You can\u2019t publicly share this image")
     assert not image.public
     h.share(image, user(A))  # account sharing is not affected
-    assert h.ec2.image_bpa_state(OWNER, "eu-west-1") == "unblocked"
-    h.ec2.disable_image_bpa(OWNER, REGION)
+    assert bpa.state(h.env, h.ec2.read("eu-west-1"), OWNER) == "unblocked"
+    bpa.disable(h.at(), OWNER)
     h.share(image, Grant(GROUP, "all"))
     assert image.public
 
@@ -241,16 +252,19 @@ def test_index_stays_consistent_through_every_mutation() -> None:
     first, second = h.image(), h.image()
     steps = [
         lambda: h.share(first, user(A), org_grant(), ou_grant(ou(1)), Grant(GROUP, "all")),
-        lambda: h.ec2.modify_launch_permissions(OWNER, REGION, first.image_id, [], [user(A)]),
-        lambda: h.ec2.add_grants(REGION, second.image_id, [user(B)]),
-        # Copying someone else's image needs its snapshots shared with the copier.
-        lambda: h.ec2.modify_snapshot_permissions(
-            OWNER, REGION, first.snapshot_ids[0], [("UserId", A)], []
+        lambda: catalog.modify_launch_permissions(
+            h.env, h.at(), OWNER, first.image_id, [], [user(A)]
         ),
-        lambda: h.ec2.copy_image(
+        lambda: catalog.add_grants(h.env, h.at(), second.image_id, [user(B)]),
+        # Copying someone else's image needs its snapshots shared with the copier.
+        lambda: snapshot_permissions.modify(
+            h.env, h.at(), OWNER, first.snapshot_ids[0], [("UserId", A)], []
+        ),
+        lambda: catalog.copy_image(
+            h.env,
+            h.ec2.read(REGION),
+            h.at(),
             A,
-            REGION,
-            REGION,
             source_image_id=first.image_id,
             name="copy",
             description=None,
@@ -259,19 +273,21 @@ def test_index_stays_consistent_through_every_mutation() -> None:
             copy_tags=False,
             tags={},
         ),
-        lambda: h.ec2.reset_image_attribute(OWNER, REGION, first.image_id, "launchPermission"),
-        lambda: h.ec2.deregister_image(OWNER, REGION, second.image_id),
+        lambda: catalog.reset_image_attribute(
+            h.env, h.at(), OWNER, first.image_id, "launchPermission"
+        ),
+        lambda: catalog.deregister_image(h.at(), h.env, OWNER, second.image_id),
     ]
     for step in steps:
         step()
         assert_index_consistent(h)
     loaded = type(h.ec2).from_dict(
         h.ec2.to_dict(),
-        ids=h.ec2.env.ids,
-        clock=h.ec2.env.clock,
+        ids=h.env.ids,
+        clock=h.env.clock,
         membership=h.members.get,
         config=h.config,
         authorize=h.authorize,
     )
     assert loaded.to_dict() == h.ec2.to_dict()
-    assert loaded.region(REGION).grants == h.ec2.region(REGION).grants
+    assert loaded.read(REGION).grants == h.ec2.read(REGION).grants

@@ -15,8 +15,10 @@ from emulator.core.authorization import (
     AccessRequest,
     Decision,
 )
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.storage import operations as storage
 from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou
 
 A, B = "222222222222", "333333333333"
@@ -56,9 +58,10 @@ def subtree_policy() -> str:
 def encrypted_image(h: Harness) -> tuple[Image, str]:
     """An image over one snapshot under a key the OU 1 subtree may use, shared with the org."""
     key = h.kms.create_key(OWNER, REGION, policy=subtree_policy()).arn
-    vol = h.ec2.create_volume(
+    vol = storage.create_volume(
+        h.env,
+        h.at(),
         OWNER,
-        REGION,
         size=8,
         snapshot_id=None,
         availability_zone=None,
@@ -69,9 +72,16 @@ def encrypted_image(h: Harness) -> tuple[Image, str]:
         kms_key_id=key,
         tags={},
     )
-    snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description=None, tags={})
-    image = h.ec2.register_image(
-        OWNER, REGION, ImageSpec(name="enc"), [BlockDevice("/dev/xvda", snap.snapshot_id)], {}
+    snap = storage.create_snapshot(
+        h.env, h.at(), OWNER, volume_id=vol.volume_id, description=None, tags={}
+    )
+    image = catalog.register_image(
+        h.env,
+        h.at(),
+        OWNER,
+        ImageSpec(name="enc"),
+        [BlockDevice("/dev/xvda", snap.snapshot_id)],
+        {},
     )
     h.share(image, org_grant())
     return image, key

@@ -9,10 +9,12 @@ from typing import NamedTuple
 from emulator.core.access.authorize import authorize
 from emulator.core.access.layers.launch_permission import LAYER
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
-from emulator.core.ec2.service import Ec2
+from emulator.core.ec2.region import Env, RegionState
+from emulator.core.ec2.state import Ec2State
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
@@ -36,6 +38,13 @@ def ou(n: int) -> str:
     return f"ou-aaaa-{n:08d}"
 
 
+def recorded(ec2: Ec2State, region: str) -> RegionState:
+    """Region ``region`` to change, recorded at once: tests that call the domain operations
+    directly do not check when a Region is first recorded (tests/security/test_regions.py
+    does, through the handlers)."""
+    return ec2.regions.setdefault(region, RegionState(region))
+
+
 @dataclass
 class Config:
     bpa_default: str = "unblocked"
@@ -52,7 +61,7 @@ class Rule(NamedTuple):
 
 @dataclass
 class Harness:
-    """An Ec2 plus the membership table it reads (edit ``members`` to move accounts)."""
+    """An Ec2State plus the membership table it reads (edit ``members`` to move accounts)."""
 
     members: dict[str, Membership] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
@@ -60,7 +69,7 @@ class Harness:
     def __post_init__(self) -> None:
         ids, clock = IdSource(7), lambda: datetime(2024, 1, 1, tzinfo=UTC)
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
-        self.ec2 = Ec2(
+        self.ec2 = Ec2State(
             ids=ids,
             clock=clock,
             membership=self.members.get,
@@ -80,21 +89,36 @@ class Harness:
 
     def decide(self, image_id: str, account: str, region: str = REGION) -> Rule:
         """``rule`` for the image of that id in ``region``; an image not there is denied."""
-        image = self.ec2.region(region).images.get(image_id)
+        image = self.ec2.read(region).images.get(image_id)
         return Rule(False, "none") if image is None else self.rule(image, account, region)
+
+    @property
+    def env(self) -> Env:
+        return self.ec2.env
+
+    def at(self, region: str = REGION) -> RegionState:
+        """Region ``region`` to change (see ``recorded``)."""
+        return recorded(self.ec2, region)
 
     def join(self, account: str, *ou_path: str, org_id: str = ORG_ID) -> None:
         self.members[account] = Membership(org_id, ROOT_ID, tuple(ou_path), MGMT)
 
     def image(self, owner: str = OWNER, name: str | None = None, region: str = REGION) -> Image:
-        name = name or f"img-{len(self.ec2.region(region).images)}"
-        return self.ec2.register_image(owner, region, ImageSpec(name=name), [], {})
+        name = name or f"img-{len(self.ec2.read(region).images)}"
+        return catalog.register_image(
+            self.env, self.at(region), owner, ImageSpec(name=name), [], {}
+        )
 
     def share(self, image: Image, *grants: Grant, owner: str = OWNER) -> None:
-        self.ec2.modify_launch_permissions(owner, image.region, image.image_id, list(grants), [])
+        catalog.modify_launch_permissions(
+            self.env, self.at(image.region), owner, image.image_id, list(grants), []
+        )
 
     def ids_for(self, account: str, **kwargs: object) -> list[str]:
-        return [i.image_id for i in self.ec2.describe_images(account, REGION, **kwargs)]
+        return [
+            i.image_id
+            for i in catalog.describe_images(self.env, self.ec2.read(REGION), account, **kwargs)
+        ]
 
 
 def user(account: str) -> Grant:

@@ -8,15 +8,19 @@ from typing import Any
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
 from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.instances import operations as instances
 from emulator.core.ec2.instances.operations import KMS_FAILURE_REASON
-from emulator.core.ec2.service import Ec2
+from emulator.core.ec2.state import Ec2State
+from emulator.core.ec2.storage import operations as storage
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import CoreError, InvalidValue, NotAuthorized, NotFound
 from emulator.core.explain import access, explain
 from emulator.core.world import World
-from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, user
+from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, org_grant, ou, recorded, user
 
 A, B = "222222222222", "333333333333"
 
@@ -65,15 +69,23 @@ def volume(h: Harness | World, account: str = OWNER, **kwargs: Any):
         "kms_key_id": None,
         "tags": {},
     }
-    return h.ec2.create_volume(account, REGION, **{**args, **kwargs})
+    return storage.create_volume(h.ec2.env, recorded(h.ec2, REGION), account, **{**args, **kwargs})
 
 
 def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") -> Image:
     vol = volume(h, kms_key_id=key_ref)
-    snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description=None, tags={})
-    return h.ec2.register_image(
+    snap = storage.create_snapshot(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
         OWNER,
-        REGION,
+        volume_id=vol.volume_id,
+        description=None,
+        tags={},
+    )
+    return catalog.register_image(
+        h.ec2.env,
+        recorded(h.ec2, REGION),
+        OWNER,
         ImageSpec(name=name),
         [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
         {},
@@ -81,9 +93,10 @@ def encrypted_image(h: Harness | World, key_ref: str | None, name: str = "enc") 
 
 
 def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | None = None):
-    (instance,) = h.ec2.run_instances(
+    (instance,) = instances.run_instances(
+        h.env,
+        h.at(),
         account,
-        REGION,
         image_id=image.image_id,
         min_count=1,
         max_count=1,
@@ -97,10 +110,11 @@ def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | Non
 
 def copy(h: Harness, account: str, image: Image, name: str = "copy", region: str = REGION, **kw):
     args = {"encrypted": None, "kms_key_id": None, "copy_tags": False, "tags": {}}
-    return h.ec2.copy_image(
+    return catalog.copy_image(
+        h.env,
+        h.ec2.read(REGION),
+        h.at(region),
         account,
-        region,
-        REGION,
         source_image_id=image.image_id,
         name=name,
         description=None,
@@ -113,7 +127,7 @@ def copy(h: Harness, account: str, image: Image, name: str = "copy", region: str
 
 def test_keys_are_stored_as_arns_and_aws_ebs_is_the_default() -> None:
     h = Harness()
-    kms = h.ec2.env.keys
+    kms = h.env.keys
     key = kms.create_key(OWNER, REGION)
     kms.create_alias(OWNER, REGION, "alias/mine", key.key_id)
     assert volume(h, kms_key_id="alias/mine").kms_key_id == key.arn
@@ -134,18 +148,19 @@ def test_key_errors() -> None:
         "InvalidKMSKey.NotFound",
         "The KMS key 'alias/missing' does not exist in us-east-1.",
     )
-    assert h.ec2.region(REGION).volumes == {}
+    assert h.ec2.read(REGION).volumes == {}
 
 
 def test_volume_from_an_encrypted_snapshot_keeps_or_changes_its_key() -> None:
     h = Harness()
     first, second = (
-        h.ec2.env.keys.create_key(OWNER, REGION),
-        h.ec2.env.keys.create_key(OWNER, REGION),
+        h.env.keys.create_key(OWNER, REGION),
+        h.env.keys.create_key(OWNER, REGION),
     )
-    snap = h.ec2.create_snapshot(
+    snap = storage.create_snapshot(
+        h.env,
+        h.at(),
         OWNER,
-        REGION,
         volume_id=volume(h, kms_key_id=first.arn).volume_id,
         description=None,
         tags={},
@@ -166,9 +181,9 @@ def test_aws_ebs_images_are_not_shared_and_encrypted_ones_not_public() -> None:
         assert aws(refused.value)[0] == "InvalidParameter"
     assert image.launch_permissions.entries == []
     with pytest.raises(InvalidValue) as scenario:
-        h.ec2.add_grants(REGION, image.image_id, [org_grant()])
+        catalog.add_grants(h.env, h.at(), image.image_id, [org_grant()])
     assert scenario.value.reason == "aws_managed_key_shared"
-    cmk = encrypted_image(h, h.ec2.env.keys.create_key(OWNER, REGION).arn, "cmk")
+    cmk = encrypted_image(h, h.env.keys.create_key(OWNER, REGION).arn, "cmk")
     h.share(cmk, user(A))
     with pytest.raises(InvalidValue) as public:
         h.share(cmk, Grant(GROUP, "all"))
@@ -183,7 +198,7 @@ def test_launch_is_running_only_for_accounts_the_key_allows() -> None:
     h = Harness()
     h.join(A, ou(1))
     h.join(B, ou(2))
-    key = h.ec2.env.keys.create_key(
+    key = h.env.keys.create_key(
         OWNER, REGION, policy=org_policy(ou_pattern=f"o-aaaaaaaaaa/r-aaaa/{ou(1)}/*")
     )
     image = encrypted_image(h, key.arn)
@@ -204,7 +219,7 @@ def test_launch_is_running_only_for_accounts_the_key_allows() -> None:
 
 def test_disabled_and_pending_deletion_keys_stop_the_owner() -> None:
     h = Harness()
-    kms = h.ec2.env.keys
+    kms = h.env.keys
     key = kms.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     kms.disable_key(OWNER, REGION, key.key_id)
@@ -218,10 +233,10 @@ def test_disabled_and_pending_deletion_keys_stop_the_owner() -> None:
 def test_rekeying_at_launch_still_needs_the_snapshot_key() -> None:
     h = Harness()
     h.join(A)
-    key = h.ec2.env.keys.create_key(OWNER, REGION)  # default policy: the owner only
+    key = h.env.keys.create_key(OWNER, REGION)  # default policy: the owner only
     image = encrypted_image(h, key.arn)
     h.share(image, user(A))
-    own = h.ec2.env.keys.create_key(A, REGION)
+    own = h.env.keys.create_key(A, REGION)
     override = BlockDevice("/dev/xvda", encrypted=True, kms_key_id=own.arn)
     assert run(h, A, image, [override]).state == "terminated"
 
@@ -232,30 +247,30 @@ def test_rekeying_at_launch_still_needs_the_snapshot_key() -> None:
 def test_copy_needs_snapshot_access_and_key_use() -> None:
     h = Harness()
     h.join(A, ou(1))
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    key = h.env.keys.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     h.share(image, org_grant())
-    with pytest.raises(NotAuthorized) as storage:
+    with pytest.raises(NotAuthorized) as refused:
         copy(h, A, image)
-    assert aws(storage.value) == (
+    assert aws(refused.value) == (
         "InvalidRequest",
         "You do not have permission to access the storage of this ami",
     )
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, image.snapshot_ids[0], [("UserId", A)], [])
+    snapshot_permissions.modify(h.env, h.at(), OWNER, image.snapshot_ids[0], [("UserId", A)], [])
     with pytest.raises(NotAuthorized) as key_refused:
         copy(h, A, image)
     assert aws(key_refused.value)[0] == "InvalidRequest"
     assert key.arn in aws(key_refused.value)[1]
-    h.ec2.env.keys.put_key_policy(OWNER, REGION, key.key_id, org_policy())
+    h.env.keys.put_key_policy(OWNER, REGION, key.key_id, org_policy())
     mine = copy(h, A, image)
-    assert mine.block_devices[0].kms_key_id == h.ec2.env.keys.aws_ebs_key(A, REGION)
+    assert mine.block_devices[0].kms_key_id == h.env.keys.aws_ebs_key(A, REGION)
     # The owner keeps its key in its Region, and needs no snapshot permission.
     assert copy(h, OWNER, image).block_devices[0].kms_key_id == key.arn
 
 
 def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
     h = Harness()
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
+    key = h.env.keys.create_key(OWNER, REGION)
     image = encrypted_image(h, key.arn)
     with pytest.raises(InvalidValue) as decrypt:
         copy(h, OWNER, image, encrypted=False)
@@ -263,7 +278,7 @@ def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
     with pytest.raises(NotFound):
         copy(h, OWNER, image, region="eu-west-1", encrypted=True, kms_key_id=key.arn)
     west = copy(h, OWNER, image, region="eu-west-1")
-    assert west.block_devices[0].kms_key_id == h.ec2.env.keys.aws_ebs_key(OWNER, "eu-west-1")
+    assert west.block_devices[0].kms_key_id == h.env.keys.aws_ebs_key(OWNER, "eu-west-1")
 
 
 # ---- snapshot permissions ----------------------------------------------------------------
@@ -271,64 +286,78 @@ def test_copy_never_decrypts_and_the_key_must_be_in_the_destination() -> None:
 
 def test_snapshot_permissions_and_describe_snapshots() -> None:
     h = Harness()
-    snap = h.ec2.create_snapshot(
-        OWNER, REGION, volume_id=volume(h, encrypted=None).volume_id, description=None, tags={}
+    snap = storage.create_snapshot(
+        h.env,
+        h.at(),
+        OWNER,
+        volume_id=volume(h, encrypted=None).volume_id,
+        description=None,
+        tags={},
     )
     sid = snap.snapshot_id
 
     def seen(account: str, **kwargs: Any) -> list[str]:
-        args = {"snapshot_ids": [], "owner_ids": [], "filters": []}
-        found = h.ec2.describe_snapshots(account, REGION, **{**args, **kwargs})
+        args = {"snapshot_ids": [], "owner_ids": [], "restorable_by": [], "filters": []}
+        found = storage.describe_snapshots(h.ec2.read(REGION), account, **{**args, **kwargs})
         return [s.snapshot_id for s in found]
 
     assert seen(A) == []
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("UserId", A), ("UserId", A)], [])
-    assert h.ec2.snapshot_attribute(OWNER, REGION, sid, "createVolumePermission") is snap
+    snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("UserId", A), ("UserId", A)], [])
+    assert (
+        snapshot_permissions.permissions(h.ec2.read(REGION), OWNER, sid, "createVolumePermission")
+        is snap
+    )
     assert snap.create_volume_permissions == [A]
     assert seen(A) == [sid] and seen(A, restorable_by=["self"]) == [sid]
     assert seen(A, owner_ids=["self"]) == [] and seen(B) == []
     assert seen(OWNER, restorable_by=[A]) == [sid] and seen(OWNER, restorable_by=[B]) == []
     with pytest.raises(NotAuthorized) as not_owner:
-        h.ec2.modify_snapshot_permissions(A, REGION, sid, [("UserId", B)], [])
+        snapshot_permissions.modify(h.env, h.at(), A, sid, [("UserId", B)], [])
     assert aws(not_owner.value) == ("AuthFailure", f"Not authorized for snapshot:{sid}")
     with pytest.raises(NotFound):
-        h.ec2.reset_snapshot_attribute(B, REGION, sid, "createVolumePermission")
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("Group", "all")], [])
+        snapshot_permissions.reset(h.at(), B, sid, "createVolumePermission")
+    snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("Group", "all")], [])
     assert seen(B, restorable_by=["all"]) == [sid]
-    h.ec2.reset_snapshot_attribute(OWNER, REGION, sid, "createVolumePermission")
+    snapshot_permissions.reset(h.at(), OWNER, sid, "createVolumePermission")
     assert snap.create_volume_permissions == [] and seen(A) == []
     for bad in ([("UserId", "12")], [("Group", "everyone")]):
         with pytest.raises(InvalidValue) as invalid:
-            h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, bad, [])
+            snapshot_permissions.modify(h.env, h.at(), OWNER, sid, bad, [])
         assert aws(invalid.value)[0] == "InvalidParameterValue"
     with pytest.raises(InvalidValue) as both:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, sid, [("UserId", A)], [("UserId", B)])
+        snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("UserId", A)], [("UserId", B)])
     assert aws(both.value)[0] == "InvalidParameterCombination"
 
 
 def test_encrypted_snapshots_sharing_limits() -> None:
     h = Harness()
-    default = h.ec2.create_snapshot(
-        OWNER, REGION, volume_id=volume(h).volume_id, description=None, tags={}
+    default = storage.create_snapshot(
+        h.env,
+        h.at(),
+        OWNER,
+        volume_id=volume(h).volume_id,
+        description=None,
+        tags={},
     )
     with pytest.raises(InvalidValue) as refused:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, default.snapshot_id, [("UserId", A)], [])
+        snapshot_permissions.modify(h.env, h.at(), OWNER, default.snapshot_id, [("UserId", A)], [])
     assert aws(refused.value) == (
         "OperationNotPermitted",
         "Encrypted snapshots with EBS default key cannot be shared",
     )
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
-    cmk = h.ec2.create_snapshot(
+    key = h.env.keys.create_key(OWNER, REGION)
+    cmk = storage.create_snapshot(
+        h.env,
+        h.at(),
         OWNER,
-        REGION,
         volume_id=volume(h, kms_key_id=key.arn).volume_id,
         description=None,
         tags={},
     )
     with pytest.raises(InvalidValue) as public:
-        h.ec2.modify_snapshot_permissions(OWNER, REGION, cmk.snapshot_id, [("Group", "all")], [])
+        snapshot_permissions.modify(h.env, h.at(), OWNER, cmk.snapshot_id, [("Group", "all")], [])
     assert aws(public.value)[0] == "UnsupportedOperation"
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, cmk.snapshot_id, [("UserId", A)], [])
+    snapshot_permissions.modify(h.env, h.at(), OWNER, cmk.snapshot_id, [("UserId", A)], [])
     assert cmk.create_volume_permissions == [A]
 
 
@@ -339,15 +368,22 @@ def test_world_load_keeps_ec2_on_the_worlds_kms() -> None:
     world = World()
     key = world.kms.create_key(OWNER, REGION)
     vol = volume(world, kms_key_id=key.key_id)
-    snap = world.ec2.create_snapshot(
-        OWNER, REGION, volume_id=vol.volume_id, description=None, tags={}
+    snap = storage.create_snapshot(
+        world.ec2.env,
+        recorded(world.ec2, REGION),
+        OWNER,
+        volume_id=vol.volume_id,
+        description=None,
+        tags={},
     )
-    world.ec2.modify_snapshot_permissions(OWNER, REGION, snap.snapshot_id, [("UserId", A)], [])
+    snapshot_permissions.modify(
+        world.ec2.env, recorded(world.ec2, REGION), OWNER, snap.snapshot_id, [("UserId", A)], []
+    )
     world.load(world.to_dict())
     assert world.ec2.env.keys is world.kms
     restored = world.ec2.regions[REGION].snapshots[snap.snapshot_id]
     assert (restored.kms_key_id, restored.create_volume_permissions) == (key.arn, [A])
-    loaded = Ec2.from_dict(
+    loaded = Ec2State.from_dict(
         world.ec2.to_dict(),
         ids=world.ids,
         clock=world.clock,
@@ -365,7 +401,9 @@ def test_explain_and_access_tell_the_key_side() -> None:
     world.orgs.add_account(org.id, A, org.root_id)
     key = world.kms.create_key(OWNER, REGION)
     image = encrypted_image(world, key.arn)
-    world.ec2.modify_launch_permissions(OWNER, REGION, image.image_id, [user(A)], [])
+    catalog.modify_launch_permissions(
+        world.ec2.env, recorded(world.ec2, REGION), OWNER, image.image_id, [user(A)], []
+    )
     answer = explain(world, image.image_id, A, REGION)
     assert answer["allowed"] is True
     (use,) = answer["kms"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import (
     GROUP,
     ORG,
@@ -106,9 +107,10 @@ def test_one_bad_entry_changes_nothing() -> None:
     image = h.image()
     h.share(image, user("222222222222"))
     with pytest.raises(InvalidValue):
-        h.ec2.modify_launch_permissions(
+        catalog.modify_launch_permissions(
+            h.env,
+            h.at(image.region),
             OWNER,
-            image.region,
             image.image_id,
             [user("333333333333"), Grant(OU, "ou-1234-5example")],
             [user("222222222222")],
@@ -125,8 +127,13 @@ def test_quota_counts_accounts_orgs_and_ous_not_public() -> None:
         h.share(image, ou_grant("ou-aaaa-00000001"))
     assert aws(caught.value)[0] == "ResourceLimitExceeded"
     # Swapping one entry for another in one request stays within the quota.
-    h.ec2.modify_launch_permissions(
-        OWNER, image.region, image.image_id, [user("333333333333")], [user("222222222222")]
+    catalog.modify_launch_permissions(
+        h.env,
+        h.at(image.region),
+        OWNER,
+        image.image_id,
+        [user("333333333333")],
+        [user("222222222222")],
     )
     assert image.launch_permissions.shared_entity_count() == 2
 

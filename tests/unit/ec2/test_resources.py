@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
+from emulator.core.ec2 import tagging
 from emulator.core.ec2.filters import Filter
+from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.records import BlockDevice
+from emulator.core.ec2.instances import operations as instances
+from emulator.core.ec2.storage import operations as storage
+from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import (
     Conflict,
     CoreError,
@@ -28,11 +33,12 @@ def aws(err: CoreError) -> tuple[str, str]:
 
 def test_register_over_own_snapshot_and_not_others() -> None:
     h = Harness()
-    key = h.ec2.env.keys.create_key(OWNER, REGION)
-    h.ec2.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
-    vol = h.ec2.create_volume(
+    key = h.env.keys.create_key(OWNER, REGION)
+    h.env.keys.create_alias(OWNER, REGION, "alias/key-1", key.key_id)
+    vol = storage.create_volume(
+        h.env,
+        h.at(),
         OWNER,
-        REGION,
         size=10,
         snapshot_id=None,
         availability_zone=None,
@@ -43,10 +49,13 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         kms_key_id="alias/key-1",
         tags={},
     )
-    snap = h.ec2.create_snapshot(OWNER, REGION, volume_id=vol.volume_id, description="d", tags={})
-    image = h.ec2.register_image(
+    snap = storage.create_snapshot(
+        h.env, h.at(), OWNER, volume_id=vol.volume_id, description="d", tags={}
+    )
+    image = catalog.register_image(
+        h.env,
+        h.at(),
         OWNER,
-        REGION,
         ImageSpec(name="mine"),
         [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
         {},
@@ -54,9 +63,10 @@ def test_register_over_own_snapshot_and_not_others() -> None:
     root = image.block_devices[0]
     assert (root.volume_size, root.encrypted, root.kms_key_id) == (10, True, key.arn)
     with pytest.raises(NotFound) as caught:
-        h.ec2.register_image(
+        catalog.register_image(
+            h.env,
+            h.at(),
             A,
-            REGION,
             ImageSpec(name="theirs"),
             [BlockDevice("/dev/xvda", snapshot_id=snap.snapshot_id)],
             {},
@@ -66,10 +76,10 @@ def test_register_over_own_snapshot_and_not_others() -> None:
         f"The snapshot '{snap.snapshot_id}' does not exist.",
     )
     with pytest.raises(Conflict) as in_use:
-        h.ec2.delete_snapshot(OWNER, REGION, snap.snapshot_id)
+        storage.delete_snapshot(h.at(), OWNER, snap.snapshot_id)
     assert aws(in_use.value)[0] == "InvalidSnapshot.InUse"
     with pytest.raises(Conflict):
-        h.ec2.register_image(OWNER, REGION, ImageSpec(name="mine"), [], {})
+        catalog.register_image(h.env, h.at(), OWNER, ImageSpec(name="mine"), [], {})
 
 
 def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
@@ -77,9 +87,10 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
     h.join(A)
     image = h.image()
     with pytest.raises(NotAuthorized) as denied:
-        h.ec2.run_instances(
+        instances.run_instances(
+            h.env,
+            h.at(),
             A,
-            REGION,
             image_id=image.image_id,
             min_count=1,
             max_count=1,
@@ -90,9 +101,10 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
         )
     assert aws(denied.value) == ("AuthFailure", f"Not authorized for images: [{image.image_id}]")
     h.share(image, org_grant())
-    launched = h.ec2.run_instances(
+    launched = instances.run_instances(
+        h.env,
+        h.at(),
         A,
-        REGION,
         image_id=image.image_id,
         min_count=2,
         max_count=2,
@@ -102,21 +114,24 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
         tags={"instance": {"Name": "x"}},
     )
     assert len(launched) == 2 and {i.owner for i in launched} == {A}
-    volumes = h.ec2.describe_volumes(A, REGION, [], [])
+    volumes = storage.describe_volumes(h.ec2.read(REGION), A, [], [])
     assert len(volumes) == 2 and all(v.owner == A and v.state == "in-use" for v in volumes)
-    assert h.ec2.describe_snapshots(A, REGION, [], [], []) == []
-    found = h.ec2.describe_instances(A, REGION, [], [Filter("tag:Name", ("x",))])
+    assert storage.describe_snapshots(h.ec2.read(REGION), A, [], [], [], []) == []
+    found = instances.describe_instances(h.ec2.read(REGION), A, [], [Filter("tag:Name", ("x",))])
     assert len(found) == 2
-    assert h.ec2.describe_instances(OWNER, REGION, [], []) == []
-    h.ec2.terminate_instances(A, REGION, [launched[0].instance_id])
+    assert instances.describe_instances(h.ec2.read(REGION), OWNER, [], []) == []
+    instances.terminate_instances(h.at(), A, [launched[0].instance_id])
     assert launched[0].state_code == 48
-    assert len(h.ec2.describe_volumes(A, REGION, [], [])) == 1
-    running = h.ec2.describe_instances(A, REGION, [], [Filter("instance-state-name", ("running",))])
+    assert len(storage.describe_volumes(h.ec2.read(REGION), A, [], [])) == 1
+    running = instances.describe_instances(
+        h.ec2.read(REGION), A, [], [Filter("instance-state-name", ("running",))]
+    )
     assert [i.instance_id for i in running] == [launched[1].instance_id]
     with pytest.raises(NotFound) as unknown:
-        h.ec2.run_instances(
+        instances.run_instances(
+            h.env,
+            h.at(),
             A,
-            REGION,
             image_id="ami-00000000000000000",
             min_count=1,
             max_count=1,
@@ -133,11 +148,12 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant())
-    h.ec2.create_tags(OWNER, REGION, [image.image_id], {"owner-tag": "1"})
-    h.ec2.create_tags(A, REGION, [image.image_id], {"mine": "1"})
-    (instance,) = h.ec2.run_instances(
+    tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"owner-tag": "1"})
+    tagging.create_tags(h.env, h.at(), A, [image.image_id], {"mine": "1"})
+    (instance,) = instances.run_instances(
+        h.env,
+        h.at(),
         A,
-        REGION,
         image_id=image.image_id,
         min_count=1,
         max_count=1,
@@ -146,17 +162,24 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
         block_devices=[],
         tags={},
     )
-    derived = h.ec2.create_image(
-        A, REGION, instance_id=instance.instance_id, name="derived", description=None, tags={}
+    derived = catalog.create_image(
+        h.env,
+        h.at(),
+        A,
+        instance_id=instance.instance_id,
+        name="derived",
+        description=None,
+        tags={},
     )
     assert derived.owner == A and derived.source_instance_id == instance.instance_id
-    assert h.ec2.region(REGION).snapshots[derived.snapshot_ids[0]].owner == A
+    assert h.ec2.read(REGION).snapshots[derived.snapshot_ids[0]].owner == A
     # Copying someone else's image needs its snapshots shared with the copier.
-    h.ec2.modify_snapshot_permissions(OWNER, REGION, image.snapshot_ids[0], [("UserId", A)], [])
-    copy = h.ec2.copy_image(
+    snapshot_permissions.modify(h.env, h.at(), OWNER, image.snapshot_ids[0], [("UserId", A)], [])
+    copy = catalog.copy_image(
+        h.env,
+        h.ec2.read(REGION),
+        h.at("eu-west-1"),
         A,
-        "eu-west-1",
-        REGION,
         source_image_id=image.image_id,
         name="copy",
         description=None,
@@ -168,12 +191,13 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
     assert (copy.owner, copy.region, copy.public) == (A, "eu-west-1", False)
     assert (copy.source_image_id, copy.source_image_region) == (image.image_id, REGION)
     assert copy.launch_permissions.entries == []
-    assert h.ec2.tags_of(A, "eu-west-1", copy.image_id) == {"mine": "1"}
+    assert h.ec2.read("eu-west-1").tags.get(copy.image_id, A) == {"mine": "1"}
     with pytest.raises(NotFound):
-        h.ec2.copy_image(
+        catalog.copy_image(
+            h.env,
+            h.ec2.read(REGION),
+            h.at(),
             B,
-            REGION,
-            REGION,
             source_image_id=image.image_id,
             name="copy",
             description=None,
@@ -189,32 +213,32 @@ def test_tags_are_per_account() -> None:
     h.join(A)
     image = h.image()
     h.share(image, org_grant())
-    h.ec2.create_tags(OWNER, REGION, [image.image_id], {"Env": "prod"})
-    h.ec2.create_tags(A, REGION, [image.image_id], {"Env": "test", "Team": ""})
-    assert h.ec2.tags_of(OWNER, REGION, image.image_id) == {"Env": "prod"}
+    tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"Env": "prod"})
+    tagging.create_tags(h.env, h.at(), A, [image.image_id], {"Env": "test", "Team": ""})
+    assert h.ec2.read(REGION).tags.get(image.image_id, OWNER) == {"Env": "prod"}
     assert h.ids_for(A, filters=[Filter("tag:Env", ("prod",))]) == []
     assert h.ids_for(A, filters=[Filter("tag:Env", ("test",))]) == [image.image_id]
-    rows = h.ec2.describe_tags(A, REGION, [Filter("resource-id", (image.image_id,))])
+    rows = tagging.describe_tags(h.ec2.read(REGION), A, [Filter("resource-id", (image.image_id,))])
     assert [(r.resource_type, r.key, r.value) for r in rows] == [
         ("image", "Env", "test"),
         ("image", "Team", ""),
     ]
-    h.ec2.delete_tags(A, REGION, [image.image_id], [("Env", "other")])
-    assert h.ec2.tags_of(A, REGION, image.image_id) == {"Env": "test", "Team": ""}
-    h.ec2.delete_tags(A, REGION, [image.image_id], None)
-    assert h.ec2.tags_of(A, REGION, image.image_id) == {}
-    assert h.ec2.tags_of(OWNER, REGION, image.image_id) == {"Env": "prod"}
+    tagging.delete_tags(h.env, h.at(), A, [image.image_id], [("Env", "other")])
+    assert h.ec2.read(REGION).tags.get(image.image_id, A) == {"Env": "test", "Team": ""}
+    tagging.delete_tags(h.env, h.at(), A, [image.image_id], None)
+    assert h.ec2.read(REGION).tags.get(image.image_id, A) == {}
+    assert h.ec2.read(REGION).tags.get(image.image_id, OWNER) == {"Env": "prod"}
     with pytest.raises(InvalidValue) as reserved:
-        h.ec2.create_tags(OWNER, REGION, [image.image_id], {"aws:x": "1"})
+        tagging.create_tags(h.env, h.at(), OWNER, [image.image_id], {"aws:x": "1"})
     assert aws(reserved.value) == (
         "InvalidParameterValue",
         "Tag keys starting with 'aws:' are reserved for internal use",
     )
     with pytest.raises(NotFound):
-        h.ec2.create_tags(B, REGION, [image.image_id], {"k": "v"})
+        tagging.create_tags(h.env, h.at(), B, [image.image_id], {"k": "v"})
     with pytest.raises(NotFound) as snap:
-        h.ec2.create_tags(OWNER, REGION, ["snap-00000000000000000"], {"k": "v"})
+        tagging.create_tags(h.env, h.at(), OWNER, ["snap-00000000000000000"], {"k": "v"})
     assert aws(snap.value)[0] == "InvalidSnapshot.NotFound"
     with pytest.raises(Malformed) as unknown:
-        h.ec2.create_tags(OWNER, REGION, ["xyz-123"], {"k": "v"})
+        tagging.create_tags(h.env, h.at(), OWNER, ["xyz-123"], {"k": "v"})
     assert aws(unknown.value) == ("InvalidID", "The ID 'xyz-123' is not valid")

@@ -6,10 +6,14 @@ import json
 
 import pytest
 
+from emulator.core.ec2 import tagging
+from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import catalog
 from emulator.core.kms.records import key_arn
 from emulator.core.scenario import ScenarioError, build, dump, load_into
 from emulator.core.world import World
 from emulator.scenario_files import ScenarioFileError, check_text, demo_text, load_demo_into
+from tests.unit.ec2.ec2_world import recorded
 
 
 def demo() -> World:
@@ -35,7 +39,7 @@ def test_demo_world_matches_the_reference_text() -> None:
 
 def test_dump_then_build_gives_the_same_world() -> None:
     world = demo()
-    world.ec2.add_grants("us-east-1", "ami-0abcdef1234567890", [])
+    catalog.add_grants(world.ec2.env, recorded(world.ec2, "us-east-1"), "ami-0abcdef1234567890", [])
     first = dump(world)
     assert dump(build(first)) == first
 
@@ -45,11 +49,20 @@ def test_dump_keeps_grants_tags_of_every_account_and_bpa() -> None:
 
     world = demo()
     arn = "arn:aws:organizations::123456789012:ou/o-123example/ou-1234-5example"
-    world.ec2.add_grants(
-        "us-east-1", "ami-0abcdef1234567890", [Grant(OU, arn), Grant(USER, "999988887777")]
+    catalog.add_grants(
+        world.ec2.env,
+        recorded(world.ec2, "us-east-1"),
+        "ami-0abcdef1234567890",
+        [Grant(OU, arn), Grant(USER, "999988887777")],
     )
-    world.ec2.create_tags("111122223333", "us-east-1", ["ami-0abcdef1234567890"], {"mine": "x"})
-    world.ec2.enable_image_bpa("123456789012", "us-east-1", "block-new-sharing")
+    tagging.create_tags(
+        world.ec2.env,
+        recorded(world.ec2, "us-east-1"),
+        "111122223333",
+        ["ami-0abcdef1234567890"],
+        {"mine": "x"},
+    )
+    bpa.enable(recorded(world.ec2, "us-east-1"), "123456789012", "block-new-sharing")
     data = dump(world)
     image = data["images"][0]
     assert image["launch_permissions"] == {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
@@ -11,7 +11,7 @@ from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet, as_text
 from emulator.core.ec2.images import block_public_access as bpa
-from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change
+from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
 from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
@@ -451,7 +451,7 @@ def copy_image(
 
 
 def deregister_image(
-    region: RegionState, env: Env, account: str, image_id: str, delete_snapshots: bool
+    region: RegionState, env: Env, account: str, image_id: str, delete_snapshots: bool = False
 ) -> list[tuple[str, bool]]:
     """Deregister (owner only); optionally delete its snapshots no other image uses."""
     image = find_image(env, region, account, image_id, OWNER)
@@ -488,10 +488,10 @@ def describe_images(
     region: RegionState,
     account: str,
     *,
-    image_ids: list[str],
-    owners: list[str],
-    executable_users: list[str],
-    filters: list[Filter],
+    image_ids: Sequence[str] = (),
+    owners: Sequence[str] = (),
+    executable_users: Sequence[str] = (),
+    filters: Sequence[Filter] = (),
 ) -> list[Image]:
     """The images the caller asked for and may see, oldest first.
 
@@ -569,7 +569,7 @@ def seen_by(image: Image, account: str) -> Image:
     return replace(image, last_launched_time=None)
 
 
-def _by_ids(env: Env, region: RegionState, account: str, image_ids: list[str]) -> list[Image]:
+def _by_ids(env: Env, region: RegionState, account: str, image_ids: Sequence[str]) -> list[Image]:
     ids = resource_ids.check_all("image", image_ids)
     found, missing = [], []
     for image_id in ids:
@@ -608,6 +608,18 @@ def modify_launch_permissions(
             raise InvalidValue("public_sharing_blocked")
     commit()
     set_launch_permissions(region, image, updated.entries)
+
+
+def add_grants(env: Env, region: RegionState, image_id: str, grants: list[Grant]) -> None:
+    """Scenario loading: add entries to an image without an owner's request."""
+    for grant in grants:
+        validate(grant)
+    image = region.images[image_id]
+    if any(g.kind != GROUP for g in grants):
+        check_shareable(env, image)
+    if image.encrypted and Grant(GROUP, "all") in grants:
+        raise InvalidValue("encrypted_image_public")
+    set_launch_permissions(region, image, image.launch_permissions.applied(grants, []).entries)
 
 
 def set_launch_permissions(region: RegionState, image: Image, entries: list[Grant]) -> None:

@@ -93,6 +93,28 @@ def new_snapshot(
     return snap
 
 
+def snapshot_without_volume(
+    env: Env,
+    region: RegionState,
+    owner: str,
+    *,
+    size: int,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+) -> Snapshot:
+    """A completed snapshot with no source volume (scenario loading); ``kms_key_id`` is
+    resolved in the owner's account and Region, ``aws/ebs`` when encrypted without one."""
+    key = named_key(env, owner, region.name, encrypted, kms_key_id)
+    return new_snapshot(
+        env,
+        region,
+        owner,
+        size=size,
+        encrypted=encrypted,
+        kms_key_id=key_for(env, owner, region.name, encrypted, key),
+    )
+
+
 def snapshot_of(
     env: Env, region: RegionState, owner: str, vol: Volume, description: str | None
 ) -> Snapshot:
