@@ -69,17 +69,7 @@ class World:
         self.writes_refused: str | None = None
         self.ids = ids or IdSource()
         self.clock = clock
-        self.orgs = OrgTree(ids=self.ids, clock=self.clock)
-        self.sessions = Sessions(ids=self.ids, clock=self.clock)
-        self.kms = Kms(ids=self.ids, clock=self.clock, membership=self.orgs.membership)
-        self.ec2 = Ec2State(
-            ids=self.ids,
-            clock=self.clock,
-            membership=self.orgs.membership,
-            config=self.config,
-            authorize=self.authorize,
-            keys=self.kms,
-        )
+        self._build_domains({})
 
     def _with_pinned(self, config: dict[str, Any]) -> dict[str, Any]:
         """``config`` with the pinned fields over it; maps (access keys, secrets) are merged,
@@ -128,6 +118,10 @@ class World:
         check_snapshot(data)
         data = restore(data, self.config.secret_keys, self.sessions)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
+        self._build_domains(data)
+
+    def _build_domains(self, data: dict[str, Any]) -> None:
+        """Every domain's state from its section of a snapshot (empty ones for ``{}``)."""
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
         self.kms = Kms.from_dict(
