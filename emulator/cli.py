@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator.api.regions import partition_of
 from emulator.core.ec2.region import valid_region_name
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.persistence import StateFile, StateFileError
@@ -214,7 +215,7 @@ def pinned_settings(args: argparse.Namespace) -> dict[str, Any]:
 def starting_world(args: argparse.Namespace) -> World:
     """The demo world, a scenario file, or nothing; ``reset`` returns to it. Raises
     ScenarioFileError with the file, line and key of a bad scenario."""
-    world = World(pinned=pinned_settings(args))
+    world = World(pinned=pinned_settings(args), partition_of=partition_of)
     if args.scenario:
         load_file_into(world, args.scenario)
     elif not args.empty:

@@ -26,6 +26,7 @@ from waitress.task import ErrorTask
 from waitress.utilities import ServerNotImplemented
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from emulator.api.regions import partition_of
 from emulator.core.world import World
 from emulator.web import create_app
 from emulator.web.edge import refusal
@@ -310,7 +311,7 @@ def start_in_thread(
     limits: Limits | None = None,
 ) -> RunningServer:
     """Port 0 picks a free port; the answer says which."""
-    world = world or World()
+    world = world or World(partition_of=partition_of)
     server = build_server(create_app(world), host, port, limits=limits)
     thread = threading.Thread(target=server.serve_forever, name="ami-emulator", daemon=True)
     thread.start()

@@ -1,8 +1,10 @@
-"""The Regions that exist: botocore's partitions, the operator's extra ones, the default.
+"""The Regions that exist and their partitions: botocore's, the operator's extra ones.
 
 Every Region of every partition in botocore's data, plus the ones the operator adds
 (``--extra-region``, a scenario's ``settings.extra_regions``) and the default Region of
-unsigned requests.
+unsigned requests. Each Region belongs to one partition (``aws``, ``aws-cn``,
+``aws-us-gov``, ...), the one ARNs of its resources name; the core is handed
+``partition_of`` as its Region -> partition map.
 """
 
 from __future__ import annotations
@@ -21,16 +23,35 @@ _JSON_UNKNOWN = ("InvalidSignatureException", 400)
 
 
 @cache
-def aws_regions() -> frozenset[str]:
-    """Every Region botocore knows, in every partition (``aws``, ``aws-cn``, ``aws-us-gov``,
-    the isolated ones); the ``aws-global``-style endpoint names are not Regions."""
+def _partitions() -> tuple[dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """Every Region botocore knows -> its partition, and each partition's Region pattern.
+    The ``aws-global``-style endpoint names are not Regions (they fail the pattern)."""
     loader = create_loader()
-    names: set[str] = set()
+    regions: dict[str, str] = {}
+    patterns: dict[str, re.Pattern[str]] = {}
     for source in ("partitions", "endpoints"):
         for partition in loader.load_data(source)["partitions"]:
-            pattern = re.compile(partition["regionRegex"])
-            names |= {name for name in partition["regions"] if pattern.match(name)}
-    return frozenset(names)
+            name = partition.get("id") or partition["partition"]
+            pattern = patterns.setdefault(name, re.compile(partition["regionRegex"]))
+            for region in partition["regions"]:
+                if pattern.match(region):
+                    regions.setdefault(region, name)
+    return regions, tuple((pattern, name) for name, pattern in patterns.items())
+
+
+def aws_regions() -> frozenset[str]:
+    """Every Region botocore knows, in every partition (``aws``, ``aws-cn``, ``aws-us-gov``,
+    the isolated ones)."""
+    return frozenset(_partitions()[0])
+
+
+def partition_of(region: str) -> str:
+    """The partition of ``region``: botocore's for a Region it knows, else the partition
+    whose Region pattern it matches (an extra ``cn-test-1`` is in ``aws-cn``), else ``aws``."""
+    regions, patterns = _partitions()
+    if region in regions:
+        return regions[region]
+    return next((name for pattern, name in patterns if pattern.match(region)), "aws")
 
 
 def is_known(region: str, config: WorldConfig) -> bool:

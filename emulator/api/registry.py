@@ -22,6 +22,11 @@ class Call:
     operation: str
     access_key: str = ""
 
+    @property
+    def partition(self) -> str:
+        """The partition of the Region the request was signed for, by the world's map."""
+        return self.world.partition_of(self.region)
+
 
 Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
 

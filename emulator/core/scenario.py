@@ -25,7 +25,7 @@ from emulator.core.errors import CoreError
 from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.snapshots.form import REGION_NAME
 from emulator.core.snapshots.schema import DocumentError, at, check_bounds
-from emulator.core.world import World, WorldConfig, utcnow
+from emulator.core.world import World, WorldConfig
 
 SCHEMA_VERSION = 1
 ACCOUNT = re.compile(r"^\d{12}$")
@@ -183,8 +183,12 @@ def build(data: Any, world: World | None = None) -> World:
             f"unsupported version {version!r} (this emulator reads version {SCHEMA_VERSION})",
         )
     config = _config(top)
-    fresh = World(
-        config=config, ids=world.ids if world else None, clock=world.clock if world else utcnow
+    # Built with the ids, clock and partitions of the world it is loaded into: the key ARNs
+    # it writes name that world's partitions.
+    fresh = (
+        World(config=config, ids=world.ids, clock=world.clock, partition_of=world.partition_of)
+        if world
+        else World(config=config)
     )
     for i, org in enumerate(_list(top.get("organizations"), "organizations")):
         _organization(fresh, org, at("organizations", i))

@@ -14,6 +14,7 @@ from emulator.core.ec2.state import Ec2State
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
+from emulator.core.kms.records import aws_partition
 from emulator.core.organizations.tree import OrgTree
 from emulator.core.snapshots.form import FORMAT, VERSION, check_snapshot
 from emulator.core.snapshots.redaction import restore
@@ -51,10 +52,14 @@ class World:
         ids: IdSource | None = None,
         clock: Callable[[], datetime] = utcnow,
         pinned: dict[str, Any] | None = None,
+        partition_of: Callable[[str], str] = aws_partition,
     ) -> None:
         """``pinned``: config fields set by the operator (the command line); every load of a
-        snapshot or scenario keeps them, so a scenario never overrides what was asked for."""
+        snapshot or scenario keeps them, so a scenario never overrides what was asked for.
+        ``partition_of``: the partition of each Region (the edge builds it from botocore's
+        data, ``emulator.api.regions``); the ARNs the domains write name it."""
         self.lock = threading.RLock()
+        self.partition_of = partition_of
         self.pinned = dict(pinned or {})
         self.config = WorldConfig(**self._with_pinned(asdict(config or WorldConfig())))
         # What reset() returns to: a scenario's state once one is loaded, else this config.
@@ -125,7 +130,11 @@ class World:
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
         self.kms = Kms.from_dict(
-            data.get("kms", {}), ids=self.ids, clock=self.clock, membership=self.orgs.membership
+            data.get("kms", {}),
+            ids=self.ids,
+            clock=self.clock,
+            membership=self.orgs.membership,
+            partition_of=self.partition_of,
         )
         self.ec2 = Ec2State.from_dict(
             data.get("ec2", {}),

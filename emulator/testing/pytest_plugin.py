@@ -26,6 +26,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from emulator.api.regions import partition_of
 from emulator.core.scenario import dump
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.scenario_files import load_demo_into, load_file_into
@@ -44,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def ami_server() -> Iterator[RunningServer]:
-    running = start_in_thread(World())
+    running = start_in_thread(World(partition_of=partition_of))
     yield running
     running.stop()
 
@@ -119,7 +120,7 @@ def ami_client(ami_world: World, _ami_clients: Clients) -> Clients:
 
 @pytest.fixture
 def ami_local(request: pytest.FixtureRequest) -> Clients:
-    world = World()
+    world = World(partition_of=partition_of)
     marker = request.node.get_closest_marker("ami_scenario")
     if marker is not None:
         _load(world, marker.args[0], Path(str(request.node.path)).parent)

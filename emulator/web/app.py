@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, g, jsonify, request
 
+from emulator.api.regions import partition_of
 from emulator.api.registry import load_all
 from emulator.core.world import World
 from emulator.web import admin, aws, browser_guard, edge
@@ -42,7 +43,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.config["VERIFY_SIGNATURES"] = verify_signatures
     app.config["ALLOW_UNVERIFIED_KEYS"] = allow_unverified_keys
-    app.extensions["world"] = world or World()
+    app.extensions["world"] = world or World(partition_of=partition_of)
     browser_guard.install(app, BrowserPolicy.of(allowed_hosts, cors_origins))
     app.register_blueprint(aws.blueprint)
     app.register_blueprint(admin.blueprint, url_prefix="/_emulator")

@@ -93,11 +93,24 @@ def test_create_organization_shapes(org: Org) -> None:
         "Id": org.root_id,
         "Arn": f"arn:aws:organizations::{MGMT}:root/{o['Id']}/{org.root_id}",
         "Name": "Root",
-        "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}],
+        "PolicyTypes": [],
     }
     me = org.mgmt.describe_account(AccountId=MGMT)["Account"]
     assert me["JoinedMethod"] == "CREATED"
     assert me["Paths"] == [f"{o['Id']}/{org.root_id}/{MGMT}/"]
+
+
+def test_a_new_root_has_no_policy_type_enabled(org: Org) -> None:
+    """All features make SCPs available to the organization (DescribeOrganization), but a
+    root enables a policy type only through EnablePolicyType: "Policy types can be enabled
+    and disabled in roots. This is distinct from whether they're available in the
+    organization" (AWS CLI reference, organizations list-roots;
+    https://docs.aws.amazon.com/cli/latest/reference/organizations/list-roots.html)."""
+    assert org.org["AvailablePolicyTypes"] == [
+        {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
+    ]
+    (root,) = org.mgmt.list_roots()["Roots"]
+    assert root["PolicyTypes"] == []
 
 
 def test_consolidated_billing(aws: Callable[..., Client]) -> None:

@@ -23,12 +23,17 @@ def _org(tree: OrgTree, org: Organization) -> Result:
         "MasterAccountArn": org.account_arn(org.management_account),
         "MasterAccountId": org.management_account,
         "MasterAccountEmail": tree.account(org.management_account).email,
-        "AvailablePolicyTypes": org.policy_types,
+        "AvailablePolicyTypes": org.available_policy_types,
     }
 
 
 def _root(org: Organization) -> Result:
-    return {"Id": org.root_id, "Arn": org.root_arn, "Name": "Root", "PolicyTypes": org.policy_types}
+    return {
+        "Id": org.root_id,
+        "Arn": org.root_arn,
+        "Name": "Root",
+        "PolicyTypes": org.root_policy_types,
+    }
 
 
 def _ou(tree: OrgTree, ou: OrgUnit) -> Result:
@@ -78,10 +83,13 @@ def _paging(p: Params) -> tuple[str | None, int | None]:
 @operation("organizations", "CreateOrganization")
 def create_organization(call: Call, p: Params) -> Result:
     """Any standalone account; it becomes the management account, under the root. FeatureSet
-    defaults to ALL (SCPs enabled).
+    defaults to ALL (SCPs available, enabled in no root). The organization's ARNs name the
+    partition of the Region the request was signed for.
     """
     tree = call.world.orgs
-    org = tree.create_organization(call.account, p.get("FeatureSet", "ALL"))
+    org = tree.create_organization(
+        call.account, p.get("FeatureSet", "ALL"), partition=call.partition
+    )
     return {"Organization": _org(tree, org)}
 
 
@@ -100,7 +108,7 @@ def delete_organization(call: Call, p: Params) -> None:
 
 @operation("organizations", "ListRoots")
 def list_roots(call: Call, p: Params) -> Result:
-    """The organization's single root, with its enabled policy types."""
+    """The organization's single root, with its enabled policy types (none yet)."""
     orgs, token = call.world.orgs.list_roots(call.account, *_paging(p))
     return _page("Roots", [_root(o) for o in orgs], token)
 

@@ -17,7 +17,7 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     return {
         "UserId": call.account,
         "Account": call.account,
-        "Arn": f"arn:aws:iam::{call.account}:root",
+        "Arn": f"arn:{call.partition}:iam::{call.account}:root",
     }
 
 
@@ -31,6 +31,7 @@ def assume_role(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params["RoleSessionName"],
         params.get("DurationSeconds", 3600),
         call.world.orgs.membership,
+        partition=call.partition,
     )
     return {
         "Credentials": {

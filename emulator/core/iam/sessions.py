@@ -48,10 +48,14 @@ class Session:
     role_id: str
     session_name: str
     expires: str  # ISO 8601, on the world's clock; the key is refused from then on
+    partition: str = "aws"  # of the Region AssumeRole was signed for
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:sts::{self.account}:assumed-role/{self.role_name}/{self.session_name}"
+        return (
+            f"arn:{self.partition}:sts::{self.account}:assumed-role/"
+            f"{self.role_name}/{self.session_name}"
+        )
 
     @property
     def user_id(self) -> str:
@@ -89,8 +93,12 @@ class Sessions:
         session_name: str,
         duration: int,
         membership: Callable[[str], Membership | None],
+        *,
+        partition: str = "aws",
     ) -> Session:
-        """The management account may assume OrganizationAccountAccessRole in its members."""
+        """The management account may assume OrganizationAccountAccessRole in its members.
+        ``partition``: the partition of the Region the request was signed for; the session's
+        ARN names it."""
         match = ROLE_ARN.match(role_arn)
         if match is None:
             raise InvalidValue("invalid_role_arn", value=role_arn)
@@ -108,7 +116,7 @@ class Sessions:
         )
         if not trusted:
             raise NotAuthorized(
-                "assume_role_denied", caller=f"arn:aws:iam::{caller}:root", role=role_arn
+                "assume_role_denied", caller=f"arn:{partition}:iam::{caller}:root", role=role_arn
             )
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
@@ -124,6 +132,7 @@ class Sessions:
             )[:17],
             session_name=session_name,
             expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
+            partition=partition,
         )
         self._by_key[session.access_key] = session
         return session

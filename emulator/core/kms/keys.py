@@ -33,6 +33,7 @@ from emulator.core.kms.records import (
     Key,
     alias_arn,
     aws_ebs_key_policy,
+    aws_partition,
     default_key_policy,
     key_arn,
 )
@@ -105,10 +106,12 @@ class Kms:
         ids: IdSource,
         clock: Callable[[], datetime],
         membership: MembershipLookup,
+        partition_of: Callable[[str], str] = aws_partition,
     ) -> None:
         self._ids = ids
         self._clock = clock
         self._membership = membership
+        self._partition_of = partition_of  # Region -> partition, for the ARNs of keys
         self._keys: dict[str, Key] = {}  # key ARN -> key
         self._aliases: dict[str, Alias] = {}  # alias ARN -> alias
         # (deletion date, key ARN), earliest first: every key lookup purges the expired
@@ -132,13 +135,15 @@ class Kms:
         ids: IdSource,
         clock: Callable[[], datetime],
         membership: MembershipLookup,
+        partition_of: Callable[[str], str] = aws_partition,
     ) -> Kms:
-        kms = cls(ids=ids, clock=clock, membership=membership)
+        kms = cls(ids=ids, clock=clock, membership=membership, partition_of=partition_of)
+        # A key or alias the snapshot gives no partition takes its Region's, by the map.
         for raw in data.get("keys", []):
-            key = Key.from_dict(raw)
+            key = Key.from_dict({"partition": partition_of(raw["region"]), **raw})
             kms._keys[key.arn] = key
         for raw in data.get("aliases", []):
-            alias = Alias.from_dict(raw)
+            alias = Alias.from_dict({"partition": partition_of(raw["region"]), **raw})
             kms._aliases[alias.arn] = alias
         kms._deletions = [(k.deletion_date, arn) for arn, k in kms._keys.items() if k.deletion_date]
         heapq.heapify(kms._deletions)
@@ -161,7 +166,7 @@ class Kms:
         key_id: str | None = None,
     ) -> Key:
         """CreateKey; ``key_id`` lets a scenario choose the id AWS would invent."""
-        if key_id is not None and key_arn(caller, region, key_id) in self._keys:
+        if key_id is not None and self._key_arn(caller, region, key_id) in self._keys:
             raise InvalidValue("key_id_taken", id=key_id)
         for name, value in (("KeyUsage", key_usage), ("KeySpec", key_spec), ("Origin", origin)):
             if value != SUPPORTED[name]:
@@ -169,7 +174,7 @@ class Kms:
         if multi_region:
             raise InvalidValue("unsupported_value", name="MultiRegion", value="true")
         _check_length("description", description, 8192)
-        text = default_key_policy(caller) if policy is None else policy
+        text = default_key_policy(self._partition_of(region), caller) if policy is None else policy
         self._check_policy(text, caller, region, bypass_lockout_check)
         key = Key(
             key_id=key_id or self._fresh_key_id(caller, region),
@@ -178,6 +183,7 @@ class Kms:
             created=self._clock(),
             policy=text,
             description=description,
+            partition=self._partition_of(region),
         )
         self._keys[key.arn] = key
         return key
@@ -264,20 +270,20 @@ class Kms:
             raise NotFound("invalid_key_id", key_id=target_key_ref)
         key = self._own_key(target_key_ref, caller, region, "kms:CreateAlias")
         _refuse_pending_deletion(key)
-        arn = alias_arn(caller, region, alias_name)
+        arn = self._alias_arn(caller, region, alias_name)
         if arn in self._aliases:
             raise InvalidValue("alias_exists", arn=arn)
         now = self._clock()
-        self._aliases[arn] = Alias(alias_name, caller, region, key.key_id, now, now)
+        self._aliases[arn] = Alias(alias_name, caller, region, key.key_id, now, now, key.partition)
 
     def delete_alias(self, caller: str, region: str, alias_name: str) -> None:
         _check_alias_name(alias_name)
         self._purge_deleted()
-        arn = alias_arn(caller, region, alias_name)
+        arn = self._alias_arn(caller, region, alias_name)
         alias = self._aliases.get(arn)
         if alias is None:
             raise NotFound("alias_not_found", arn=arn)
-        key = self._keys[key_arn(caller, region, alias.target_key_id)]
+        key = self._keys[self._key_arn(caller, region, alias.target_key_id)]
         self._authorize(key, caller, "kms:DeleteAlias", cross_account=False)
         del self._aliases[arn]
 
@@ -328,7 +334,7 @@ class Kms:
             return self._key_by_alias(caller, region, key_ref, caller, region, create_managed)
         if not KEY_ID.match(key_ref):
             raise NotFound("invalid_key_id", key_id=key_ref)
-        return self._key_by_arn(key_arn(caller, region, key_ref), region, region)
+        return self._key_by_arn(self._key_arn(caller, region, key_ref), region, region)
 
     def is_aws_managed(self, arn: str) -> bool:
         key = self._keys.get(arn)
@@ -339,24 +345,25 @@ class Kms:
         return self._aws_ebs_key(account, region).arn
 
     def _aws_ebs_key(self, account: str, region: str) -> Key:
-        arn = alias_arn(account, region, AWS_EBS_ALIAS)
+        arn = self._alias_arn(account, region, AWS_EBS_ALIAS)
         alias = self._aliases.get(arn)
         if alias is not None:
-            return self._keys[key_arn(account, region, alias.target_key_id)]
+            return self._keys[self._key_arn(account, region, alias.target_key_id)]
         key = Key(
             key_id=self._fresh_key_id(account, region),
             account=account,
             region=region,
             created=self._clock(),
-            policy=aws_ebs_key_policy(account, region),
+            policy=aws_ebs_key_policy(self._partition_of(region), account, region),
             description=AWS_EBS_DESCRIPTION,
             manager=AWS,
+            partition=self._partition_of(region),
         )
         # A dry run checks with the key it would create, and keeps none (core/commit.py).
         if not in_dry_run():
             self._keys[key.arn] = key
             self._aliases[arn] = Alias(
-                AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created
+                AWS_EBS_ALIAS, account, region, key.key_id, key.created, key.created, key.partition
             )
         return key
 
@@ -456,7 +463,7 @@ class Kms:
         parsed = _parsed(text)
         if bypass:
             return
-        resource = key.arn if key else key_arn(caller, region, "*")
+        resource = key.arn if key else self._key_arn(caller, region, "*")
         context = {**request_context(caller, self._membership(caller)), "kms:CallerAccount": caller}
         decision = evaluate(
             parsed,
@@ -483,7 +490,7 @@ class Kms:
         region: str,
         create_managed: bool,
     ) -> Key:
-        arn = alias_arn(account, alias_region, name)
+        arn = self._alias_arn(account, alias_region, name)
         if alias_region != region:
             raise NotFound("alias_not_found", arn=arn)
         if create_managed and name == AWS_EBS_ALIAS and account == caller:
@@ -491,12 +498,18 @@ class Kms:
         alias = self._aliases.get(arn)
         if alias is None:
             raise NotFound("alias_not_found", arn=arn)
-        return self._keys[key_arn(account, region, alias.target_key_id)]
+        return self._keys[self._key_arn(account, region, alias.target_key_id)]
+
+    def _key_arn(self, account: str, region: str, key_id: str) -> str:
+        return key_arn(self._partition_of(region), account, region, key_id)
+
+    def _alias_arn(self, account: str, region: str, name: str) -> str:
+        return alias_arn(self._partition_of(region), account, region, name)
 
     def _fresh_key_id(self, account: str, region: str) -> str:
         while True:
             key_id = self._ids.request_id()  # a UUID-shaped id, like KMS key ids
-            if key_arn(account, region, key_id) not in self._keys:
+            if self._key_arn(account, region, key_id) not in self._keys:
                 return key_id
 
     def _purge_deleted(self) -> None:

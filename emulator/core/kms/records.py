@@ -17,12 +17,17 @@ AWS_EBS_ALIAS = "alias/aws/ebs"
 AWS_EBS_DESCRIPTION = "Default key that protects my EBS volumes when no other key is defined"
 
 
-def key_arn(account: str, region: str, key_id: str) -> str:
-    return f"arn:aws:kms:{region}:{account}:key/{key_id}"
+def aws_partition(region: str) -> str:
+    """The Region -> partition map of a KMS (or World) given none: every Region in ``aws``."""
+    return "aws"
 
 
-def alias_arn(account: str, region: str, name: str) -> str:
-    return f"arn:aws:kms:{region}:{account}:{name}"
+def key_arn(partition: str, account: str, region: str, key_id: str) -> str:
+    return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
+
+
+def alias_arn(partition: str, account: str, region: str, name: str) -> str:
+    return f"arn:{partition}:kms:{region}:{account}:{name}"
 
 
 @dataclass
@@ -40,10 +45,11 @@ class Key:
     origin: str = "AWS_KMS"
     deletion_date: datetime | None = None
     pending_window_days: int | None = None
+    partition: str = "aws"  # of ``region``, by the World's Region -> partition map
 
     @property
     def arn(self) -> str:
-        return key_arn(self.account, self.region, self.key_id)
+        return key_arn(self.partition, self.account, self.region, self.key_id)
 
     @property
     def enabled(self) -> bool:
@@ -74,10 +80,11 @@ class Alias:
     target_key_id: str
     created: datetime
     updated: datetime
+    partition: str = "aws"  # as a key's
 
     @property
     def arn(self) -> str:
-        return alias_arn(self.account, self.region, self.name)
+        return alias_arn(self.partition, self.account, self.region, self.name)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,7 +104,7 @@ class Alias:
         )
 
 
-def default_key_policy(account: str) -> str:
+def default_key_policy(partition: str, account: str) -> str:
     """The policy CreateKey gives a key when the caller sends none."""
     return json.dumps(
         {
@@ -107,7 +114,7 @@ def default_key_policy(account: str) -> str:
                 {
                     "Sid": "Enable IAM User Permissions",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 }
@@ -117,7 +124,7 @@ def default_key_policy(account: str) -> str:
     )
 
 
-def aws_ebs_key_policy(account: str, region: str) -> str:
+def aws_ebs_key_policy(partition: str, account: str, region: str) -> str:
     """The policy AWS gives ``aws/ebs``: use only through EC2 by the owning account, and
     read access to the metadata; nothing lets the customer manage or delete it."""
     return json.dumps(
@@ -149,7 +156,7 @@ def aws_ebs_key_policy(account: str, region: str) -> str:
                 {
                     "Sid": "Allow direct access to key metadata to the account",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
                     "Action": ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
                     "Resource": "*",
                 },

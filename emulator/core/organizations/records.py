@@ -26,6 +26,8 @@ FEATURE_SETS = ("ALL", "CONSOLIDATED_BILLING")
 CHILD_TYPES = ("ACCOUNT", "ORGANIZATIONAL_UNIT")
 CREATE_ACCOUNT_STATES = ("IN_PROGRESS", "SUCCEEDED", "FAILED")
 BILLING_ACCESS = ("ALLOW", "DENY")
+# A partition's name as ARNs spell it: aws, aws-cn, aws-us-gov, aws-iso-b, ...
+PARTITION = re.compile(r"aws(?:-[a-z]+)*")
 
 
 def check_pattern(name: str, value: str, pattern: re.Pattern[str]) -> str:
@@ -55,27 +57,39 @@ class Organization:
     root_id: str
     management_account: str
     feature_set: str
+    # The partition of the Region CreateOrganization was signed for: an organization lives
+    # in one partition (docs/semantics.md, "Organizations and partitions").
+    partition: str = "aws"
+
+    def _arn(self, resource: str) -> str:
+        return f"arn:{self.partition}:organizations::{self.management_account}:{resource}"
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:organizations::{self.management_account}:organization/{self.id}"
+        return self._arn(f"organization/{self.id}")
 
     @property
-    def policy_types(self) -> list[dict[str, str]]:
-        """Policy types enabled in the root: SCPs come with all features, none without."""
+    def available_policy_types(self) -> list[dict[str, str]]:
+        """Policy types available to the organization: SCPs come with all features."""
         if self.feature_set == "ALL":
             return [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
         return []
 
     @property
+    def root_policy_types(self) -> list[dict[str, str]]:
+        """Policy types enabled in the root: none until EnablePolicyType, which the emulator
+        does not serve yet (AWS enables no type in a new organization's root)."""
+        return []
+
+    @property
     def root_arn(self) -> str:
-        return f"arn:aws:organizations::{self.management_account}:root/{self.id}/{self.root_id}"
+        return self._arn(f"root/{self.id}/{self.root_id}")
 
     def ou_arn(self, ou_id: str) -> str:
-        return f"arn:aws:organizations::{self.management_account}:ou/{self.id}/{ou_id}"
+        return self._arn(f"ou/{self.id}/{ou_id}")
 
     def account_arn(self, account_id: str) -> str:
-        return f"arn:aws:organizations::{self.management_account}:account/{self.id}/{account_id}"
+        return self._arn(f"account/{self.id}/{account_id}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +97,7 @@ class Organization:
             "root_id": self.root_id,
             "management_account": self.management_account,
             "feature_set": self.feature_set,
+            "partition": self.partition,
         }
 
     @classmethod
@@ -92,6 +107,7 @@ class Organization:
             d["root_id"],
             d["management_account"],
             d["feature_set"],
+            d.get("partition", "aws"),
         )
 
 

@@ -48,6 +48,7 @@ class OrgTree(AccountOperations):
         caller: str,
         feature_set: str = "ALL",
         *,
+        partition: str = "aws",
         org_id: str | None = None,
         root_id: str | None = None,
         name: str | None = None,
@@ -55,8 +56,9 @@ class OrgTree(AccountOperations):
     ) -> Organization:
         """CreateOrganization; the caller becomes the management account.
 
-        ``org_id``, ``root_id``, ``name`` and ``email`` let a scenario or demo world fix
-        what AWS would invent.
+        ``partition``: the partition of the Region the request was signed for; every ARN of
+        the organization names it. ``org_id``, ``root_id``, ``name`` and ``email`` let a
+        scenario or demo world fix what AWS would invent.
         """
         check_pattern("AccountId", caller, ACCOUNT_ID)
         check_enum("FeatureSet", feature_set, FEATURE_SETS)
@@ -74,6 +76,7 @@ class OrgTree(AccountOperations):
             root_id=root_id or self._fresh(self._ids.root_id, self._roots),
             management_account=caller,
             feature_set=feature_set,
+            partition=partition,
         )
         self._orgs[org.id] = org
         self._roots[org.root_id] = org.id

@@ -49,6 +49,7 @@ from emulator.core.organizations.records import (
     ORG_ID,
     OU_ID,
     PARENT_ID,
+    PARTITION,
     ROOT_ID,
     Account,
     CreateAccountRequest,
@@ -101,6 +102,7 @@ KEY_ARN = Text(
         rf"arn:aws[a-z-]*:kms:{REGION_PATTERN.pattern}:\d{{12}}:key/{KEY_ID.pattern.strip('^$')}"
     ),
 )
+PARTITION_NAME = Text("a partition like aws or aws-cn", PARTITION)
 EC2_TIME = Text(
     "a time like 2024-01-01T00:00:00.000Z",
     re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"),
@@ -127,6 +129,7 @@ ORGANIZATION = record(
         "root_id": Text("a root id", ROOT_ID),
         "management_account": ACCOUNT,
         "feature_set": Text(choices=FEATURE_SETS),
+        "partition": PARTITION_NAME,
     },
 )
 ORG_UNIT = record(
@@ -174,6 +177,7 @@ SESSION = record(
         "role_id": Text(),
         "session_name": Text(min_length=1, max_length=64),
         "expires": Time(),
+        "partition": PARTITION_NAME,
     },
 )
 KEY = record(
@@ -192,6 +196,7 @@ KEY = record(
         "origin": Text(choices=("AWS_KMS",)),
         "deletion_date": Nullable(Time()),
         "pending_window_days": Nullable(Integer(low=7, high=30)),
+        "partition": PARTITION_NAME,
     },
 )
 ALIAS = record(
@@ -203,6 +208,7 @@ ALIAS = record(
         "target_key_id": Text("a key id", KEY_ID),
         "created": Time(),
         "updated": Time(),
+        "partition": PARTITION_NAME,
     },
 )
 BLOCK_DEVICE = record(

@@ -54,7 +54,8 @@ def test_create_organization_makes_caller_management_under_root(tree: OrgTree) -
     assert org.feature_set == "ALL"
     assert org.arn == f"arn:aws:organizations::{MGMT}:organization/{org.id}"
     assert org.root_arn == f"arn:aws:organizations::{MGMT}:root/{org.id}/{org.root_id}"
-    assert org.policy_types == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    assert org.available_policy_types == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    assert org.root_policy_types == []
     acct = tree.describe_account(MGMT, MGMT)
     assert acct.joined_method == "CREATED"
     assert acct.joined == NOW
@@ -65,7 +66,16 @@ def test_create_organization_makes_caller_management_under_root(tree: OrgTree) -
 def test_consolidated_billing_has_no_policy_types(tree: OrgTree) -> None:
     org = tree.create_organization(MGMT, "CONSOLIDATED_BILLING")
     assert org.feature_set == "CONSOLIDATED_BILLING"
-    assert org.policy_types == []
+    assert org.available_policy_types == []
+    assert org.root_policy_types == []
+
+
+def test_an_organization_names_its_partition_in_every_arn(tree: OrgTree) -> None:
+    org = tree.create_organization(MGMT, partition="aws-us-gov")
+    prefix = f"arn:aws-us-gov:organizations::{MGMT}:"
+    assert org.arn == f"{prefix}organization/{org.id}"
+    assert org.root_arn == f"{prefix}root/{org.id}/{org.root_id}"
+    assert org.account_arn(MGMT) == f"{prefix}account/{org.id}/{MGMT}"
 
 
 def test_create_organization_rejects_bad_feature_set(tree: OrgTree) -> None:

@@ -243,7 +243,10 @@ def test_block_devices_name_keys_by_alias_or_default_to_aws_ebs() -> None:
     world = build(ENCRYPTED)
     images = {i.name: i for i in world.ec2.regions["us-east-1"].images.values()}
     cmk = images["cmk"].block_devices[0]
-    assert (cmk.encrypted, cmk.kms_key_id) == (True, key_arn("123456789012", "us-east-1", KEY_ID))
+    assert (cmk.encrypted, cmk.kms_key_id) == (
+        True,
+        key_arn("aws", "123456789012", "us-east-1", KEY_ID),
+    )
     default = images["aws-ebs"].block_devices[0]
     assert default.kms_key_id == world.kms.aws_ebs_key("123456789012", "us-east-1")
     snapshot = world.ec2.regions["us-east-1"].snapshots[cmk.snapshot_id]
@@ -258,7 +261,7 @@ def test_dump_writes_customer_keys_back_and_replays() -> None:
     assert all(k["account"] == "123456789012" for k in data["keys"])  # no aws/ebs key
     devices = {i["name"]: i["block_devices"][0] for i in data["images"]}
     assert devices["aws-ebs"]["kms_key_id"] == "alias/aws/ebs"
-    assert devices["cmk"]["kms_key_id"] == key_arn("123456789012", "us-east-1", KEY_ID)
+    assert devices["cmk"]["kms_key_id"] == key_arn("aws", "123456789012", "us-east-1", KEY_ID)
     assert dump(build(data)) == data
 
 
