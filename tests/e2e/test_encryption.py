@@ -489,7 +489,10 @@ def test_snapshot_sharing_errors(aws: ClientFactory) -> None:
     ec2.modify_snapshot_attribute(
         SnapshotId=customer_key, CreateVolumePermission={"Add": [{"UserId": DEV}]}
     )
-    with aws_error("InvalidParameterValue", "Value (12) for parameter userId is invalid."):
+    # As ModifyImageAttribute answers (docs/semantics.md, "EC2 volumes").
+    with aws_error(
+        "InvalidAMIAttributeItemValue", 'Invalid attribute item value "12" for userId item type.'
+    ):
         ec2.modify_snapshot_attribute(
             SnapshotId=customer_key, CreateVolumePermission={"Add": [{"UserId": "12"}]}
         )

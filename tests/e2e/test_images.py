@@ -345,10 +345,15 @@ def test_bad_item_in_a_remove_is_refused_too(world: OrgWorld, owner: Client, ima
 
 
 def test_modify_unknown_and_malformed_image(lone: Client) -> None:
+    """Any ``ami-`` id is looked up: AWS answers ``ami-fake123`` NotFound (the response body
+    recorded in github.com/aws/aws-sdk/issues/97); only an id without the prefix is malformed
+    (moto's AWS-verified test_ami_describe_non_existent, getmoto/moto#9758)."""
     with aws_error(*not_found("ami-0123456789abcdef0")):
         share(lone, "ami-0123456789abcdef0", {"Group": "all"})
-    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "ami-nope" (expecting "ami-...")'):
+    with aws_error(*not_found("ami-nope")):
         share(lone, "ami-nope", {"Group": "all"})
+    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "nope" (expecting "ami-...")'):
+        share(lone, "nope", {"Group": "all"})
 
 
 # --- DescribeImages -----------------------------------------------------------------------------
@@ -383,10 +388,12 @@ def test_name_only_register_is_backed_by_a_snapshot(lone: Client, lone_image: st
 
 
 def test_image_ids_are_all_or_error(world: OrgWorld, owner: Client, image_id: str) -> None:
+    """``ami-xyz`` is not found, not malformed (github.com/aws/aws-sdk/issues/97 records
+    ``ami-fake123`` answered NotFound); ``image-1`` lacks the prefix, so it is malformed."""
     missing = "ami-0123456789abcdef0"
     with aws_error(*not_found(missing)):
         owner.describe_images(ImageIds=[image_id, missing])
-    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "ami-xyz" (expecting "ami-...")'):
+    with aws_error(*not_found("ami-xyz")):
         owner.describe_images(ImageIds=[image_id, "ami-xyz"])
     with aws_error("InvalidAMIID.Malformed", 'Invalid id: "image-1" (expecting "ami-...")'):
         owner.describe_images(ImageIds=["image-1"])
@@ -644,8 +651,8 @@ def test_dry_run_of_calls_that_would_fail_gives_the_real_error(
     stranger = aws("ec2", account=world.sibling_account)
     with aws_error("AuthFailure", f"Not authorized for images: [{image_id}]"):
         stranger.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, DryRun=True)
-    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "ami-xyz" (expecting "ami-...")'):
-        owner.describe_images(ImageIds=["ami-xyz"], DryRun=True)
+    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "xyz" (expecting "ami-...")'):
+        owner.describe_images(ImageIds=["xyz"], DryRun=True)
     share(owner, image_id, {"OrganizationArn": world.org_arn})
     consumer = aws("ec2", account=world.shared_account)
     with aws_error("AuthFailure", f"Not authorized for image:{image_id}"):

@@ -101,13 +101,21 @@ def test_describe_instances_filters(owner: Client, image_id: str) -> None:
 
 
 def test_run_instances_errors(aws: ClientFactory, world: OrgWorld, image_id: str) -> None:
+    """A short hexadecimal id is padded to 8 digits in AWS's answer: ``ami-c636c6b`` came
+    back as ``ami-0c636c6b`` (github.com/aws/aws-cli/issues/2945), so ``ami-bad`` is
+    ``ami-00000bad``; an id without the prefix is malformed (getmoto/moto#9758, verified
+    against AWS: ``invalid-ami-format``)."""
     stranger = aws("ec2", account=world.sibling_account)
     with aws_error(*not_authorized_to_launch(image_id)):
         launch(stranger, image_id)
     with aws_error(*not_found("ami-0123456789abcdef0")):
         launch(stranger, "ami-0123456789abcdef0")
-    with aws_error("InvalidAMIID.Malformed", 'Invalid id: "ami-bad" (expecting "ami-...")'):
+    with aws_error(*not_found("ami-00000bad")):
         launch(stranger, "ami-bad")
+    with aws_error(
+        "InvalidAMIID.Malformed", 'Invalid id: "invalid-ami-format" (expecting "ami-...")'
+    ):
+        launch(stranger, "invalid-ami-format")
     assert stranger.describe_instances()["Reservations"] == []
 
 

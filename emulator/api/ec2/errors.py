@@ -37,7 +37,8 @@ EC2_ERRORS = catalogue(
             "image_id_malformed": _malformed("InvalidAMIID.Malformed", "ami"),
             "snapshot_id_malformed": _malformed("InvalidSnapshotID.Malformed", "snap"),
             "volume_id_malformed": _malformed("InvalidVolumeID.Malformed", "vol"),
-            "instance_id_malformed": _malformed("InvalidInstanceID.Malformed", "i"),
+            # Recorded instance answers carry no "(expecting ...)" tail (docs/semantics.md).
+            "instance_id_malformed": Entry("InvalidInstanceID.Malformed", 'Invalid id: "{id}"'),
             "image_not_found": Entry(
                 "InvalidAMIID.NotFound", "The image id '[{ids}]' does not exist"
             ),
@@ -185,7 +186,32 @@ EC2_ERRORS = catalogue(
                 _BAD_VALUE, "Value ({value}) for parameter size is invalid."
             ),
             "volume_size_or_snapshot_missing": Entry(
-                "MissingParameter", "The request must contain the parameter size or snapshotId"
+                "MissingParameter", "The request must contain the parameter size/snapshot"
+            ),
+            "volume_too_large": Entry(
+                _BAD_VALUE, "Volume of {size}GiB is too large; maximum is {limit}GiB."
+            ),
+            "volume_iops_unsupported": Entry(
+                "InvalidParameterCombination",
+                "The parameter iops is not supported for {volume_type} volumes.",
+            ),
+            "volume_iops_required": Entry(
+                "InvalidParameterCombination",
+                "The parameter iops must be specified for {volume_type} volumes.",
+            ),
+            "volume_iops_too_low": Entry(
+                _BAD_VALUE, "Volume iops of {iops} is too low; minimum is {limit}."
+            ),
+            "volume_iops_too_high": Entry(
+                _BAD_VALUE, "Volume iops of {iops} is too high; maximum is {limit}."
+            ),
+            "volume_throughput_unsupported": Entry(
+                "InvalidParameterCombination",
+                "throughput can only be specified for volumeType gp3.",
+            ),
+            "volume_multi_attach_unsupported": Entry(
+                "InvalidParameterCombination",
+                "Multi-Attach is not supported for {volume_type} volumes.",
             ),
             "volume_smaller_than_snapshot": Entry(
                 _BAD_VALUE,

@@ -130,7 +130,7 @@ def volume(vol: Volume, tags: dict[str, str]) -> dict[str, Any]:
             "VolumeType": vol.volume_type,
             "Iops": vol.iops,
             "Throughput": vol.throughput,
-            "MultiAttachEnabled": False,
+            "MultiAttachEnabled": vol.multi_attach_enabled,
         }
     )
     if tags:

@@ -31,6 +31,7 @@ def create_volume(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             encrypted=params.get("Encrypted"),
             kms_key_id=params.get("KmsKeyId"),
             tags=tag_specs(params),
+            multi_attach=bool(params.get("MultiAttachEnabled")),
         )
         return shapes.volume(vol, region.tags.get(vol.volume_id, call.account))
 

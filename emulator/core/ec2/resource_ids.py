@@ -24,19 +24,27 @@ def kind_of(resource_id: str) -> str:
     return kind
 
 
+# What follows the prefix: AWS looks any such id up (``ami-fake123`` is not found, not
+# malformed); only an id without its kind's prefix is malformed. docs/semantics.md, "EC2 ids".
+_SHORT_HEX = re.compile(r"[0-9a-f]{1,7}")
+
+
 def check(kind: str, value: str) -> str:
-    """Raise ``<kind>_id_malformed`` unless ``value`` is ``prefix-`` + 8 or 17 hex digits."""
-    prefix = _PREFIX[kind]
-    if not re.fullmatch(rf"{prefix}-(?:[0-9a-f]{{8}}|[0-9a-f]{{17}})", value or ""):
+    """The id as AWS reads it: ``<kind>_id_malformed`` unless ``value`` is the kind's prefix,
+    a hyphen and at least one more character; a hexadecimal tail shorter than 8 digits is
+    padded with zeros to 8, as AWS writes it back (``ami-c636c6b`` is ``ami-0c636c6b``)."""
+    prefix, _, tail = (value or "").partition("-")
+    if prefix != _PREFIX[kind] or not tail:
         raise Malformed(f"{kind}_id_malformed", id=value)
+    if _SHORT_HEX.fullmatch(tail):
+        return f"{prefix}-{tail.zfill(8)}"
     return value
 
 
 def check_all(kind: str, values: Iterable[str]) -> list[str]:
-    """Check every id (AWS reports the first bad one) and drop repeats, keeping order."""
-    for value in values:
-        check(kind, value)
-    return list(dict.fromkeys(values))
+    """Every id as AWS reads it (AWS reports the first malformed one), repeats dropped,
+    keeping order."""
+    return list(dict.fromkeys(check(kind, value) for value in values))
 
 
 def not_found(kind: str, missing: list[str]) -> NotFound:
@@ -48,7 +56,7 @@ def not_found(kind: str, missing: list[str]) -> NotFound:
 def find(kind: str, table: Mapping[str, T], resource_id: str, visible: Callable[[T], bool]) -> T:
     """The ``kind`` resource ``resource_id`` names, when well formed and ``visible``; any
     other id is not found (so an id of another account's resource reveals nothing)."""
-    check(kind, resource_id)
+    resource_id = check(kind, resource_id)
     resource = table.get(resource_id)
     if resource is None or not visible(resource):
         raise not_found(kind, [resource_id])

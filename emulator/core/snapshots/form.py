@@ -300,6 +300,7 @@ VOLUME = record(
         "device": OPTIONAL_TEXT,
         "attach_time": Nullable(EC2_TIME),
         "delete_on_termination": Boolean(),
+        "multi_attach_enabled": Boolean(),
     },
 )
 INSTANCE = record(

@@ -164,11 +164,12 @@ def test_describe_images_by_id_is_all_or_error() -> None:
         "InvalidAMIID.NotFound",
         f"The image id '[{hidden.image_id}]' does not exist",
     )
+    # Only a missing prefix is malformed (docs/semantics.md, "EC2 ids").
     with pytest.raises(CoreError) as bad:
-        h.ids_for(A, image_ids=["ami-123"])
+        h.ids_for(A, image_ids=["image-123"])
     assert aws(bad.value) == (
         "InvalidAMIID.Malformed",
-        'Invalid id: "ami-123" (expecting "ami-...")',
+        'Invalid id: "image-123" (expecting "ami-...")',
     )
     with pytest.raises(InvalidValue) as unknown:
         h.ids_for(A, filters=[Filter("colour", ("red",))])

@@ -320,10 +320,15 @@ def test_snapshot_permissions_and_describe_snapshots() -> None:
     assert seen(B, restorable_by=["all"]) == [sid]
     snapshot_permissions.reset(h.at(), OWNER, sid, "createVolumePermission")
     assert snap.create_volume_permissions == [] and seen(A) == []
-    for bad in ([("UserId", "12")], [("Group", "everyone")]):
+    # AWS answers InvalidAMIAttributeItemValue here as for images (see test_fidelity_ec2).
+    for bad, item in (([("UserId", "12")], "userId"), ([("Group", "everyone")], "UserGroup")):
         with pytest.raises(InvalidValue) as invalid:
             snapshot_permissions.modify(h.env, h.at(), OWNER, sid, bad, [])
-        assert aws(invalid.value)[0] == "InvalidParameterValue"
+        value = bad[0][1]
+        assert aws(invalid.value) == (
+            "InvalidAMIAttributeItemValue",
+            f'Invalid attribute item value "{value}" for {item} item type.',
+        )
     with pytest.raises(InvalidValue) as both:
         snapshot_permissions.modify(h.env, h.at(), OWNER, sid, [("UserId", A)], [("UserId", B)])
     assert aws(both.value)[0] == "InvalidParameterCombination"

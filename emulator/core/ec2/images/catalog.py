@@ -151,7 +151,7 @@ LAUNCH = "launch"  # the caller must be allowed to launch it
 
 def find_image(env: Env, region: RegionState, account: str, image_id: str, need: str) -> Image:
     """The image, or the error this caller gets: malformed, not found, gone, not authorized."""
-    resource_ids.check("image", image_id)
+    image_id = resource_ids.check("image", image_id)
     image = region.images.get(image_id)
     if image is None:
         raise resource_ids.not_found("image", [image_id])
@@ -211,7 +211,7 @@ def register_image(
     if root not in {d.device_name for d in devices}:
         raise InvalidValue("root_device_not_mapped", root=root)
     if image_id is not None:
-        resource_ids.check("image", image_id)
+        image_id = resource_ids.check("image", image_id)
         if image_id in region.images:
             raise Conflict("image_id_taken", id=image_id)
     commit()

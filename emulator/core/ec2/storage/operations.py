@@ -26,6 +26,21 @@ from emulator.core.errors import Conflict, InvalidValue
 DEFAULT_VOLUME_SIZE = 8
 MAX_VOLUME_SIZE = 16384
 VOLUME_TYPES = {"standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"}
+# CreateVolume's default type, as the API reference gives it.
+DEFAULT_VOLUME_TYPE = "gp2"
+# GiB per type (io2 is Block Express everywhere now); docs/semantics.md, "EC2 volumes".
+SIZE_RANGES = {
+    "gp2": (1, 16384),
+    "gp3": (1, 16384),
+    "io1": (4, 16384),
+    "io2": (4, 65536),
+    "st1": (125, 16384),
+    "sc1": (125, 16384),
+    "standard": (1, 1024),
+}
+IOPS_RANGES = {"gp3": (3000, 16000), "io1": (100, 64000), "io2": (100, 256000)}
+THROUGHPUT_RANGE = (125, 1000)  # MiB/s, gp3 only
+MULTI_ATTACH_TYPES = {"io1", "io2"}
 _ACCOUNT_RE = re.compile(r"\d{12}")
 
 SNAPSHOT_FILTERS = {
@@ -173,6 +188,37 @@ def check_size(size: int) -> None:
         raise InvalidValue("volume_size_invalid", value=size)
 
 
+def _check_performance(
+    volume_type: str, iops: int | None, throughput: int | None, multi_attach: bool
+) -> None:
+    """Iops, Throughput and MultiAttachEnabled only where the type has them, in range."""
+    if iops is not None:
+        if volume_type not in IOPS_RANGES:
+            raise InvalidValue("volume_iops_unsupported", volume_type=volume_type)
+        low, high = IOPS_RANGES[volume_type]
+        if iops < low:
+            raise InvalidValue("volume_iops_too_low", iops=iops, limit=low)
+        if iops > high:
+            raise InvalidValue("volume_iops_too_high", iops=iops, limit=high)
+    elif volume_type in ("io1", "io2"):
+        raise InvalidValue("volume_iops_required", volume_type=volume_type)
+    if throughput is not None:
+        if volume_type != "gp3":
+            raise InvalidValue("volume_throughput_unsupported")
+        if not THROUGHPUT_RANGE[0] <= throughput <= THROUGHPUT_RANGE[1]:
+            raise InvalidValue("parameter_value_invalid", name="throughput", value=throughput)
+    if multi_attach and volume_type not in MULTI_ATTACH_TYPES:
+        raise InvalidValue("volume_multi_attach_unsupported", volume_type=volume_type)
+
+
+def _check_type_size(volume_type: str, size: int) -> None:
+    low, high = SIZE_RANGES[volume_type]
+    if size < low:
+        raise InvalidValue("volume_smaller_than_snapshot", size=size, snapshot_size=low)
+    if size > high:
+        raise InvalidValue("volume_too_large", size=size, limit=high)
+
+
 def create_volume(
     env: Env,
     region: RegionState,
@@ -187,14 +233,17 @@ def create_volume(
     encrypted: bool | None,
     kms_key_id: str | None,
     tags: TagSpecs,
+    multi_attach: bool = False,
 ) -> Volume:
     check_specs(tags, ["volume"])
     check_volume_type(volume_type)
+    volume_type = volume_type or DEFAULT_VOLUME_TYPE
     if size is None and snapshot_id is None:
         raise InvalidValue("volume_size_or_snapshot_missing")
+    _check_performance(volume_type, iops, throughput, multi_attach)
     snap = own_snapshot(region, account, snapshot_id) if snapshot_id else None
     size = size if size is not None else snap.volume_size  # type: ignore[union-attr]
-    check_size(size)
+    _check_type_size(volume_type, size)
     if snap is not None and size < snap.volume_size:
         raise InvalidValue(
             "volume_smaller_than_snapshot", size=size, snapshot_size=snap.volume_size
@@ -223,6 +272,7 @@ def create_volume(
         encrypted=is_encrypted,
         kms_key_id=key_for(env, account, region.name, is_encrypted, key),
     )
+    vol.multi_attach_enabled = multi_attach
     region.tags.put(vol.volume_id, account, tags.get("volume", {}))
     return vol
 

@@ -82,6 +82,7 @@ class Volume:
     device: str | None = None
     attach_time: str | None = None
     delete_on_termination: bool = False
+    multi_attach_enabled: bool = False
 
     @property
     def state(self) -> str:

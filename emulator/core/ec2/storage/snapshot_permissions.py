@@ -43,10 +43,11 @@ def _values(entries: list[tuple[str, str]]) -> list[str]:
     """Entries (``UserId`` or ``Group``, value) as stored values, each one checked."""
     out = []
     for kind, value in entries:
+        # AWS answers as ModifyImageAttribute does, with the same item type names.
         if kind == USER and not _ACCOUNT_RE.fullmatch(value):
-            raise InvalidValue("parameter_value_invalid", name="userId", value=value)
+            raise InvalidValue("invalid_attribute_item", value=value, item_type="userId")
         if kind == GROUP and value != ALL:
-            raise InvalidValue("parameter_value_invalid", name="group", value=value)
+            raise InvalidValue("invalid_attribute_item", value=value, item_type="UserGroup")
         out.append(value)
     return out
 
