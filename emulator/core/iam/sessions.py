@@ -22,8 +22,14 @@ ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLE_ARN = re.compile(
     r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$"
 )
-SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
-MIN_DURATION, MAX_DURATION = 900, 43200
+# AssumeRole's input constraints in the STS API reference (and botocore's model; a test
+# compares them), checked before anything else, as AWS does.
+ROLE_ARN_LENGTH = (20, 2048)
+SESSION_NAME_LENGTH = (2, 64)
+SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
+DURATION_RANGE = (900, 43200)
+# The role AWS Organizations creates keeps IAM's default maximum session duration, one hour.
+ORG_ACCESS_ROLE_MAX_DURATION = 3600
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -90,26 +96,34 @@ class Sessions:
         duration: int,
         membership: Callable[[str], Membership | None],
     ) -> Session:
-        """The management account may assume OrganizationAccountAccessRole in its members."""
-        match = ROLE_ARN.match(role_arn)
-        if match is None:
+        """The management account may assume OrganizationAccountAccessRole in its members,
+        for at most the role's one hour."""
+        violations = _violations(role_arn, session_name, duration)
+        if violations:
+            raise InvalidValue(
+                "constraint_violations",
+                count=len(violations),
+                errors="error" if len(violations) == 1 else "errors",
+                violations="; ".join(violations),
+            )
+        if not _parses_as_arn(role_arn):
             raise InvalidValue("invalid_role_arn", value=role_arn)
-        if not SESSION_NAME.match(session_name):
-            raise InvalidValue("invalid_session_name", value=session_name)
-        if not MIN_DURATION <= duration <= MAX_DURATION:
-            raise InvalidValue("invalid_duration", value=duration)
-        target = match["account"]
-        place = membership(target)
-        trusted = (
-            match["name"] == ORG_ACCESS_ROLE
-            and place is not None
-            and place.management_account == caller
-            and target != caller
-        )
-        if not trusted:
+        # Any other ARN names a role that does not trust the caller, or no role at all.
+        match = ROLE_ARN.match(role_arn)
+        place = membership(match["account"]) if match else None
+        if (
+            match is None
+            or match["name"] != ORG_ACCESS_ROLE
+            or place is None
+            or place.management_account != caller
+            or match["account"] == caller
+        ):
             raise NotAuthorized(
                 "assume_role_denied", caller=f"arn:aws:iam::{caller}:root", role=role_arn
             )
+        if duration > ORG_ACCESS_ROLE_MAX_DURATION:
+            raise InvalidValue("duration_exceeds_role_maximum")
+        target = match["account"]
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
             secret_key=_secret(40),
@@ -138,3 +152,42 @@ class Sessions:
         sessions = cls(ids=ids, clock=clock)
         sessions._by_key = {key: Session(**value) for key, value in data.items()}
         return sessions
+
+
+def _violations(role_arn: str, session_name: str, duration: int) -> list[str]:
+    """Each broken constraint in AWS's words, in the order of AssumeRole's members."""
+    found: list[str] = []
+
+    def broke(member: str, value: object, constraint: str) -> None:
+        found.append(
+            f"Value '{value}' at '{member}' failed to satisfy constraint: Member must {constraint}"
+        )
+
+    for member, value, (shortest, longest) in (
+        ("roleArn", role_arn, ROLE_ARN_LENGTH),
+        ("roleSessionName", session_name, SESSION_NAME_LENGTH),
+    ):
+        if len(value) < shortest:
+            broke(member, value, f"have length greater than or equal to {shortest}")
+        if len(value) > longest:
+            broke(member, value, f"have length less than or equal to {longest}")
+    if not re.fullmatch(SESSION_NAME_PATTERN, session_name, re.ASCII):  # \\w as Java reads it
+        broke(
+            "roleSessionName",
+            session_name,
+            f"satisfy regular expression pattern: {SESSION_NAME_PATTERN}",
+        )
+    low, high = DURATION_RANGE
+    if duration < low:
+        broke("durationSeconds", duration, f"have value greater than or equal to {low}")
+    if duration > high:
+        broke("durationSeconds", duration, f"have value less than or equal to {high}")
+    return found
+
+
+def _parses_as_arn(text: str) -> bool:
+    """Six colon-separated parts with a partition, a service and a resource: what AWS reads
+    as an ARN before it looks for the role (recorded: "arn:a::::something/test-role is
+    invalid", "arn:a:a::aaaaaaaaaa: is invalid")."""
+    parts = text.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and all(parts[i] for i in (1, 2, 5))
