@@ -70,7 +70,8 @@ def test_a_key_without_description_shows_an_empty_one(kms) -> None:
 def test_create_alias_without_the_prefix(kms) -> None:
     """LocalStack snapshot ``test_create_alias`` and aws-controllers-k8s/community#1878:
     ``ValidationException: Alias must start with the prefix "alias/". Please see
-    https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html``."""
+    https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html``. DeleteAlias
+    checks the name alike (**Choice**: no recorded answer)."""
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     message = (
         'Alias must start with the prefix "alias/". Please see '
@@ -295,3 +296,12 @@ def test_the_session_constraints_are_botocores() -> None:
     assert (name["min"], name["max"]) == sessions.SESSION_NAME_LENGTH
     assert name["pattern"] == sessions.SESSION_NAME_PATTERN
     assert (duration["min"], duration["max"]) == sessions.DURATION_RANGE
+
+
+def test_an_sts_action_not_served(aws: ClientFactory) -> None:
+    """AWS's Query services answer an action they lack "InvalidAction: Could not find
+    operation <X> for version <API version>" (aws/aws-cli#37 quotes SES's answer)."""
+    with aws_error(
+        "InvalidAction", "Could not find operation GetSessionToken for version 2011-06-15"
+    ):
+        aws("sts", MGMT).get_session_token()

@@ -35,8 +35,10 @@ catalogue(
                 "InvalidParameterValue", "The parameter {name} is not recognized"
             ),
             "malformed_body": Entry("MalformedQueryString", "{detail}"),
+            # The Query services' answer for an action they lack (aws/aws-cli#37, SES:
+            # "Could not find operation GetSendStatistics for version 2012-12-01").
             "invalid_action": Entry(
-                "InvalidAction", "The action {action} is not supported by this emulator."
+                "InvalidAction", "Could not find operation {action} for version 2011-06-15"
             ),
             **QUERY_EDGE_ENTRIES,
         },

@@ -72,6 +72,7 @@ class Sessions:
         self._ids = ids
         self._clock = clock
         self._by_key: dict[str, Session] = {}
+        self._role_ids: dict[tuple[str, str], str] = {}  # (account, role name) -> role id
 
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
@@ -130,17 +131,21 @@ class Sessions:
             token=_secret(120),
             account=target,
             role_name=match["name"],
-            role_id="AROA"
-            + "".join(
-                c
-                for c in self._ids.token(40).upper()
-                if c in string.ascii_uppercase + string.digits
-            )[:17],
+            role_id=self._role_id(target, match["name"]),
             session_name=session_name,
             expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
         )
         self._by_key[session.access_key] = session
         return session
+
+    def _role_id(self, account: str, role_name: str) -> str:
+        """A role's id is the role's, the same in every session of it, as in AWS."""
+        role = (account, role_name)
+        if role not in self._role_ids:
+            alphabet = string.ascii_uppercase + string.digits
+            drawn = "".join(c for c in self._ids.token(40).upper() if c in alphabet)
+            self._role_ids[role] = "AROA" + drawn[:17]
+        return self._role_ids[role]
 
     def to_dict(self) -> dict[str, Any]:
         return {key: asdict(s) for key, s in self._by_key.items()}
@@ -151,6 +156,9 @@ class Sessions:
     ) -> Sessions:
         sessions = cls(ids=ids, clock=clock)
         sessions._by_key = {key: Session(**value) for key, value in data.items()}
+        sessions._role_ids = {
+            (s.account, s.role_name): s.role_id for s in sessions._by_key.values()
+        }
         return sessions
 
 

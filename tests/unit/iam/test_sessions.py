@@ -136,3 +136,12 @@ def test_sessions_survive_a_snapshot(sessions: Sessions, clock: Clock) -> None:
     session = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
     copy = Sessions.from_dict(sessions.to_dict(), ids=IdSource(), clock=clock)
     assert copy.get(session.access_key) == session
+
+
+def test_every_session_of_a_role_carries_the_roles_id(sessions: Sessions) -> None:
+    """AWS's AssumedRoleId is "<the role's unique id>:<session name>": the role's id does not
+    change between sessions (IAM User Guide, "Unique identifiers")."""
+    first = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
+    second = sessions.assume_role(MANAGEMENT, ROLE, "s2", 900, PLACES.get)
+    assert first.role_id == second.role_id
+    assert first.access_key != second.access_key
