@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -53,7 +54,6 @@ def _packed_size(params: dict[str, Any]) -> int:
     """An estimate of AWS's percentage of the packed-size quota the session policies use:
     AWS's compression is not public, so this is the share of the 2,048 characters an
     inline policy may have, with 100 characters per managed policy ARN."""
-    used = len("".join(str(params.get("Policy", "")).split())) + 100 * len(
-        params.get("PolicyArns", [])
-    )
-    return max(1, min(100, -(-100 * used // 2048)))
+    minified = "".join(str(params.get("Policy", "")).split())
+    used = len(minified) + 100 * len(params.get("PolicyArns", []))
+    return max(1, min(100, math.ceil(100 * used / 2048)))
