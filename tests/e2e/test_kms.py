@@ -180,13 +180,10 @@ def test_aliases(kms) -> None:
         kms.describe_key(KeyId="alias/disks")
 
 
-@pytest.mark.parametrize(
-    "name", ["disks", "alias/aws/disks", "alias/bad name", "alias/" + "x" * 251]
-)
-def test_invalid_alias_names(kms, name: str) -> None:
+def test_the_aws_alias_prefix_is_reserved(kms) -> None:
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     with aws_error("InvalidAliasNameException"):
-        kms.create_alias(AliasName=name, TargetKeyId=key_id)
+        kms.create_alias(AliasName="alias/aws/disks", TargetKeyId=key_id)
 
 
 def test_alias_of_a_key_pending_deletion(kms) -> None:
@@ -336,9 +333,10 @@ def test_explicit_deny_in_the_key_policy(aws: ClientFactory) -> None:
 
 
 def test_keys_live_in_one_region(aws: ClientFactory) -> None:
-    arn = aws("kms", account=OWNER).create_key()["KeyMetadata"]["Arn"]
-    with aws_error("NotFoundException", f"Key '{arn}' does not exist"):
-        aws("kms", account=OWNER, region="eu-west-1").describe_key(KeyId=arn)
+    key_id = aws("kms", account=OWNER).create_key()["KeyMetadata"]["KeyId"]
+    there = f"arn:aws:kms:eu-west-1:{OWNER}:key/{key_id}"
+    with aws_error("NotFoundException", f"Key '{there}' does not exist"):
+        aws("kms", account=OWNER, region="eu-west-1").describe_key(KeyId=key_id)
 
 
 # ---------------------------------------------------------------- errors
@@ -395,9 +393,9 @@ def test_unknown_keys(kms, key_ref: str, message: str) -> None:
 
 def test_value_errors(kms) -> None:
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
-    with aws_error("UnsupportedOperationException"):
+    with aws_error("ValidationException"):
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=3)
-    with aws_error("UnsupportedOperationException"):
+    with aws_error("ValidationException"):
         kms.list_keys(Limit=5000)
     with aws_error("InvalidMarkerException"):
         kms.list_aliases(Marker="%%%")
@@ -405,7 +403,7 @@ def test_value_errors(kms) -> None:
         kms.get_key_policy(KeyId=key_id, PolicyName="other")
     with aws_error("UnsupportedOperationException", "KeySpec RSA_2048 is not supported."):
         kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
-    with aws_error("UnsupportedOperationException"):
+    with aws_error("ValidationException"):
         kms.create_key(Description="x" * 9000)
 
 
@@ -429,15 +427,15 @@ def kms_raw(url: str, target: str, body: bytes) -> tuple[int, dict]:
         ("TrentService.Encrypt", b'{"KeyId": "k", "Plaintext": "aGk="}'),  # not emulated
     ],
 )
-def test_unreadable_requests_answer_modelled_codes(server, aws, target: str, body: bytes) -> None:
+def test_unreadable_requests_answer_aws_codes(server, aws, target: str, body: bytes) -> None:
     status, doc = kms_raw(server.url, target, body)
     assert status == 400
-    assert doc["__type"] in KMS_CODES
+    assert doc["__type"] in KMS_CODES | UNMODELED_CODES
 
 
 def test_every_catalogue_code_is_in_botocores_kms_model() -> None:
     assert KMS_ERRORS.codes() - KMS_CODES == UNMODELED_CODES
-    assert {"AccessDeniedException"} == UNMODELED_CODES
+    assert {"AccessDeniedException", "ValidationException"} == UNMODELED_CODES
     protocol_reasons = {
         "missing_parameter",
         "invalid_parameter_value",

@@ -74,7 +74,7 @@ def test_other_roles_and_accounts_outside_the_org_are_denied(aws, member: str) -
     ("kwargs", "code"),
     [
         (
-            {"RoleArn": "arn:aws:iam::12345:role/x" + "y" * 10, "RoleSessionName": "ok"},
+            {"RoleArn": "arn:aws:iam:12345:role/x" + "y" * 10, "RoleSessionName": "ok"},
             "ValidationError",
         ),
         (

@@ -1,12 +1,19 @@
 """Every KMS error the emulator can answer: reason token -> code and message.
 
-Every code is in botocore's KMS model (a test checks it) except ``AccessDeniedException``:
-AWS KMS sends it for key policy denials (quoted in many public logs, e.g. "User: ... is not
-authorized to perform: kms:DescribeKey on resource: ... because no resource-based policy
-allows the kms:DescribeKey action"), yet the model does not list it. The model has no
-generic validation error either, so request and value checks answer
-``UnsupportedOperationException`` ("a specified parameter is not supported or a specified
-resource is not valid for this operation") with AWS's validation wording.
+Every code is in botocore's KMS model (a test checks it) except two that AWS KMS sends
+although the model does not declare them:
+
+- ``AccessDeniedException`` for key policy denials (quoted in many public logs, e.g.
+  "User: ... is not authorized to perform: kms:DescribeKey on resource: ... because no
+  resource-based policy allows the kms:DescribeKey action");
+- ``ValidationException`` for values that break a constraint ("1 validation error detected:
+  ..."), as recorded from AWS in LocalStack's KMS snapshots (tests/aws/services/kms/
+  test_kms.snapshot.json: GenerateRandom's bounds, CreateAlias without ``alias/``) and
+  quoted in public bug reports (stelligent/mu#382: "KMS.ValidationException: 1 validation
+  error detected: Value '' at 'keyId' ...").
+
+Values AWS accepts but the emulator does not serve (other key specs, custom key stores)
+answer ``UnsupportedOperationException``.
 """
 
 from __future__ import annotations
@@ -15,12 +22,20 @@ from emulator.api.errors import EDGE_MESSAGES, Catalogue, Entry
 from emulator.api.registry import catalogue
 
 # Codes AWS KMS sends that botocore's model does not declare.
-UNMODELED_CODES = frozenset({"AccessDeniedException"})
+UNMODELED_CODES = frozenset({"AccessDeniedException", "ValidationException"})
 
 _DENIED = "User: {principal} is not authorized to perform: {action} on resource: {resource}"
+# AWS's wording for a member that breaks one constraint of the model.
+_CONSTRAINT = (
+    "1 validation error detected: Value '{value}' at '{name}' failed to satisfy constraint: "
+)
 
 
 def _validation(message: str) -> Entry:
+    return Entry("ValidationException", message)
+
+
+def _unsupported(message: str) -> Entry:
     return Entry("UnsupportedOperationException", message)
 
 
@@ -32,6 +47,8 @@ KMS_ERRORS = catalogue(
             "key_not_found": Entry("NotFoundException", "Key '{arn}' does not exist"),
             "alias_not_found": Entry("NotFoundException", "Alias {arn} is not found."),
             "invalid_key_id": Entry("NotFoundException", "Invalid keyId '{key_id}'"),
+            # A key ARN of another Region (recorded: "Invalid arn <the ARN's Region>").
+            "invalid_arn_region": Entry("NotFoundException", "Invalid arn {region}"),
             "policy_not_found": Entry("NotFoundException", "No such policy exists: {name}"),
             # Key policies.
             "access_denied": Entry(
@@ -60,43 +77,49 @@ KMS_ERRORS = catalogue(
             "alias_exists": Entry(
                 "AlreadyExistsException", "An alias with the name {arn} already exists"
             ),
-            "alias_prefix": Entry(
-                "InvalidAliasNameException", 'Alias must start with the prefix "alias/".'
+            "alias_prefix": _validation(
+                'Alias must start with the prefix "alias/". Please see '
+                "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
             ),
             "alias_reserved": Entry(
                 "InvalidAliasNameException",
                 "Alias {name} cannot begin with alias/aws/: that prefix is reserved for AWS "
                 "managed keys.",
             ),
-            "alias_name_invalid": Entry(
-                "InvalidAliasNameException",
-                "Alias {name} must be at most 256 characters of a-z, A-Z, 0-9, /, _ and -.",
+            "alias_name_pattern": _validation(
+                "1 validation error detected: Value '{name}' at 'aliasName' failed to satisfy "
+                "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+            ),
+            "alias_name_colon": _validation("{name} contains invalid characters for an alias"),
+            "alias_name_empty": Entry(
+                "InvalidAliasNameException", "Alias {name} must name something after alias/."
             ),
             # Paging.
             "next_token_invalid": Entry("InvalidMarkerException", "Invalid marker: {token}"),
             # Values.
-            "value_out_of_range": _validation(
-                "1 validation error detected: Value '{value}' at '{name}' failed to satisfy "
-                "constraint: Member must have value between {low} and {high}"
+            "value_below_minimum": _validation(
+                _CONSTRAINT + "Member must have value greater than or equal to {low}"
+            ),
+            "value_above_maximum": _validation(
+                _CONSTRAINT + "Member must have value less than or equal to {high}"
             ),
             "too_long": _validation(
-                "1 validation error detected: Value '{value}' at '{name}' failed to satisfy "
-                "constraint: Member must have length less than or equal to {most}"
+                _CONSTRAINT + "Member must have length less than or equal to {most}"
             ),
-            "unsupported_value": _validation("{name} {value} is not supported."),
+            "unsupported_value": _unsupported("{name} {value} is not supported."),
             # Reading the request.
             "missing_parameter": _validation(
                 "1 validation error detected: Value null at '{name}' failed to satisfy "
                 "constraint: Member must not be null"
             ),
-            "invalid_parameter_value": _validation(
+            "invalid_parameter_value": _unsupported(
                 "1 validation error detected: Value '{value}' at '{name}' is not valid"
             ),
-            "unknown_parameter": _validation("Unknown parameter: {name}"),
-            "malformed_body": _validation("{detail}"),
-            "invalid_action": _validation("The operation {action} is not supported."),
+            "unknown_parameter": _unsupported("Unknown parameter: {name}"),
+            "malformed_body": _unsupported("{detail}"),
+            "invalid_action": _unsupported("The operation {action} is not supported."),
             # Refused by the HTTP layer (it sets the status).
-            **{reason: _validation(message) for reason, message in EDGE_MESSAGES.items()},
+            **{reason: _unsupported(message) for reason, message in EDGE_MESSAGES.items()},
         },
     )
 )

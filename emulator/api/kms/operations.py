@@ -34,6 +34,7 @@ def _metadata(key: Key) -> Result:
         "KeySpec": key.key_spec,
         "EncryptionAlgorithms": _ALGORITHMS,
         "MultiRegion": False,
+        "CurrentKeyMaterialId": key.key_material_id,
     }
 
 

@@ -14,21 +14,16 @@ catalogue(
                 "User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role}",
                 403,
             ),
-            "invalid_role_arn": Entry(
-                "ValidationError",
-                "{value} is invalid: RoleArn must be an IAM role ARN "
-                "(arn:aws:iam::<account>:role/<name>)",
+            # Recorded from AWS (LocalStack's tests/aws/services/sts/test_sts.snapshot.json):
+            # "nothing-valid-in-here is invalid", "1 validation error detected: Value
+            # 'Session1:2' at 'roleSessionName' failed to satisfy constraint: ...".
+            "invalid_role_arn": Entry("ValidationError", "{value} is invalid"),
+            "constraint_violations": Entry(
+                "ValidationError", "{count} validation {errors} detected: {violations}"
             ),
-            "invalid_session_name": Entry(
+            "duration_exceeds_role_maximum": Entry(
                 "ValidationError",
-                "1 validation error detected: Value '{value}' at 'roleSessionName' "
-                "failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                "[\\w+=,.@-]{{2,64}}",
-            ),
-            "invalid_duration": Entry(
-                "ValidationError",
-                "1 validation error detected: Value '{value}' at 'durationSeconds' "
-                "failed to satisfy constraint: Member must have value between 900 and 43200",
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ),
             "missing_parameter": Entry(
                 "MissingParameter", "The request must contain the parameter {name}"
@@ -40,8 +35,10 @@ catalogue(
                 "InvalidParameterValue", "The parameter {name} is not recognized"
             ),
             "malformed_body": Entry("MalformedQueryString", "{detail}"),
+            # The Query services' answer for an action they lack (aws/aws-cli#37, SES:
+            # "Could not find operation GetSendStatistics for version 2012-12-01").
             "invalid_action": Entry(
-                "InvalidAction", "The action {action} is not supported by this emulator."
+                "InvalidAction", "Could not find operation {action} for version 2011-06-15"
             ),
             **QUERY_EDGE_ENTRIES,
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +24,9 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("sts", "AssumeRole")
 def assume_role(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """The management account assumes `OrganizationAccountAccessRole` in a member account;
-    the temporary access key then acts as that member. Anyone else gets `AccessDenied`."""
+    """The management account assumes `OrganizationAccountAccessRole` in a member account,
+    for at most its one hour; the temporary access key then acts as that member. Anyone else
+    gets `AccessDenied`. Session policies are accepted and not applied (there is no IAM)."""
     session = call.world.sessions.assume_role(
         call.account,
         params["RoleArn"],
@@ -33,7 +35,7 @@ def assume_role(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         call.world.orgs.membership,
         partition=call.partition,
     )
-    return {
+    answer: dict[str, Any] = {
         "Credentials": {
             "AccessKeyId": session.access_key,
             "SecretAccessKey": session.secret_key,
@@ -41,5 +43,18 @@ def assume_role(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             "Expiration": datetime.fromisoformat(session.expires),
         },
         "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
-        "PackedPolicySize": 0,
     }
+    # AWS answers PackedPolicySize only for a call with session policies (recorded in
+    # LocalStack's STS snapshots: absent without, 16 for one small inline policy).
+    if "Policy" in params or "PolicyArns" in params:
+        answer["PackedPolicySize"] = _packed_size(params)
+    return answer
+
+
+def _packed_size(params: dict[str, Any]) -> int:
+    """An estimate of AWS's percentage of the packed-size quota the session policies use:
+    AWS's compression is not public, so this is the share of the 2,048 characters an
+    inline policy may have, with 100 characters per managed policy ARN."""
+    minified = "".join(str(params.get("Policy", "")).split())
+    used = len(minified) + 100 * len(params.get("PolicyArns", []))
+    return max(1, min(100, math.ceil(100 * used / 2048)))

@@ -22,8 +22,14 @@ ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLE_ARN = re.compile(
     r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$"
 )
-SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
-MIN_DURATION, MAX_DURATION = 900, 43200
+# AssumeRole's input constraints in the STS API reference (and botocore's model; a test
+# compares them), checked before anything else, as AWS does.
+ROLE_ARN_LENGTH = (20, 2048)
+SESSION_NAME_LENGTH = (2, 64)
+SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
+DURATION_RANGE = (900, 43200)
+# The role AWS Organizations creates keeps IAM's default maximum session duration, one hour.
+ORG_ACCESS_ROLE_MAX_DURATION = 3600
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -70,6 +76,7 @@ class Sessions:
         self._ids = ids
         self._clock = clock
         self._by_key: dict[str, Session] = {}
+        self._role_ids: dict[tuple[str, str], str] = {}  # (account, role name) -> role id
 
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
@@ -96,46 +103,57 @@ class Sessions:
         *,
         partition: str = "aws",
     ) -> Session:
-        """The management account may assume OrganizationAccountAccessRole in its members.
-        ``partition``: the partition of the Region the request was signed for; the session's
-        ARN names it."""
-        match = ROLE_ARN.match(role_arn)
-        if match is None:
+        """The management account may assume OrganizationAccountAccessRole in its members,
+        for at most the role's one hour. ``partition``: the partition of the Region the
+        request was signed for; the session's ARN names it."""
+        violations = _violations(role_arn, session_name, duration)
+        if violations:
+            raise InvalidValue(
+                "constraint_violations",
+                count=len(violations),
+                errors="error" if len(violations) == 1 else "errors",
+                violations="; ".join(violations),
+            )
+        if not _parses_as_arn(role_arn):
             raise InvalidValue("invalid_role_arn", value=role_arn)
-        if not SESSION_NAME.match(session_name):
-            raise InvalidValue("invalid_session_name", value=session_name)
-        if not MIN_DURATION <= duration <= MAX_DURATION:
-            raise InvalidValue("invalid_duration", value=duration)
-        target = match["account"]
-        place = membership(target)
-        trusted = (
-            match["name"] == ORG_ACCESS_ROLE
-            and place is not None
-            and place.management_account == caller
-            and target != caller
-        )
-        if not trusted:
+        # Any other ARN names a role that does not trust the caller, or no role at all.
+        match = ROLE_ARN.match(role_arn)
+        place = membership(match["account"]) if match else None
+        if (
+            match is None
+            or match["name"] != ORG_ACCESS_ROLE
+            or place is None
+            or place.management_account != caller
+            or match["account"] == caller
+        ):
             raise NotAuthorized(
                 "assume_role_denied", caller=f"arn:{partition}:iam::{caller}:root", role=role_arn
             )
+        if duration > ORG_ACCESS_ROLE_MAX_DURATION:
+            raise InvalidValue("duration_exceeds_role_maximum")
+        target = match["account"]
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
             secret_key=_secret(40),
             token=_secret(120),
             account=target,
             role_name=match["name"],
-            role_id="AROA"
-            + "".join(
-                c
-                for c in self._ids.token(40).upper()
-                if c in string.ascii_uppercase + string.digits
-            )[:17],
+            role_id=self._role_id(target, match["name"]),
             session_name=session_name,
             expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
             partition=partition,
         )
         self._by_key[session.access_key] = session
         return session
+
+    def _role_id(self, account: str, role_name: str) -> str:
+        """A role's id is the role's, the same in every session of it, as in AWS."""
+        role = (account, role_name)
+        if role not in self._role_ids:
+            alphabet = string.ascii_uppercase + string.digits
+            drawn = "".join(c for c in self._ids.token(40).upper() if c in alphabet)
+            self._role_ids[role] = "AROA" + drawn[:17]
+        return self._role_ids[role]
 
     def to_dict(self) -> dict[str, Any]:
         return {key: asdict(s) for key, s in self._by_key.items()}
@@ -146,4 +164,46 @@ class Sessions:
     ) -> Sessions:
         sessions = cls(ids=ids, clock=clock)
         sessions._by_key = {key: Session(**value) for key, value in data.items()}
+        sessions._role_ids = {
+            (s.account, s.role_name): s.role_id for s in sessions._by_key.values()
+        }
         return sessions
+
+
+def _violations(role_arn: str, session_name: str, duration: int) -> list[str]:
+    """Each broken constraint in AWS's words, in the order of AssumeRole's members."""
+    found: list[str] = []
+
+    def broke(member: str, value: object, constraint: str) -> None:
+        found.append(
+            f"Value '{value}' at '{member}' failed to satisfy constraint: Member must {constraint}"
+        )
+
+    for member, value, (shortest, longest) in (
+        ("roleArn", role_arn, ROLE_ARN_LENGTH),
+        ("roleSessionName", session_name, SESSION_NAME_LENGTH),
+    ):
+        if len(value) < shortest:
+            broke(member, value, f"have length greater than or equal to {shortest}")
+        if len(value) > longest:
+            broke(member, value, f"have length less than or equal to {longest}")
+    if not re.fullmatch(SESSION_NAME_PATTERN, session_name, re.ASCII):  # \\w as Java reads it
+        broke(
+            "roleSessionName",
+            session_name,
+            f"satisfy regular expression pattern: {SESSION_NAME_PATTERN}",
+        )
+    low, high = DURATION_RANGE
+    if duration < low:
+        broke("durationSeconds", duration, f"have value greater than or equal to {low}")
+    if duration > high:
+        broke("durationSeconds", duration, f"have value less than or equal to {high}")
+    return found
+
+
+def _parses_as_arn(text: str) -> bool:
+    """Six colon-separated parts with a partition, a service and a resource: what AWS reads
+    as an ARN before it looks for the role (recorded: "arn:a::::something/test-role is
+    invalid", "arn:a:a::aaaaaaaaaa: is invalid")."""
+    parts = text.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and all(parts[i] for i in (1, 2, 5))

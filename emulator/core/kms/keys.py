@@ -18,8 +18,9 @@ from typing import Any
 from emulator.core.commit import in_dry_run
 from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
-from emulator.core.kms.paging import page_by_marker
+from emulator.core.kms.paging import out_of_range, page_by_marker
 from emulator.core.kms.records import (
+    ALIAS_CHARACTERS,
     ALIAS_NAME,
     AWS,
     AWS_EBS_ALIAS,
@@ -242,9 +243,7 @@ class Kms:
         days = DEFAULT_PENDING_WINDOW if pending_window_days is None else pending_window_days
         low, high = PENDING_WINDOW
         if not low <= days <= high:
-            raise InvalidValue(
-                "value_out_of_range", name="pendingWindowInDays", value=days, low=low, high=high
-            )
+            raise out_of_range("pendingWindowInDays", days, PENDING_WINDOW)
         key = self._own_key(key_ref, caller, region, "kms:ScheduleKeyDeletion")
         _refuse_pending_deletion(key)
         key.state = PENDING_DELETION
@@ -476,7 +475,10 @@ class Kms:
             raise Malformed("policy_lockout")
 
     def _key_by_arn(self, arn: str, arn_region: str, region: str) -> Key:
-        key = self._keys.get(arn) if arn_region == region else None
+        if arn_region != region:
+            # AWS names the ARN's Region (recorded: "Invalid arn us-west-2").
+            raise NotFound("invalid_arn_region", region=arn_region)
+        key = self._keys.get(arn)
         if key is None:
             raise NotFound("key_not_found", arn=arn)
         return key
@@ -553,12 +555,19 @@ def _split_arn(arn: str) -> tuple[str, str, str]:
 
 
 def _check_alias_name(name: str) -> None:
+    """The model's constraints first (length, characters), then KMS's own rules, as AWS
+    checks them; a colon passes the model's pattern and is refused by KMS."""
+    _check_length("aliasName", name, 256)
+    if not ALIAS_CHARACTERS.match(name):
+        raise InvalidValue("alias_name_pattern", name=name)
     if not name.startswith("alias/"):
         raise InvalidValue("alias_prefix", name=name)
     if name.startswith(RESERVED_ALIAS_PREFIX):
         raise InvalidValue("alias_reserved", name=name)
-    if len(name) > 256 or not ALIAS_NAME.match(name):
-        raise InvalidValue("alias_name_invalid", name=name)
+    if ":" in name:
+        raise InvalidValue("alias_name_colon", name=name)
+    if not ALIAS_NAME.match(name):
+        raise InvalidValue("alias_name_empty", name=name)
 
 
 def _check_policy_name(name: str | None) -> None:
@@ -568,7 +577,7 @@ def _check_policy_name(name: str | None) -> None:
 
 def _check_length(name: str, value: str, most: int) -> None:
     if len(value) > most:
-        raise InvalidValue("too_long", name=name, value=value[:50] + "...", most=most)
+        raise InvalidValue("too_long", name=name, value=value, most=most)
 
 
 def _refuse_pending_deletion(key: Key) -> None:

@@ -1,4 +1,4 @@
-"""KMS's Limit / Marker over a listing sorted here by its key."""
+"""KMS's Limit / Marker over a listing sorted here by its key, and its range refusals."""
 
 from __future__ import annotations
 
@@ -21,10 +21,15 @@ def page_by_marker(
     A marker is the key of the last item shown, base64-encoded; anything that is not
     exactly such an encoding is refused.
     """
-    low, high = PAGE_BOUNDS
-
-    def refuse(value: int) -> InvalidValue:
-        return InvalidValue("value_out_of_range", name="limit", value=value, low=low, high=high)
-
-    size = page_size(limit, PAGE_BOUNDS, DEFAULT_PAGE, refuse)
+    size = page_size(
+        limit, PAGE_BOUNDS, DEFAULT_PAGE, lambda v: out_of_range("limit", v, PAGE_BOUNDS)
+    )
     return after_key(sorted(items, key=key), key, size, marker, exact=True)
+
+
+def out_of_range(name: str, value: int, bounds: tuple[int, int]) -> InvalidValue:
+    """AWS names the one bound a number breaks ("greater than or equal to 7")."""
+    low, high = bounds
+    if value < low:
+        return InvalidValue("value_below_minimum", name=name, value=value, low=low)
+    return InvalidValue("value_above_maximum", name=name, value=value, high=high)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -10,7 +11,12 @@ from typing import Any
 
 ENABLED, DISABLED, PENDING_DELETION = "Enabled", "Disabled", "PendingDeletion"
 CUSTOMER, AWS = "CUSTOMER", "AWS"
-KEY_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# A key id is a UUID, or a multi-Region key's "mrk-" and 32 hex digits.
+KEY_ID = re.compile(
+    r"^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+# The characters botocore's model allows in an alias name; KMS itself refuses ":".
+ALIAS_CHARACTERS = re.compile(r"^[a-zA-Z0-9:/_-]+$")
 ALIAS_NAME = re.compile(r"^alias/[a-zA-Z0-9/_-]+$")
 RESERVED_ALIAS_PREFIX = "alias/aws/"
 AWS_EBS_ALIAS = "alias/aws/ebs"
@@ -54,6 +60,12 @@ class Key:
     @property
     def enabled(self) -> bool:
         return self.state == ENABLED
+
+    @property
+    def key_material_id(self) -> str:
+        """64 hex digits, as AWS's ``CurrentKeyMaterialId``; one material for the key's
+        life, since keys are not rotated here."""
+        return hashlib.sha256(f"{self.account}:{self.region}:{self.key_id}".encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -65,6 +65,8 @@ def test_the_management_account_assumes_the_org_role_in_a_member(
         (MANAGEMENT, f"arn:aws:iam::{OUTSIDER}:role/{ORG_ACCESS_ROLE}"),  # not a member
         (MEMBER, f"arn:aws:iam::{MANAGEMENT}:role/{ORG_ACCESS_ROLE}"),  # not its manager
         (MANAGEMENT, f"arn:aws:iam::{MANAGEMENT}:role/{ORG_ACCESS_ROLE}"),  # itself
+        (MANAGEMENT, f"arn:aws:iam::{MEMBER}:user/{ORG_ACCESS_ROLE}"),  # an ARN, not a role
+        (MANAGEMENT, f"arn:aws:iam::12345:role/{ORG_ACCESS_ROLE}"),  # no such account
     ],
 )
 def test_every_other_trust_is_refused(sessions: Sessions, caller: str, role_arn: str) -> None:
@@ -74,11 +76,13 @@ def test_every_other_trust_is_refused(sessions: Sessions, caller: str, role_arn:
 @pytest.mark.parametrize(
     ("role_arn", "name", "duration", "reason"),
     [
-        (f"arn:aws:iam::{MEMBER}:user/{ORG_ACCESS_ROLE}", "s1", 900, "invalid_role_arn"),
-        (ROLE, "x", 900, "invalid_session_name"),
-        (ROLE, "no spaces", 900, "invalid_session_name"),
-        (ROLE, "s1", 899, "invalid_duration"),
-        (ROLE, "s1", 43201, "invalid_duration"),
+        ("arn:a:::something/test-role", "s1", 900, "invalid_role_arn"),
+        ("arn:aws:iam::" + MEMBER + ":", "s1", 900, "invalid_role_arn"),
+        ("bogus", "s1", 900, "constraint_violations"),
+        (ROLE, "x", 900, "constraint_violations"),
+        (ROLE, "no spaces", 900, "constraint_violations"),
+        (ROLE, "s1", 899, "constraint_violations"),
+        (ROLE, "s1", 43201, "constraint_violations"),
     ],
 )
 def test_malformed_requests_are_refused_before_trust(
@@ -87,9 +91,17 @@ def test_malformed_requests_are_refused_before_trust(
     assert refusal(sessions, OUTSIDER, role_arn, name, duration) == (InvalidValue, reason)
 
 
-@pytest.mark.parametrize("duration", [900, 43200])
+@pytest.mark.parametrize("duration", [900, 3600])
 def test_the_duration_bounds_are_inclusive(sessions: Sessions, duration: int) -> None:
     assert sessions.assume_role(MANAGEMENT, ROLE, "s1", duration, PLACES.get)
+
+
+@pytest.mark.parametrize("duration", [3601, 43200])
+def test_the_org_role_allows_one_hour(sessions: Sessions, duration: int) -> None:
+    assert refusal(sessions, MANAGEMENT, ROLE, "s1", duration) == (
+        InvalidValue,
+        "duration_exceeds_role_maximum",
+    )
 
 
 def test_a_session_expires_on_the_worlds_clock(sessions: Sessions, clock: Clock) -> None:
@@ -124,3 +136,12 @@ def test_sessions_survive_a_snapshot(sessions: Sessions, clock: Clock) -> None:
     session = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
     copy = Sessions.from_dict(sessions.to_dict(), ids=IdSource(), clock=clock)
     assert copy.get(session.access_key) == session
+
+
+def test_every_session_of_a_role_carries_the_roles_id(sessions: Sessions) -> None:
+    """AWS's AssumedRoleId is "<the role's unique id>:<session name>": the role's id does not
+    change between sessions (IAM User Guide, "Unique identifiers")."""
+    first = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
+    second = sessions.assume_role(MANAGEMENT, ROLE, "s2", 900, PLACES.get)
+    assert first.role_id == second.role_id
+    assert first.access_key != second.access_key
