@@ -10,12 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION
 from emulator.server import RunningServer
 from emulator.testing.pytest_plugin import CLIENT_CONFIG
 
 __all__ = ["CLIENT_CONFIG", "CliError"]
+
+# No per-example time limit: speed is measured in bench/, and a property must not fail
+# because the machine running it is busy (hypothesis's default deadline is 200 ms).
+settings.register_profile("ami-emulator", deadline=None)
+settings.load_profile("ami-emulator")
 
 ISOLATED_ENV = {
     "AWS_CONFIG_FILE": os.devnull,
