@@ -10,6 +10,7 @@ services' catalogues), and a browser page of another site (the services' "access
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 from emulator.api.errors import AwsError
 from emulator.api.json_errors import JSON_ERRORS
@@ -26,13 +27,21 @@ from emulator.protocol.dispatch import (
 from emulator.protocol.errors import ProtocolError
 from emulator.protocol.identity import Scope, credential_scope
 from emulator.protocol.models import json_targets
-from emulator.protocol.operation_name import query_params
 from emulator.protocol.signature import Refusal
 
 XML = "text/xml;charset=UTF-8"
 # A browser page of another site: each service's code for a caller that may not do this.
 _DENIED = {"ec2": "UnauthorizedOperation", "sts": "AccessDenied"}
 _JSON_DENIED = "AccessDeniedException"
+
+
+def query_params(request: WireRequest) -> dict[str, str]:
+    """A Query request's parameters, from the query string then the form body; the first of
+    a repeated name wins, as in dispatch. A body that is not UTF-8 is read as far as it goes."""
+    pairs = list(request.query)
+    if request.body:
+        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    return dict(reversed(pairs))
 
 
 def answer_error(

@@ -16,7 +16,7 @@ import pytest
 from emulator.cli import parser
 from emulator.core.world import World
 from emulator.protocol.dispatch import WireRequest, dispatch
-from emulator.protocol.operation_name import operation_name
+from emulator.protocol.refusal import refusal
 from emulator.server import RunningServer
 from tests.e2e.emulator_process import start_emulator
 from tests.security.conftest import Answer, send
@@ -302,7 +302,7 @@ def test_the_operation_is_read_before_dispatch_as_dispatch_reads_it(
     query: list[tuple[str, str]], body: bytes, headers: dict[str, str]
 ) -> None:
     request = WireRequest("POST", headers, query, body)
-    assert operation_name(request) == dispatch(World(), request).operation
+    assert refusal(request, "refused").operation == dispatch(World(), request).operation
 
 
 def test_a_refusal_is_logged_with_the_operation_it_refused(
