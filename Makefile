@@ -20,7 +20,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check emulator tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests

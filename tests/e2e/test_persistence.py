@@ -17,7 +17,10 @@ from tests.e2e.worlds import build_org, register_image, share
 
 OWNER = "111122223333"
 WRITERS = 4
-BURST_SECONDS = 1.0
+# Each burst lasts until this many more writes were acknowledged (not a fixed time, so a
+# busy machine still sends enough to mean anything), within BURST_WAIT_SECONDS.
+BURST_WRITES = 12
+BURST_WAIT_SECONDS = 60
 SAVE_WAIT_SECONDS = 10
 
 
@@ -99,6 +102,14 @@ class Writers:
     def ids(self) -> set[str]:
         return {image for done in self.acknowledged for image in done.values()}
 
+    def burst(self, writes: int = BURST_WRITES) -> None:
+        """Return once ``writes`` more writes than now were acknowledged."""
+        target = len(self.ids()) + writes
+        deadline = time.monotonic() + BURST_WAIT_SECONDS
+        while len(self.ids()) < target:
+            assert time.monotonic() < deadline, f"fewer than {writes} writes in a burst"
+            time.sleep(0.02)
+
 
 def _wait_until_saved(state: Path, images: set[str]) -> None:
     deadline = time.monotonic() + SAVE_WAIT_SECONDS
@@ -115,13 +126,13 @@ def test_a_kill_mid_burst_keeps_every_write_before_the_last_save(tmp_path: Path)
     first = _serve(tmp_path, state, "--log-level", "WARNING")
     writers = Writers(first)
     writers.start()
-    time.sleep(BURST_SECONDS)
+    writers.burst()
     writers.running.clear()  # pause: a save point follows, without any shutdown
     time.sleep(0.5)
     saved = writers.ids()
     _wait_until_saved(state, saved)
     writers.running.set()
-    time.sleep(BURST_SECONDS)
+    writers.burst()
     first.stop(signal.SIGKILL)  # while the writers are still sending
     writers.finish()
     assert not writers.refused
