@@ -54,6 +54,10 @@ EC2_ERRORS = catalogue(
             "snapshots_not_found": Entry(
                 "InvalidSnapshot.NotFound", "The snapshots '{ids}' do not exist."
             ),
+            # CreateVolume's source snapshot: AWS leaves the id out (kvnn/OrdControl#13, #2).
+            "volume_snapshot_not_found": Entry(
+                "InvalidSnapshot.NotFound", "Snapshot does not exist"
+            ),
             "volume_not_found": Entry(
                 "InvalidVolume.NotFound", "The volume '{ids}' does not exist."
             ),

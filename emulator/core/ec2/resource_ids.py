@@ -24,6 +24,19 @@ def kind_of(resource_id: str) -> str:
     return kind
 
 
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def tagged_kind_of(resource_id: str) -> str:
+    """The kind of a resource CreateTags or DeleteTags names: unlike the Describe calls,
+    they refuse an id whose tail is not hexadecimal as ``InvalidID``, as AWS answered for
+    ``i-eCHmOTcEW0OZ9KbNe`` (kubernetes/cloud-provider-aws#1387)."""
+    kind = kind_of(resource_id)
+    if not _HEX.fullmatch(resource_id.partition("-")[2]):
+        raise Malformed("unknown_resource_id", id=resource_id)
+    return kind
+
+
 # What follows the prefix: AWS looks any such id up (``ami-fake123`` is not found, not
 # malformed); only an id without its kind's prefix is malformed. docs/semantics.md, "EC2 ids".
 _SHORT_HEX = re.compile(r"[0-9a-f]{1,7}")

@@ -30,26 +30,28 @@ TAG_FILTERS = {
 }
 
 
-def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> None:
-    """Raise unless the caller may tag ``resource_id``: any image it can see, or its own."""
-    kind = resource_ids.kind_of(resource_id)
-    resource_ids.check(kind, resource_id)
+def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> str:
+    """The id as AWS reads it, unless the caller may not tag ``resource_id``: any image it
+    can see, or its own."""
+    kind = resource_ids.tagged_kind_of(resource_id)
+    resource_id = resource_ids.check(kind, resource_id)
     if kind == "image":
         find_image(env, region, account, resource_id, READ)
-        return
+        return resource_id
     table = {"snapshot": region.snapshots, "volume": region.volumes, "instance": region.instances}
     resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
+    return resource_id
 
 
 def create_tags(
     env: Env, region: RegionState, account: str, resource_ids_: list[str], tags: Mapping[str, str]
 ) -> None:
     validate(tags)
-    for resource_id in resource_ids_:
-        _resolve(env, region, account, resource_id)
+    ids = [_resolve(env, region, account, resource_id) for resource_id in resource_ids_]
+    for resource_id in ids:
         region.tags.check_room(resource_id, account, tags)
     commit()
-    for resource_id in resource_ids_:
+    for resource_id in ids:
         region.tags.put(resource_id, account, tags)
 
 
@@ -62,10 +64,9 @@ def delete_tags(
 ) -> None:
     """Delete the caller's tags: the given keys (value must match when given), or all."""
     validate({key: value or "" for key, value in keys or []})
-    for resource_id in resource_ids_:
-        _resolve(env, region, account, resource_id)
+    ids = [_resolve(env, region, account, resource_id) for resource_id in resource_ids_]
     commit()
-    for resource_id in resource_ids_:
+    for resource_id in ids:
         region.tags.delete(resource_id, account, keys)
 
 

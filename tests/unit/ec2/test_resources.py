@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from emulator.api.ec2.errors import EC2_ERRORS
@@ -242,3 +244,18 @@ def test_tags_are_per_account() -> None:
     with pytest.raises(Malformed) as unknown:
         tagging.create_tags(h.env, h.at(), OWNER, ["xyz-123"], {"k": "v"})
     assert aws(unknown.value) == ("InvalidID", "The ID 'xyz-123' is not valid")
+
+
+def test_tags_on_a_short_id_are_the_padded_ids_tags() -> None:
+    """AWS reads ``ami-abcd`` as ``ami-0000abcd`` (docs/semantics.md, "EC2 ids"), so the
+    tags are that image's, however the id is written; an eight-digit id is as a scenario
+    declares it."""
+    h = Harness()
+    image = h.image()
+    region = h.at()
+    short = dataclasses.replace(image, image_id="ami-0000abcd")
+    region.images["ami-0000abcd"] = short
+    tagging.create_tags(h.env, region, OWNER, ["ami-abcd"], {"k": "v"})
+    assert region.tags.get("ami-0000abcd", OWNER) == {"k": "v"}
+    tagging.delete_tags(h.env, region, OWNER, ["ami-abcd"], None)
+    assert region.tags.get("ami-0000abcd", OWNER) == {}

@@ -21,7 +21,7 @@ from emulator.core.ec2.storage.encryption import (
 )
 from emulator.core.ec2.storage.records import ALL, NO_VOLUME, Snapshot, Volume
 from emulator.core.ec2.tags import TagSpecs, check_specs
-from emulator.core.errors import Conflict, InvalidValue
+from emulator.core.errors import Conflict, InvalidValue, NotFound
 
 DEFAULT_VOLUME_SIZE = 8
 MAX_VOLUME_SIZE = 16384
@@ -219,6 +219,15 @@ def _check_type_size(volume_type: str, size: int) -> None:
         raise InvalidValue("volume_too_large", size=size, limit=high)
 
 
+def _volume_source(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
+    """CreateVolume's snapshot; AWS words its not-found without the id (docs/semantics.md,
+    "EC2 volumes")."""
+    try:
+        return own_snapshot(region, account, snapshot_id)
+    except NotFound as exc:
+        raise NotFound("volume_snapshot_not_found") from exc
+
+
 def create_volume(
     env: Env,
     region: RegionState,
@@ -241,7 +250,7 @@ def create_volume(
     if size is None and snapshot_id is None:
         raise InvalidValue("volume_size_or_snapshot_missing")
     _check_performance(volume_type, iops, throughput, multi_attach)
-    snap = own_snapshot(region, account, snapshot_id) if snapshot_id else None
+    snap = _volume_source(region, account, snapshot_id) if snapshot_id else None
     size = size if size is not None else snap.volume_size  # type: ignore[union-attr]
     _check_type_size(volume_type, size)
     if snap is not None and size < snap.volume_size:
