@@ -107,3 +107,28 @@ def test_organizations_calls_outside_an_organization(aws: ClientFactory) -> None
         "AWSOrganizationsNotInUseException", "Your account is not a member of an organization."
     ):
         org.describe_organization()
+
+
+def test_terminate_instances_that_do_not_exist(ec2: Client) -> None:
+    """kubernetes/kops#592 records TerminateInstances answering "InvalidInstanceID.NotFound:
+    The instance ID 'i-2671723e' does not exist"; getmoto/moto#4903 quotes AWS for several:
+    "The instance IDs 'i-0f5d8ccc56c69fae4, i-0eecca434287a1a33, i-05a2b7d81718e0678' do not
+    exist"."""
+    with aws_error("InvalidInstanceID.NotFound", "The instance ID 'i-2671723e' does not exist"):
+        ec2.terminate_instances(InstanceIds=["i-2671723e"])
+    ids = ["i-0f5d8ccc56c69fae4", "i-0eecca434287a1a33", "i-05a2b7d81718e0678"]
+    with aws_error(
+        "InvalidInstanceID.NotFound", f"The instance IDs '{', '.join(ids)}' do not exist"
+    ):
+        ec2.terminate_instances(InstanceIds=ids)
+
+
+def test_create_image_with_a_name_in_use(ec2: Client) -> None:
+    """mozilla-releng/OpenCloudConfig#77 records "An error occurred (InvalidAMIName.Duplicate)
+    when calling the CreateImage operation: AMI name gecko-t-win7-32-cu version ce65a7230147
+    is already in use by AMI ami-6a335e0a"."""
+    name = "gecko-t-win7-32-cu version ce65a7230147"
+    image = register_image_from_snapshot(ec2, name=name)
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
+    with aws_error("InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {image}"):
+        ec2.create_image(InstanceId=instance["InstanceId"], Name=name)
