@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from botocore import xform_name
+from botocore.exceptions import ClientError
 
 from emulator.api.ec2.filter_docs import TAG_KEY_PLACEHOLDER, documented_filters
 from emulator.api.registry import REGISTRY, load_all

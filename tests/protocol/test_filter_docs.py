@@ -16,7 +16,7 @@ def test_names_open_the_top_level_items() -> None:
         "</li> <li> <p> <code>severity</code> - One of:</p> <ul> <li> <p> <code>low</code> - "
         "A low one.</p> </li> <li> <p> <code>high</code> - A high one.</p> </li> </ul> </li> "
         "<li> <p> <code>tag</code>:&lt;key&gt; - A tag.</p> </li> <li> <p>zone: The zone.</p> "
-        "</li> <li> <p>attachment-id- The id.</p> </li> <li> <p> <code>boot-mode</code> – The "
+        "</li> <li> <p>attachment-id- The id.</p> </li> <li> <p> <code>boot-mode</code> \u2013 The "
         "mode (<code>uefi</code>).</p> </li> </ul>"
     )
     assert names_in(doc) == (
@@ -62,7 +62,7 @@ def test_operations_without_filters_document_none() -> None:
 
 
 NAMES = st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z0-9]{1,8}|-[a-z0-9]{1,8}){0,3}", fullmatch=True)
-SEPARATORS = st.sampled_from([" - ", " – ", ": ", "- "])
+SEPARATORS = st.sampled_from([" - ", " \u2013 ", ": ", "- "])
 
 
 @given(

@@ -18,7 +18,7 @@ from botocore.loaders import create_loader
 
 # How a documented tag filter is written (``<code>tag</code>:&lt;key&gt;``).
 TAG_KEY_PLACEHOLDER = "tag:<key>"
-# A name is the item's first word; the separators after it vary (" - ", " – ", ": ", "- ").
+# A name is the item's first word; the separators after it vary (a hyphen or an en dash, a colon).
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:<>_-]*")
 
 

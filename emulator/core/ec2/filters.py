@@ -1,7 +1,7 @@
 """EC2 ``Filters``: names AND together, values OR together, ``*`` and ``?`` are wildcards.
 
 Each resource kind has a table from every filter name EC2 documents for its Describe call
-to the values a resource shows under it (``tests/unit/ec2/test_filter_coverage.py`` checks
+to the values a resource shows under it (``tests/protocol/test_filter_coverage.py`` checks
 the tables against botocore's documentation). A filter reads what the Describe answer
 shows: a boolean as ``true``/``false``, a time as its ISO 8601 string (so ``2024-05-*``
 matches a month). A documented name over data the emulator does not keep (``no_data``)
