@@ -123,8 +123,10 @@ def test_instance_filters_of_each_kind(aws: ClientFactory, world: OrgWorld, owne
     assert instance_ids(owner, ("launch-index", ["1"])) == {second}
     assert instance_ids(owner, ("tenancy", [shown["Placement"]["Tenancy"]])) == both
     assert instance_ids(owner, ("monitoring-state", [shown["Monitoring"]["State"]])) == both
-    assert instance_ids(owner, ("ebs-optimized", ["false"])) == both
-    assert instance_ids(owner, ("ena-support", ["true"])) == both
+    # A filter reads what the answer shows, booleans as true/false.
+    assert instance_ids(owner, ("ebs-optimized", [str(shown["EbsOptimized"]).lower()])) == both
+    assert instance_ids(owner, ("ena-support", [str(shown["EnaSupport"]).lower()])) == both
+    assert instance_ids(owner, ("ena-support", [str(not shown["EnaSupport"]).lower()])) == set()
     assert (
         instance_ids(owner, ("launch-time", [shown["LaunchTime"].strftime("%Y-%m-%d") + "*"]))
         == both
