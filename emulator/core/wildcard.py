@@ -59,6 +59,15 @@ class Wildcard:
     starred: bool
     fixed: int  # characters any match needs: every literal and every ?
 
+    @property
+    def literal(self) -> str | None:
+        """The one value the pattern matches when it has no ``*`` and no ``?``, else None."""
+        segment = self.segments[0]
+        if self.starred or len(segment.pieces) > 1:
+            return None
+        text = segment.pieces[0][1] if segment.pieces else ""
+        return text if len(text) == segment.length else None
+
     def matches(self, value: str) -> bool:
         """True when ``value`` as a whole matches the pattern."""
         n = len(value)

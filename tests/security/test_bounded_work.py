@@ -375,3 +375,39 @@ def test_listing_an_ou_does_not_scan_every_account() -> None:
         assert [c["Id"] for c in answer["Children"]] == [CALLER]
         costs.append(cost)
     assert_same_work(*costs)
+
+
+def test_a_filter_on_plain_ids_is_a_lookup() -> None:
+    """``image-id`` and ``instance-id`` filters listing plain ids cost what they name, however
+    many images and instances the caller has."""
+    costs: dict[str, list[int]] = {"images": [], "instances": []}
+    for count in (1, 2_000):
+        world = World()
+        ec2 = in_process_client(world, "ec2", OWNER, REGION)
+        image_id = ec2.register_image(Name="probe")["ImageId"]
+        for i in range(count):
+            catalog.register_image(
+                world.ec2.env,
+                recorded(world.ec2, REGION),
+                OWNER,
+                ImageSpec(name=f"image-{i:05d}"),
+                [],
+                {},
+            )
+        (probe,) = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"]
+        for _ in range(count // 100):
+            ec2.run_instances(ImageId=image_id, MinCount=100, MaxCount=100)
+        by_image = [{"Name": "image-id", "Values": [image_id]}]
+        by_instance = [{"Name": "instance-id", "Values": [probe["InstanceId"]]}]
+        ec2.describe_images(Filters=by_image)  # botocore's first-call setup, not measured
+        answer, cost = work(ec2.describe_images, Filters=by_image)
+        assert [i["ImageId"] for i in answer["Images"]] == [image_id]
+        costs["images"].append(cost)
+        ec2.describe_instances(Filters=by_instance)
+        answer, cost = work(ec2.describe_instances, Filters=by_instance)
+        assert [i["InstanceId"] for r in answer["Reservations"] for i in r["Instances"]] == [
+            probe["InstanceId"]
+        ]
+        costs["instances"].append(cost)
+    assert_same_work(*costs["images"])
+    assert_same_work(*costs["instances"])

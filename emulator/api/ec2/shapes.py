@@ -46,7 +46,7 @@ def image(img: Image, tags: dict[str, str]) -> dict[str, Any]:
     out = _drop_none(
         {
             "ImageId": img.image_id,
-            "ImageLocation": img.image_location or f"{img.owner}/{img.name}",
+            "ImageLocation": img.location,
             "State": img.state,
             "OwnerId": img.owner,
             "CreationDate": img.creation_date,

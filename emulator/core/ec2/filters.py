@@ -1,4 +1,12 @@
-"""EC2 ``Filters``: names AND together, values OR together, ``*`` and ``?`` are wildcards."""
+"""EC2 ``Filters``: names AND together, values OR together, ``*`` and ``?`` are wildcards.
+
+Each resource kind has a table from every filter name EC2 documents for its Describe call
+to the values a resource shows under it (``tests/protocol/test_filter_coverage.py`` checks
+the tables against botocore's documentation). A filter reads what the Describe answer
+shows: a boolean as ``true``/``false``, a time as its ISO 8601 string (so ``2024-05-*``
+matches a month). A documented name over data the emulator does not keep (``no_data``)
+is accepted and matches nothing, as an absent value does in EC2.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +27,28 @@ Field = Callable[[T], Iterable[str]]
 class Filter:
     name: str
     values: tuple[str, ...]
+
+
+def no_data(item: object) -> list[str]:
+    """The field of a filter over data the emulator does not keep: no value, so it matches
+    nothing (``affinity`` of an instance not on a Dedicated Host)."""
+    return []
+
+
+def always(value: str) -> Field[object]:
+    """A field every resource of the kind shows with the same value (``tenancy``)."""
+    values = (value,)
+    return lambda item: values
+
+
+def field_table(known: Mapping[str, Field[T]], without_data: Iterable[str]) -> dict[str, Field[T]]:
+    """A kind's filter table: the fields it reads, and the documented names it has no data
+    for. A name in both is a mistake (the data would be ignored), refused at import."""
+    absent = tuple(without_data)
+    overlap = sorted(set(known) & set(absent))
+    if overlap:
+        raise ValueError(f"filters both read and without data: {overlap}")
+    return {**known, **dict.fromkeys(absent, no_data)}
 
 
 def wildcard_match(pattern: str, value: str) -> bool:
@@ -46,13 +76,29 @@ class FilterSet(Generic[T]):
         if sum(len(f.values) for f in filters) > MAX_FILTER_VALUES:
             raise LimitExceeded("filter_limit_exceeded", limit=MAX_FILTER_VALUES)
         # Each value is compiled once per call; nothing outlives the request.
-        self._checks: list[tuple[Field[T], tuple[Wildcard, ...]]] = [
-            (
-                self._field(f.name, fields, tags),
-                tuple(compile_wildcard(v, escapes=True) for v in f.values),
-            )
-            for f in filters
+        compiled = [
+            (f.name, tuple(compile_wildcard(v, escapes=True) for v in f.values)) for f in filters
         ]
+        self._checks: list[tuple[Field[T], tuple[Wildcard, ...]]] = [
+            (self._field(name, fields, tags), patterns) for name, patterns in compiled
+        ]
+        self._compiled = compiled
+
+    def exact(self, name: str) -> frozenset[str] | None:
+        """The only values ``name`` can have in a match, from the filters on ``name`` that
+        list plain values only (no ``*`` or ``?``); None when there is no such filter. An
+        operation looks these up in its indexes instead of scanning; every filter is still
+        checked on what it finds."""
+        found: frozenset[str] | None = None
+        for filter_name, patterns in self._compiled:
+            if filter_name != name:
+                continue
+            literals = [p.literal for p in patterns]
+            if None in literals:
+                continue
+            values = frozenset(v for v in literals if v is not None)
+            found = values if found is None else found & values
+        return found
 
     @staticmethod
     def _field(
@@ -63,7 +109,12 @@ class FilterSet(Generic[T]):
         if tags is not None:
             if name.startswith("tag:") and len(name) > 4:
                 key = name[4:]
-                return lambda item: [tags(item)[key]] if key in tags(item) else []
+
+                def tag_value(item: T) -> list[str]:
+                    value = tags(item).get(key)
+                    return [] if value is None else [value]
+
+                return tag_value
             if name == "tag-key":
                 return lambda item: list(tags(item))
             if name == "tag-value":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.core.ec2.filters import Filter, FilterSet, wildcard_match
+from emulator.core.ec2.filters import Filter, FilterSet, always, field_table, wildcard_match
 from emulator.core.errors import InvalidValue
 
 
@@ -51,3 +51,28 @@ def test_tag_filters_and_unknown_names() -> None:
         FilterSet([Filter("tag:Env", ("x",))], FIELDS)
     with pytest.raises(InvalidValue):
         FilterSet([Filter("colour", ("x",))], FIELDS, lambda _: tags)
+
+
+def test_exact_values_come_only_from_plain_filters() -> None:
+    def exact(*filters: Filter) -> frozenset[str] | None:
+        return FilterSet(filters, FIELDS).exact("name")
+
+    assert exact(Filter("name", ("a1", "a2"))) == {"a1", "a2"}
+    assert exact(Filter("name", ("a1", "a\\*"))) == {"a1", "a*"}
+    assert exact(Filter("name", ("a1", "a*"))) is None
+    assert exact(Filter("name", ("a?",))) is None
+    assert exact(Filter("size", ("1",))) is None
+    assert exact() is None
+    # Filters on one name AND together; a wildcard one narrows nothing but still applies.
+    assert exact(Filter("name", ("a1", "a2")), Filter("name", ("a2", "b"))) == {"a2"}
+    assert exact(Filter("name", ("a1",)), Filter("name", ("*",))) == {"a1"}
+    assert exact(Filter("name", ())) == frozenset()
+
+
+def test_a_table_names_each_field_once() -> None:
+    table = field_table({"name": lambda item: [item["name"]]}, without_data=("colour",))
+    assert FilterSet([Filter("colour", ("*",))], table)({"name": "a"}) is False
+    assert FilterSet([Filter("colour", ())], table)({"name": "a"}) is False
+    assert FilterSet([Filter("kind", ("vm",))], {"kind": always("vm")})({}) is True
+    with pytest.raises(ValueError, match="name"):
+        field_table({"name": lambda item: [item["name"]]}, without_data=("name",))

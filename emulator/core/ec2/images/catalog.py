@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
-from emulator.core.ec2.filters import Filter, FilterSet, as_text
+from emulator.core.ec2.filters import Filter, FilterSet, always, as_text, field_table
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
 from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
@@ -54,54 +54,86 @@ DESCRIBABLE_ATTRIBUTES = {
 }
 _ACCOUNT_RE = re.compile(r"\d{12}")
 
-# How to read, for the caller, each filter DescribeImages accepts.
-IMAGE_FILTERS = {
-    "image-id": lambda i: [i.image_id],
-    "name": lambda i: [i.name],
-    "description": lambda i: [as_text(i.description)],
-    "owner-id": lambda i: [i.owner],
-    "owner-alias": lambda i: [],
-    "is-public": lambda i: [as_text(i.public)],
-    "state": lambda i: [i.state],
-    "architecture": lambda i: [i.architecture],
-    "image-type": lambda i: [i.image_type],
-    "root-device-type": lambda i: [i.root_device_type],
-    "root-device-name": lambda i: [i.root_device_name],
-    "virtualization-type": lambda i: [i.virtualization_type],
-    "hypervisor": lambda i: [i.hypervisor],
-    "ena-support": lambda i: [as_text(i.ena_support)],
-    "sriov-net-support": lambda i: [i.sriov_net_support] if i.sriov_net_support else [],
-    "platform": lambda i: [],
-    "creation-date": lambda i: [i.creation_date],
-    "kernel-id": lambda i: [i.kernel_id] if i.kernel_id else [],
-    "ramdisk-id": lambda i: [i.ramdisk_id] if i.ramdisk_id else [],
-    "manifest-location": lambda i: [i.image_location] if i.image_location else [],
-    "product-code": lambda i: [],
-    "product-code.type": lambda i: [],
-    "state-reason-code": lambda i: [],
-    "state-reason-message": lambda i: [],
-    "image-allowed": lambda i: ["true"],
-    "free-tier-eligible": lambda i: ["false"],
-    "source-image-id": lambda i: [i.source_image_id] if i.source_image_id else [],
-    "source-image-region": lambda i: [i.source_image_region] if i.source_image_region else [],
-    "source-instance-id": lambda i: [i.source_instance_id] if i.source_instance_id else [],
-    "block-device-mapping.device-name": lambda i: [b.device_name for b in i.block_devices],
-    "block-device-mapping.snapshot-id": lambda i: [
-        b.snapshot_id for b in i.block_devices if b.snapshot_id
-    ],
-    "block-device-mapping.volume-size": lambda i: [
-        str(b.volume_size) for b in i.block_devices if b.volume_size is not None
-    ],
-    "block-device-mapping.volume-type": lambda i: [
-        b.volume_type for b in i.block_devices if b.is_ebs and b.volume_type
-    ],
-    "block-device-mapping.encrypted": lambda i: [
-        as_text(bool(b.encrypted)) for b in i.block_devices if b.is_ebs
-    ],
-    "block-device-mapping.delete-on-termination": lambda i: [
-        as_text(b.delete_on_termination) for b in i.block_devices if b.is_ebs
-    ],
-}
+
+def _present(value: str | None) -> list[str]:
+    return [] if value is None else [value]
+
+
+def _ebs(image: Image) -> list[BlockDevice]:
+    return [b for b in image.block_devices if b.is_ebs]
+
+
+# How to read, for the caller, each filter DescribeImages documents: what the answer shows.
+IMAGE_FILTERS = field_table(
+    {
+        "image-id": lambda i: [i.image_id],
+        "name": lambda i: [i.name],
+        "description": lambda i: _present(i.description),
+        "owner-id": lambda i: [i.owner],
+        "is-public": lambda i: [as_text(i.public)],
+        "state": lambda i: [i.state],
+        "architecture": lambda i: [i.architecture],
+        "image-type": lambda i: [i.image_type],
+        "root-device-type": lambda i: [i.root_device_type],
+        "root-device-name": lambda i: [i.root_device_name],
+        "virtualization-type": lambda i: [i.virtualization_type],
+        "hypervisor": lambda i: [i.hypervisor],
+        "ena-support": lambda i: [as_text(i.ena_support)],
+        "sriov-net-support": lambda i: _present(i.sriov_net_support),
+        "boot-mode": lambda i: _present(i.boot_mode),
+        # Windows AMIs alone show a Platform (``windows``); Linux ones show none.
+        "platform": lambda i: ["windows"] if i.platform_details.startswith("Windows") else [],
+        "creation-date": lambda i: [i.creation_date],
+        "kernel-id": lambda i: _present(i.kernel_id),
+        "ramdisk-id": lambda i: _present(i.ramdisk_id),
+        "manifest-location": lambda i: [i.location],
+        # Allowed AMIs are not enforced here, so every image is allowed; none is in the Free
+        # Tier's list.
+        "image-allowed": always("true"),
+        "free-tier-eligible": always("false"),
+        "source-image-id": lambda i: _present(i.source_image_id),
+        "source-image-region": lambda i: _present(i.source_image_region),
+        "source-instance-id": lambda i: _present(i.source_instance_id),
+        "block-device-mapping.device-name": lambda i: [b.device_name for b in i.block_devices],
+        "block-device-mapping.snapshot-id": lambda i: [
+            b.snapshot_id for b in i.block_devices if b.snapshot_id
+        ],
+        "block-device-mapping.volume-size": lambda i: [
+            str(b.volume_size) for b in i.block_devices if b.volume_size is not None
+        ],
+        "block-device-mapping.volume-type": lambda i: [
+            b.volume_type for b in _ebs(i) if b.volume_type
+        ],
+        "block-device-mapping.encrypted": lambda i: [as_text(bool(b.encrypted)) for b in _ebs(i)],
+        "block-device-mapping.delete-on-termination": lambda i: [
+            as_text(b.delete_on_termination) for b in _ebs(i)
+        ],
+    },
+    without_data=(
+        # Aliases belong to Amazon's own accounts, and product codes to Marketplace.
+        "owner-alias",
+        "product-code",
+        "product-code.type",
+        # An available image has no state reason.
+        "state-reason-code",
+        "state-reason-message",
+        "public-ssm-parameter-name",
+        "image-watermark.source-image-creation-time",
+        "image-watermark.source-image-id",
+        "image-watermark.source-image-region",
+        "image-watermark.watermark-creation-time",
+        "image-watermark.watermark-key",
+        "instance-type-specification.supported-instance-type",
+        "instance-type-specification.unsupported-instance-type",
+        "scan-result.critical-fix-available-since",
+        "scan-result.finding-scan-date",
+        "scan-result.high-fix-available-since",
+        "scan-result.highest-finding-severity-label",
+        "scan-result.informational-fix-available-since",
+        "scan-result.low-fix-available-since",
+        "scan-result.medium-fix-available-since",
+    ),
+)
 
 
 @dataclass
@@ -505,8 +537,24 @@ def describe_images(
     owner_ids = {account if o == "self" else o for o in owners}
     users = {"self" if u == account else u for u in executable_users}
 
+    # Plain values of the image-id and owner-id filters are lookups, not scans (every
+    # filter is still checked on what they find).
+    wanted_ids = matches.exact("image-id")
+    wanted_owners = matches.exact("owner-id")
+    if wanted_owners is not None:
+        owners_indexed = owner_ids & wanted_owners if owner_ids else set(wanted_owners)
+    else:
+        owners_indexed = owner_ids
+
     if image_ids:
         candidates = _by_ids(env, region, account, image_ids)
+    elif wanted_ids is not None:
+        # Only what the index holds (available images), as a listing without ids shows.
+        candidates = [
+            image
+            for image in map(region.images.get, wanted_ids)
+            if image is not None and image.image_id in region.grants.by_owner.get(image.owner, ())
+        ]
     else:
         ids: set[str] = set()
         if users:
@@ -519,8 +567,8 @@ def describe_images(
                     # Another account's id scopes the caller's own images only (the API
                     # reference: account ids "if you own the AMI(s)").
                     ids |= region.grants.named_account(user) & region.grants.owned_by(account)
-        elif owner_ids:
-            for owner in owner_ids:
+        elif owners_indexed or wanted_owners is not None:
+            for owner in owners_indexed:
                 ids |= region.grants.by_owner.get(owner, set())
         else:
             ids = (

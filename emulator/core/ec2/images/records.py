@@ -88,6 +88,11 @@ class Image:
         return self.launch_permissions.public
 
     @property
+    def location(self) -> str:
+        """The ImageLocation AWS shows: the manifest given at registration, else owner/name."""
+        return self.image_location or f"{self.owner}/{self.name}"
+
+    @property
     def snapshot_ids(self) -> list[str]:
         return [bd.snapshot_id for bd in self.block_devices if bd.snapshot_id]
 

@@ -10,6 +10,7 @@ from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet
 from emulator.core.ec2.images.catalog import LAUNCH, find_image
 from emulator.core.ec2.images.records import BlockDevice, Image
+from emulator.core.ec2.instances.filters import instance_filters
 from emulator.core.ec2.instances.records import RUNNING, TERMINATED, Instance
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
@@ -37,28 +38,6 @@ KMS_FAILURE_REASON = {
     "Message": "Client.InvalidKMSKey.InvalidState: The KMS key provided is in an incorrect state",
 }
 KMS_FAILURE_TRANSITION = "Client.InternalError"
-
-INSTANCE_FILTERS = {
-    "instance-id": lambda i: [i.instance_id],
-    "image-id": lambda i: [i.image_id],
-    "instance-state-name": lambda i: [i.state],
-    "instance-state-code": lambda i: [str(i.state_code)],
-    "instance-type": lambda i: [i.instance_type],
-    "reservation-id": lambda i: [i.reservation_id],
-    "owner-id": lambda i: [i.owner],
-    "availability-zone": lambda i: [i.availability_zone],
-    "root-device-type": lambda i: [i.root_device_type],
-    "root-device-name": lambda i: [i.root_device_name],
-    "architecture": lambda i: [i.architecture],
-    "launch-time": lambda i: [i.launch_time],
-    "ami-launch-index": lambda i: [str(i.ami_launch_index)],
-    "virtualization-type": lambda i: [i.virtualization_type],
-    "hypervisor": lambda i: [i.hypervisor],
-    "platform-details": lambda i: [i.platform_details],
-    "block-device-mapping.volume-id": lambda i: list(i.volume_ids),
-    "instance-lifecycle": lambda i: [],
-    "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
-}
 
 
 def _devices(image: Image, overrides: list[BlockDevice]) -> list[BlockDevice]:
@@ -204,10 +183,18 @@ def describe_instances(
     region: RegionState, account: str, instance_ids: list[str], filters: list[Filter]
 ) -> list[Instance]:
     matches = FilterSet(
-        filters, INSTANCE_FILTERS, lambda i: region.tags.get(i.instance_id, account)
+        filters,
+        instance_filters(lambda i: attached_volumes(region, i)),
+        lambda i: region.tags.get(i.instance_id, account),
     )
+    wanted = matches.exact("instance-id")
     if instance_ids:
         found = _own_instances(region, account, instance_ids)
+    elif wanted is not None:
+        # Plain instance ids are lookups, not a scan of the Region; the API sorts the answer.
+        found = [
+            i for i in map(region.instances.get, wanted) if i is not None and i.owner == account
+        ]
     else:
         found = [i for i in region.instances.values() if i.owner == account]
     return [i for i in found if matches(i)]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
-from emulator.core.ec2.filters import Filter, FilterSet, as_text
+from emulator.core.ec2.filters import Filter, FilterSet, always, as_text, field_table
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     check_named_key,
@@ -43,33 +43,51 @@ THROUGHPUT_RANGE = (125, 1000)  # MiB/s, gp3 only
 MULTI_ATTACH_TYPES = {"io1", "io2"}
 _ACCOUNT_RE = re.compile(r"\d{12}")
 
-SNAPSHOT_FILTERS = {
-    "snapshot-id": lambda s: [s.snapshot_id],
-    "volume-id": lambda s: [s.volume_id],
-    "owner-id": lambda s: [s.owner],
-    "status": lambda s: [s.state],
-    "description": lambda s: [as_text(s.description)],
-    "encrypted": lambda s: [as_text(s.encrypted)],
-    "volume-size": lambda s: [str(s.volume_size)],
-    "kms-key-id": lambda s: [as_text(s.kms_key_id)],
-    "start-time": lambda s: [s.start_time],
-}
-VOLUME_FILTERS = {
-    "volume-id": lambda v: [v.volume_id],
-    "size": lambda v: [str(v.size)],
-    "snapshot-id": lambda v: [as_text(v.snapshot_id)],
-    "status": lambda v: [v.state],
-    "availability-zone": lambda v: [v.availability_zone],
-    "volume-type": lambda v: [v.volume_type],
-    "encrypted": lambda v: [as_text(v.encrypted)],
-    "create-time": lambda v: [v.create_time],
-    "attachment.instance-id": lambda v: [v.instance_id] if v.instance_id else [],
-    "attachment.device": lambda v: [v.device] if v.device else [],
-    "attachment.status": lambda v: ["attached"] if v.instance_id else [],
-    "attachment.delete-on-termination": lambda v: (
-        [as_text(v.delete_on_termination)] if v.instance_id else []
-    ),
-}
+# Each filter DescribeSnapshots / DescribeVolumes documents, read as the answer shows it.
+SNAPSHOT_FILTERS = field_table(
+    {
+        "snapshot-id": lambda s: [s.snapshot_id],
+        "volume-id": lambda s: [s.volume_id],
+        "owner-id": lambda s: [s.owner],
+        "status": lambda s: [s.state],
+        "description": lambda s: [as_text(s.description)],
+        "encrypted": lambda s: [as_text(s.encrypted)],
+        "volume-size": lambda s: [str(s.volume_size)],
+        "kms-key-id": lambda s: [as_text(s.kms_key_id)],
+        "start-time": lambda s: [s.start_time],
+        # A snapshot is whole when it is shown, and none is archived.
+        "progress": always("100%"),
+        "storage-tier": always("standard"),
+    },
+    # Aliases belong to Amazon's own accounts; snapshots here record no transfer type.
+    without_data=("owner-alias", "transfer-type"),
+)
+VOLUME_FILTERS = field_table(
+    {
+        "volume-id": lambda v: [v.volume_id],
+        "size": lambda v: [str(v.size)],
+        "snapshot-id": lambda v: [as_text(v.snapshot_id)],
+        "status": lambda v: [v.state],
+        "availability-zone": lambda v: [v.availability_zone],
+        "volume-type": lambda v: [v.volume_type],
+        "encrypted": lambda v: [as_text(v.encrypted)],
+        "create-time": lambda v: [v.create_time],
+        "multi-attach-enabled": lambda v: [as_text(v.multi_attach_enabled)],
+        "attachment.instance-id": lambda v: [v.instance_id] if v.instance_id else [],
+        "attachment.device": lambda v: [v.device] if v.device else [],
+        "attachment.status": lambda v: ["attached"] if v.instance_id else [],
+        "attachment.attach-time": lambda v: (
+            [v.attach_time] if v.instance_id and v.attach_time else []
+        ),
+        "attachment.delete-on-termination": lambda v: (
+            [as_text(v.delete_on_termination)] if v.instance_id else []
+        ),
+        # No snapshot here has fast snapshot restore, and no volume is managed by a service.
+        "fast-restored": always("false"),
+        "operator.managed": always("false"),
+    },
+    without_data=("availability-zone-id", "operator.principal"),
+)
 
 
 def own_snapshot(region: RegionState, account: str, snapshot_id: str) -> Snapshot:
