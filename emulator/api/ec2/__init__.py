@@ -5,6 +5,7 @@ and shape answers (shapes.py), and call one core operation each.
 """
 
 from emulator.api.ec2 import (  # noqa: F401
+    allowed_images,
     errors,
     image_attributes,
     images,

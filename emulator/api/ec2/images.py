@@ -136,6 +136,10 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "Images",
         images,
         image_order,
-        lambda i: shapes.image(seen_by(i, call.account), region.tags.get(i.image_id, call.account)),
+        lambda i: shapes.image(
+            seen_by(i, call.account),
+            region.tags.get(i.image_id, call.account),
+            catalog.image_allowed(env, region, call.account, i),
+        ),
         (1, 1000),
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from emulator.core.authorization import Authorize
+from emulator.core.ec2.images.allowed_images import AllowedImagesSettings
 from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
 from emulator.core.ec2.instances.records import Instance
@@ -61,6 +62,8 @@ class RegionState:
     instances: dict[str, Instance] = field(default_factory=dict)
     tags: TagStore = field(default_factory=TagStore)
     bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
+    # account -> its Allowed AMIs settings, when they differ from the default
+    allowed_images: dict[str, AllowedImagesSettings] = field(default_factory=dict)
     grants: GrantIndex = field(default_factory=GrantIndex)
     # (owner, name) -> id of each image not deregistered: names are unique per owner.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -73,6 +76,7 @@ class RegionState:
             or self.volumes
             or self.instances
             or self.bpa
+            or self.allowed_images
             or not self.tags.is_empty
         )
 
@@ -84,6 +88,7 @@ class RegionState:
             "instances": [i.to_dict() for i in self.instances.values()],
             "tags": self.tags.to_dict(),
             "bpa": dict(self.bpa),
+            "allowed_images": {a: s.to_dict() for a, s in self.allowed_images.items()},
         }
 
     @classmethod
@@ -101,6 +106,10 @@ class RegionState:
             },
             tags=TagStore.from_dict(data.get("tags", {})),
             bpa=dict(data.get("bpa", {})),
+            allowed_images={
+                account: AllowedImagesSettings.from_dict(settings)
+                for account, settings in data.get("allowed_images", {}).items()
+            },
             grants=GrantIndex.build(images),
             names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
         )

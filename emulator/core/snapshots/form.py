@@ -9,9 +9,10 @@ filed under a Region other than its own, and references that do not resolve: mem
 unknown organizations or parents, an OU tree with a cycle or more than five levels, a
 management account outside its organization, aliases of missing keys, key policies that do
 not parse, malformed launch permissions, attached volumes of unknown instances, available
-images over snapshots that do not exist. Owners may be any 12-digit account (an account
-exists as soon as it calls), and a key ARN on a snapshot or volume may name a key that is
-gone (KMS deletes keys after their waiting period; the snapshot stays, as in AWS).
+images over snapshots that do not exist, Allowed AMIs criteria over AWS's limits. Owners
+may be any 12-digit account (an account exists as soon as it calls), and a key ARN on a
+snapshot or volume may name a key that is gone (KMS deletes keys after their waiting
+period; the snapshot stays, as in AWS).
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ import re
 from dataclasses import MISSING, fields
 from typing import Any
 
+from emulator.core.ec2.images.allowed_images import (
+    MANAGERS,
+    MAX_DAYS,
+    SEVERITIES,
+    Criterion,
+    check_criteria,
+)
+from emulator.core.ec2.images.allowed_images import STATES as ALLOWED_IMAGES_STATES
 from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
@@ -328,6 +337,61 @@ INSTANCE = record(
         "state_reason": Nullable(MapOf(Text(), Text())),
     },
 )
+DAYS = Integer(low=0, high=MAX_DAYS)
+CRITERION = Record(
+    {
+        "providers": ListOf(Text(min_length=1, max_length=128)),
+        "names": ListOf(Text(min_length=1, max_length=128)),
+        "product_codes": ListOf(Text(min_length=1, max_length=25)),
+        "max_days_since_created": DAYS,
+        "max_days_since_deprecated": DAYS,
+        "watermarks": ListOf(
+            Record(
+                {
+                    "key": Text(min_length=1, max_length=256),
+                    "source_image_region": Text(min_length=1, max_length=64),
+                    "max_days_since_source_image_created": DAYS,
+                    "max_days_since_watermark_created": DAYS,
+                },
+                frozenset(
+                    {
+                        "key",
+                        "source_image_region",
+                        "max_days_since_source_image_created",
+                        "max_days_since_watermark_created",
+                    }
+                ),
+            )
+        ),
+        "scan_result": Record(
+            {
+                "max_days_since_last_finding_scan": DAYS,
+                "maximum_severity_label": Text(choices=SEVERITIES),
+                "fix_days": MapOf(Text(choices=SEVERITIES), DAYS),
+            },
+            frozenset({"max_days_since_last_finding_scan", "maximum_severity_label", "fix_days"}),
+        ),
+    },
+    frozenset(
+        {
+            "providers",
+            "names",
+            "product_codes",
+            "max_days_since_created",
+            "max_days_since_deprecated",
+            "watermarks",
+            "scan_result",
+        }
+    ),
+)
+ALLOWED_IMAGES = Record(
+    {
+        "state": Text(choices=ALLOWED_IMAGES_STATES),
+        "criteria": ListOf(CRITERION),
+        "managed_by": Text(choices=MANAGERS),
+    },
+    frozenset({"criteria", "managed_by"}),
+)
 TAG_KEY = Text(min_length=1, max_length=128)
 REGION_STATE = Record(
     {
@@ -338,8 +402,9 @@ REGION_STATE = Record(
         # resource id -> tagging account -> key -> value
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
+        "allowed_images": MapOf(ACCOUNT, ALLOWED_IMAGES),
     },
-    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa"}),
+    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa", "allowed_images"}),
 )
 CONFIG = Record(
     {
@@ -540,6 +605,15 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
                 raise DocumentError(
                     at(device_path, "snapshot_id"), f"no snapshot {snapshot} in {name}"
                 )
+    for account, settings in region.get("allowed_images", {}).items():
+        where = at(at(path, "allowed_images"), account)
+        try:
+            check_criteria([Criterion.from_dict(c) for c in settings.get("criteria", [])])
+        except CoreError as err:
+            detail = ", ".join(f"{k}={v}" for k, v in err.details.items())
+            raise DocumentError(
+                at(where, "criteria"), f"{err.reason.replace('_', ' ')} ({detail})"
+            ) from None
     instances: dict[Any, str] = {}
     for i, instance in enumerate(region.get("instances", [])):
         _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet, as_text
+from emulator.core.ec2.images import allowed_images
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
 from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
@@ -80,7 +81,6 @@ IMAGE_FILTERS = {
     "product-code.type": lambda i: [],
     "state-reason-code": lambda i: [],
     "state-reason-message": lambda i: [],
-    "image-allowed": lambda i: ["true"],
     "free-tier-eligible": lambda i: ["false"],
     "source-image-id": lambda i: [i.source_image_id] if i.source_image_id else [],
     "source-image-region": lambda i: [i.source_image_region] if i.source_image_region else [],
@@ -500,7 +500,8 @@ def describe_images(
     """
     _check_users(owners, {"self", *OWNER_ALIASES})
     _check_users(executable_users, {"self", "all"})
-    matches = FilterSet(filters, IMAGE_FILTERS, lambda i: region.tags.get(i.image_id, account))
+    fields = {**IMAGE_FILTERS, "image-allowed": _allowed_field(env, region, account)}
+    matches = FilterSet(filters, fields, lambda i: region.tags.get(i.image_id, account))
     membership = env.membership(account)
     owner_ids = {account if o == "self" else o for o in owners}
     users = {"self" if u == account else u for u in executable_users}
@@ -554,6 +555,21 @@ def describe_images(
         and matches(image)
     ]
     return sorted(found, key=image_order)
+
+
+def _allowed_field(env: Env, region: RegionState, account: str) -> Callable[[Image], list[str]]:
+    """The ``image-allowed`` filter for the caller: its Allowed AMIs verdict; while its
+    settings are disabled nothing is restricted, so every image reads as allowed."""
+    settings = allowed_images.settings_of(region.allowed_images, account)
+    now = env.clock()
+    return lambda i: [as_text(allowed_images.image_allowed(settings, i, account, now) is not False)]
+
+
+def image_allowed(env: Env, region: RegionState, account: str, image: Image) -> bool | None:
+    """DescribeImages' ``ImageAllowed`` for the caller: None (left out) while its Allowed AMIs
+    settings are disabled."""
+    settings = allowed_images.settings_of(region.allowed_images, account)
+    return allowed_images.image_allowed(settings, image, account, env.clock())
 
 
 def image_order(image: Image) -> str:
