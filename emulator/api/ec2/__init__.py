@@ -13,4 +13,5 @@ from emulator.api.ec2 import (  # noqa: F401
     snapshot_attributes,
     storage,
     tags,
+    usage_reports,
 )

@@ -63,6 +63,37 @@ _ALLOWED_IMAGES_AND_USAGE_REPORTS = {
     "scan_result_condition_empty": Entry(
         _BAD_VALUE, "The scan result condition must specify at least one field."
     ),
+    "image-usage-report_id_malformed": Entry(
+        "InvalidImageUsageReportId.Malformed", 'Invalid id: "{id}" (expecting "amiur-...")'
+    ),
+    "usage_report_not_found": Entry(
+        "InvalidImageUsageReportId.NotFound", "The image usage report ID '{ids}' does not exist"
+    ),
+    "usage_report_accounts_limit": Entry(
+        _BAD_VALUE,
+        "The number of account IDs ({count}) exceeds the maximum of {limit}.",
+    ),
+    "usage_report_ids_limit": Entry(
+        _BAD_VALUE, "The parameter {name} accepts at most {limit} values."
+    ),
+    "usage_report_resource_type_duplicate": Entry(
+        _BAD_VALUE, "The resource type {value} is specified more than once."
+    ),
+    "usage_report_options_unsupported": Entry(
+        "InvalidParameterCombination",
+        "ResourceTypeOptions are valid only for the resource type ec2:LaunchTemplate, not"
+        " {resource_type}.",
+    ),
+    "usage_report_account_limit": Entry(
+        "ResourceLimitExceeded",
+        "You have reached the maximum number of in-progress AMI usage reports ({limit}) for"
+        " this account in this Region.",
+    ),
+    "usage_report_image_limit": Entry(
+        "ResourceLimitExceeded",
+        "An AMI usage report for {image_id} is already in progress. Wait for it to complete"
+        " before you create another one.",
+    ),
 }
 
 

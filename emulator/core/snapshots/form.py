@@ -33,6 +33,9 @@ from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
 from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
+from emulator.core.ec2.images.usage_report_records import UsageReport
+from emulator.core.ec2.images.usage_reports import RESOURCE_TYPES as USAGE_RESOURCE_TYPES
+from emulator.core.ec2.images.usage_reports import VERSION_DEPTH
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
@@ -104,7 +107,8 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
-RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i)" + HEX_ID))
+RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i|amiur)" + HEX_ID))
+USAGE_REPORT_ID = _ec2_id("amiur", "an image usage report id")
 KEY_ARN = Text(
     "a KMS key ARN",
     re.compile(
@@ -392,6 +396,37 @@ ALLOWED_IMAGES = Record(
     },
     frozenset({"criteria", "managed_by"}),
 )
+USAGE_REPORT = record(
+    UsageReport,
+    {
+        "report_id": USAGE_REPORT_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "image_id": IMAGE_ID,
+        "resource_types": ListOf(
+            Record(
+                {
+                    "resource_type": Text(choices=USAGE_RESOURCE_TYPES),
+                    "options": MapOf(Text(choices=(VERSION_DEPTH,)), ListOf(Text(max_length=16))),
+                },
+                frozenset({"options"}),
+            )
+        ),
+        "account_ids": ListOf(ACCOUNT),
+        "creation_time": EC2_TIME,
+        "expiration_time": EC2_TIME,
+        "entries": ListOf(
+            Record(
+                {
+                    "resource_type": Text(choices=USAGE_RESOURCE_TYPES),
+                    "account_id": ACCOUNT,
+                    "usage_count": Integer(low=1),
+                }
+            )
+        ),
+        "client_token": Nullable(Text(max_length=128)),
+    },
+)
 TAG_KEY = Text(min_length=1, max_length=128)
 REGION_STATE = Record(
     {
@@ -403,8 +438,20 @@ REGION_STATE = Record(
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
         "allowed_images": MapOf(ACCOUNT, ALLOWED_IMAGES),
+        "usage_reports": ListOf(USAGE_REPORT),
     },
-    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa", "allowed_images"}),
+    frozenset(
+        {
+            "images",
+            "snapshots",
+            "volumes",
+            "instances",
+            "tags",
+            "bpa",
+            "allowed_images",
+            "usage_reports",
+        }
+    ),
 )
 CONFIG = Record(
     {
@@ -614,6 +661,9 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
             raise DocumentError(
                 at(where, "criteria"), f"{err.reason.replace('_', ' ')} ({detail})"
             ) from None
+    reports: dict[Any, str] = {}
+    for i, report in enumerate(region.get("usage_reports", [])):
+        _in_region(report, name, at(path, "usage_reports"), i, "report_id", reports)
     instances: dict[Any, str] = {}
     for i, instance in enumerate(region.get("instances", [])):
         _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)

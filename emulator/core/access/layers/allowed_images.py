@@ -1,7 +1,8 @@
 """The Allowed AMIs layer: the principal's own criteria decide which images it sees.
 
-They decide which images it may see and launch. Enabled, an image the criteria do not allow is refused; in audit mode the step allows and
-its evidence says whether the image would be allowed. Disabled, the layer says nothing."""
+They decide which images it may see and launch. Enabled, an image the criteria do not
+allow is refused; in audit mode the step allows and its evidence says whether the image
+would be allowed. Disabled, the layer says nothing."""
 
 from __future__ import annotations
 
