@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from emulator.core.commit import commit
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import InvalidValue
-from emulator.core.wildcard import compile_wildcard
+from emulator.core.wildcard import Wildcard, compile_wildcard
 
 DISABLED = "disabled"
 ENABLED = "enabled"
@@ -81,6 +82,11 @@ class Criterion:
     @property
     def is_empty(self) -> bool:
         return self == Criterion()
+
+    @cached_property
+    def name_patterns(self) -> tuple[Wildcard, ...]:
+        """The names compiled once per criterion, not once per image decided."""
+        return tuple(compile_wildcard(pattern, escapes=False) for pattern in self.names)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -330,9 +336,7 @@ def criterion_miss(c: Criterion, image: Image, now: datetime) -> str | None:
         # Provider aliases name Amazon's, Marketplace and Backup vault accounts; the
         # emulator's images all belong to customer accounts, so no alias reaches them.
         return f"provider {image.owner} not listed"
-    if c.names and not any(
-        compile_wildcard(pattern, escapes=False).matches(image.name) for pattern in c.names
-    ):
+    if c.names and not any(pattern.matches(image.name) for pattern in c.name_patterns):
         return f"name {image.name!r} matches none of {', '.join(c.names)}"
     if c.product_codes:
         return f"{image.image_id} has no Marketplace product code"
