@@ -119,7 +119,8 @@ def deregister_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Images the caller may see: owned, public, or shared by account, organization or an OU on its
     current path; ImageIds (all or error), Owners, ExecutableUsers (self / account / all),
-    wildcard Filters including the caller's own tags, paging.
+    wildcard Filters including the caller's own tags, paging. The caller's Allowed AMIs hide
+    what they refuse when enabled; ImageAllowed and the image-allowed filter report them.
     """
     env, region = reading(call)
     images = catalog.describe_images(
