@@ -324,3 +324,33 @@ def test_the_cli_creates_lists_and_deletes_reports(
     assert cli(
         "ec2", "delete-image-usage-report", "--report-id", report_id, account=world.owner
     ) == {"Return": True}
+
+
+def test_paging_and_id_lists_keep_to_their_bounds(owner: Client, shared_image: str) -> None:
+    for call in (owner.describe_image_usage_reports, owner.describe_image_usage_report_entries):
+        with aws_error(
+            "InvalidParameterValue",
+            "Value ( 1001 ) for parameter maxResults is invalid. Expecting a value between 1"
+            " and 1000.",
+        ):
+            call(MaxResults=1001)
+        with aws_error("InvalidParameterValue", "The token 'nonsense' is invalid"):
+            call(NextToken="nonsense")
+        with aws_error(
+            "InvalidParameterValue", "The parameter ImageId accepts at most 200 values."
+        ):
+            call(ImageIds=[f"ami-{n:08x}" for n in range(201)])
+        with aws_error(
+            "InvalidParameterValue", "The parameter ReportId accepts at most 200 values."
+        ):
+            call(ReportIds=[f"amiur-{n:08x}" for n in range(201)])
+
+
+def test_dry_run_checks_and_changes_nothing(owner: Client, shared_image: str) -> None:
+    with aws_error("DryRunOperation", status=412):
+        owner.create_image_usage_report(ImageId=shared_image, ResourceTypes=INSTANCES, DryRun=True)
+    assert reports(owner) == []
+    report_id = create(owner, shared_image)
+    with aws_error("DryRunOperation", status=412):
+        owner.delete_image_usage_report(ReportId=report_id, DryRun=True)
+    assert [r["ReportId"] for r in reports(owner)] == [report_id]
