@@ -109,18 +109,26 @@ def test_a_client_token_makes_the_create_idempotent() -> None:
 def test_a_resource_type_without_a_counter_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     h = Harness()
     image_id = shared_and_used(h)
-    templates = [ResourceTypeRequest(ur.LAUNCH_TEMPLATE, (("version-depth", ("20",)),))]
+    templates = [ResourceTypeRequest(ur.LAUNCH_TEMPLATE)]
     report = ur.create_report(
         h.env, h.at(), OWNER, image_id=image_id, resource_types=templates, account_ids=[], tags={}
     )
     assert report.entries == []
-    # A counter for the type (launch templates bring one) is all a new kind needs.
-    monkeypatch.setitem(ur.COUNTERS, ur.LAUNCH_TEMPLATE, lambda region, image, options: {USER: 3})
+    # A counter for the type (launch templates bring one) is all a new kind needs; it gets
+    # the type's options, with AWS's default version depth.
+    seen: list[dict] = []
+
+    def templates_counter(region: object, image: str, options: dict) -> dict[str, int]:
+        seen.append(options)
+        return {USER: 3}
+
+    monkeypatch.setitem(ur.COUNTERS, ur.LAUNCH_TEMPLATE, templates_counter)
     h.now += timedelta(seconds=1)
     report = ur.create_report(
         h.env, h.at(), OWNER, image_id=image_id, resource_types=templates, account_ids=[], tags={}
     )
     assert report.entries == [Entry(ur.LAUNCH_TEMPLATE, USER, 3)]
+    assert seen == [{"version-depth": ["20"]}]
 
 
 def test_reports_round_trip_through_the_state_file() -> None:

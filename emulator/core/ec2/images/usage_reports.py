@@ -52,10 +52,10 @@ MAX_IDS = 200
 MAX_PENDING_PER_ACCOUNT = 2_000
 MAX_PENDING_PER_IMAGE = 1
 LIFETIME = timedelta(days=30)
-TAG_RESOURCE_TYPE = "image-usage-report"
+# The kind of a report id (``resource_ids``), as TagSpecifications and DescribeTags name it.
+REPORT_KIND = "image-usage-report"
 
 _ACCOUNT = re.compile(r"\d{12}")
-REPORT_KIND = "image-usage-report"  # as DescribeTags names the kind
 
 Options = dict[str, list[str]]
 # (region, image id, the resource type's options) -> account -> how many resources of that
@@ -115,7 +115,7 @@ def create_report(
     client_token: str | None = None,
 ) -> UsageReport:
     """A report on the caller's own image; every check passes or nothing is made."""
-    check_specs(tags, [TAG_RESOURCE_TYPE])
+    check_specs(tags, [REPORT_KIND])
     _check_resource_types(resource_types)
     if len(account_ids) > MAX_ACCOUNTS:
         raise InvalidValue(
@@ -154,7 +154,7 @@ def create_report(
         client_token=client_token or None,
     )
     region.usage_reports[report.report_id] = report
-    region.tags.put(report.report_id, account, tags.get(TAG_RESOURCE_TYPE, {}))
+    region.tags.put(report.report_id, account, tags.get(REPORT_KIND, {}))
     return report
 
 
@@ -198,6 +198,8 @@ def _count(
         if count is None:
             continue  # the emulator keeps no resources of this type
         options = {name: list(values) for name, values in rt.options}
+        if rt.resource_type == LAUNCH_TEMPLATE:
+            options.setdefault(VERSION_DEPTH, [str(DEFAULT_VERSION_DEPTH)])
         for other, n in sorted(count(region, image_id, options).items()):
             wanted = other in named if named else other != owner
             if wanted and n:
