@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import allowed_images, key_policy, launch_permission
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images.launch_permissions import ORG, OU
 from emulator.core.ec2.images.records import AVAILABLE, Image
@@ -46,16 +46,34 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
     if image.state != AVAILABLE:
         return answer
     answer.update(allowed=grant.allowed, **grant.evidence)
+    _add_allowed_images(answer, decision)
     keys = _key_uses(decision)
     if keys:
         answer["kms"] = keys
         refused = [k for k in keys if not k["allowed"]]
-        if grant.allowed and refused:
+        if answer["allowed"] and refused:
             answer["reason"] += (
                 f" But the launch would end terminated (Client.InvalidKMSKey.InvalidState):"
                 f" {refused[0]['reason']}."
             )
     return answer
+
+
+def _add_allowed_images(answer: dict[str, Any], decision: Decision) -> None:
+    """The account's Allowed AMIs verdict, when its settings are enabled or in audit mode:
+    a refusal joins the reason ("shared with ... but not allowed by ..."), and so does what
+    audit mode would refuse."""
+    steps = decision.steps(allowed_images.LAYER)
+    if not steps:
+        return
+    (gate,) = steps
+    answer["allowed_images"] = {"allowed": gate.allowed, "reason": gate.reason, **gate.evidence}
+    if not gate.allowed:
+        answer["allowed"] = False
+        joint = " But it is " if answer["via"] != "none" else " It is also "
+        answer["reason"] += joint + gate.reason
+    elif not gate.evidence["image_allowed"]:
+        answer["reason"] += " " + gate.reason
 
 
 def launch(world: World, image: Image, account: str, region: str) -> Decision:
@@ -93,12 +111,16 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
         membership = world.orgs.membership(account)
         decision = launch(world, image, account, region)
         (grant,) = decision.steps(launch_permission.LAYER)
+        gates = decision.steps(allowed_images.LAYER)
         row = {
             "account": account,
-            "allowed": grant.allowed,
+            "allowed": grant.allowed and all(g.allowed for g in gates),
             **grant.evidence,
             "principal_org_path": membership.principal_org_path if membership else None,
         }
+        if gates:
+            # The account's Allowed AMIs verdict (false in audit mode too: it would refuse).
+            row["image_allowed"] = gates[0].evidence["image_allowed"]
         keys = decision.steps(key_policy.LAYER)
         if keys:
             # A launch the grants allow still ends terminated when a key refuses.

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from emulator.core.ec2 import tagging
+from emulator.core.ec2.images import allowed_images, catalog
 from emulator.core.ec2.images import block_public_access as bpa
-from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
@@ -39,6 +40,7 @@ TOP_KEYS = {
     "keys",
     "images",
     "block_public_access",
+    "allowed_images",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -74,6 +76,24 @@ DEVICE_KEYS = {
 GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
 KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "enabled"}
 BPA_KEYS = {"account", "region", "state"}
+ALLOWED_IMAGES_KEYS = {"account", "region", "state", "criteria", "managed_by"}
+CRITERION_KEYS = {
+    "image_providers",
+    "image_names",
+    "marketplace_product_codes",
+    "max_days_since_created",
+    "max_days_since_deprecated",
+    "image_watermarks",
+    "scan_result_condition",
+}
+WATERMARK_KEYS = {
+    "watermark_key",
+    "source_image_region",
+    "max_days_since_source_image_created",
+    "max_days_since_watermark_created",
+}
+FIX_KEYS = {f"max_days_since_{s}_fix_available": s for s in allowed_images.SEVERITIES}
+SCAN_KEYS = {"max_days_since_last_finding_scan", "maximum_severity_label", *FIX_KEYS}
 
 
 class ScenarioError(DocumentError):
@@ -197,6 +217,8 @@ def build(data: Any, world: World | None = None) -> World:
         _image(fresh, image, at("images", i))
     for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
         _bpa(fresh, entry, at("block_public_access", i))
+    for i, entry in enumerate(_list(top.get("allowed_images"), "allowed_images")):
+        _allowed_images(fresh, entry, at("allowed_images", i))
     return fresh
 
 
@@ -475,6 +497,98 @@ def _bpa(world: World, entry: Any, path: str) -> None:
             bpa.enable(regional, account, state)
 
 
+def _allowed_images(world: World, entry: Any, path: str) -> None:
+    """An account's Allowed AMIs settings in a Region, built by the same rules as the API."""
+    entry = _mapping(entry, path, ALLOWED_IMAGES_KEYS, ("account",))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    state = entry.get("state", allowed_images.DISABLED)
+    if state not in allowed_images.STATES:
+        raise ScenarioError(
+            at(path, "state"), f"expected one of {', '.join(allowed_images.STATES)}, got {state!r}"
+        )
+    managed_by = entry.get("managed_by", allowed_images.MANAGED_BY_ACCOUNT)
+    if managed_by not in allowed_images.MANAGERS:
+        raise ScenarioError(
+            at(path, "managed_by"), f"expected one of {', '.join(allowed_images.MANAGERS)}"
+        )
+    where = at(path, "criteria")
+    criteria = [
+        _criterion(c, at(where, i)) for i, c in enumerate(_list(entry.get("criteria"), where))
+    ]
+    with world.ec2.write(region) as regional:
+        table = regional.allowed_images
+        _core(where, lambda: allowed_images.replace_criteria(table, account, criteria))
+        if state != allowed_images.DISABLED:
+            allowed_images.enable(table, account, state)
+        if managed_by != allowed_images.MANAGED_BY_ACCOUNT:
+            table[account] = replace(table[account], managed_by=managed_by)
+
+
+def _criterion(value: Any, path: str) -> allowed_images.Criterion:
+    value = _mapping(value, path, CRITERION_KEYS)
+    scan = value.get("scan_result_condition")
+    scan_path = at(path, "scan_result_condition")
+    if scan is not None:
+        scan = _mapping(scan, scan_path, SCAN_KEYS)
+    marks = at(path, "image_watermarks")
+    return allowed_images.Criterion(
+        providers=tuple(
+            _text(str(v).zfill(12) if isinstance(v, int) else v, at(at(path, "image_providers"), i))
+            for i, v in enumerate(_list(value.get("image_providers"), at(path, "image_providers")))
+        ),
+        names=_texts(value, "image_names", path),
+        product_codes=_texts(value, "marketplace_product_codes", path),
+        max_days_since_created=_days(value, "max_days_since_created", path),
+        max_days_since_deprecated=_days(value, "max_days_since_deprecated", path),
+        watermarks=tuple(
+            _watermark(w, at(marks, i))
+            for i, w in enumerate(_list(value.get("image_watermarks"), marks))
+        ),
+        scan_result=None
+        if scan is None
+        else allowed_images.ScanResultCondition(
+            max_days_since_last_finding_scan=_days(
+                scan, "max_days_since_last_finding_scan", scan_path
+            ),
+            maximum_severity_label=_optional_text(
+                scan.get("maximum_severity_label"), at(scan_path, "maximum_severity_label")
+            ),
+            fix_days=tuple(
+                (severity, _days(scan, key, scan_path))
+                for key, severity in FIX_KEYS.items()
+                if scan.get(key) is not None
+            ),
+        ),
+    )
+
+
+def _watermark(value: Any, path: str) -> allowed_images.WatermarkFilter:
+    value = _mapping(value, path, WATERMARK_KEYS)
+    return allowed_images.WatermarkFilter(
+        key=_optional_text(value.get("watermark_key"), at(path, "watermark_key")),
+        source_image_region=_optional_text(
+            value.get("source_image_region"), at(path, "source_image_region")
+        ),
+        max_days_since_source_image_created=_days(
+            value, "max_days_since_source_image_created", path
+        ),
+        max_days_since_watermark_created=_days(value, "max_days_since_watermark_created", path),
+    )
+
+
+def _texts(value: dict, key: str, path: str) -> tuple[str, ...]:
+    where = at(path, key)
+    return tuple(_text(v, at(where, i)) for i, v in enumerate(_list(value.get(key), where)))
+
+
+def _days(value: dict, key: str, path: str) -> Any:
+    days = value.get(key)
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+        raise ScenarioError(at(path, key), f"expected a whole number of days, got {days!r}")
+    return days
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -486,8 +600,8 @@ def load_into(world: World, data: Any) -> None:
 
 
 def dump(world: World) -> dict[str, Any]:
-    """The world in scenario form. Instances, volumes, snapshot ids and deregistered images
-    are not part of a scenario (the state file keeps everything)."""
+    """The world in scenario form. Instances, volumes, snapshot ids, deregistered images and
+    image usage reports are not part of a scenario (the state file keeps everything)."""
     config = world.config
     out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
@@ -516,6 +630,64 @@ def dump(world: World) -> dict[str, Any]:
         for name, region in world.ec2.regions.items()
         for account, state in region.bpa.items()
     ]
+    allowed = [
+        _dump_allowed_images(account, name, settings)
+        for name, region in world.ec2.regions.items()
+        for account, settings in region.allowed_images.items()
+    ]
+    if allowed:
+        out["allowed_images"] = allowed
+    return out
+
+
+def _dump_allowed_images(
+    account: str, region: str, settings: allowed_images.AllowedImagesSettings
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"account": account, "region": region, "state": settings.state}
+    if settings.criteria:
+        entry["criteria"] = [_dump_criterion(c) for c in settings.criteria]
+    if settings.managed_by != allowed_images.MANAGED_BY_ACCOUNT:
+        entry["managed_by"] = settings.managed_by
+    return entry
+
+
+def _dump_criterion(c: allowed_images.Criterion) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, values in (
+        ("image_providers", c.providers),
+        ("image_names", c.names),
+        ("marketplace_product_codes", c.product_codes),
+    ):
+        if values:
+            out[key] = list(values)
+    if c.max_days_since_created is not None:
+        out["max_days_since_created"] = c.max_days_since_created
+    if c.max_days_since_deprecated is not None:
+        out["max_days_since_deprecated"] = c.max_days_since_deprecated
+    if c.watermarks:
+        out["image_watermarks"] = [
+            {
+                k: v
+                for k, v in {
+                    "watermark_key": w.key,
+                    "source_image_region": w.source_image_region,
+                    "max_days_since_source_image_created": w.max_days_since_source_image_created,
+                    "max_days_since_watermark_created": w.max_days_since_watermark_created,
+                }.items()
+                if v is not None
+            }
+            for w in c.watermarks
+        ]
+    if c.scan_result is not None:
+        scan = c.scan_result
+        shape: dict[str, Any] = {
+            f"max_days_since_{severity}_fix_available": days for severity, days in scan.fix_days
+        }
+        if scan.max_days_since_last_finding_scan is not None:
+            shape["max_days_since_last_finding_scan"] = scan.max_days_since_last_finding_scan
+        if scan.maximum_severity_label is not None:
+            shape["maximum_severity_label"] = scan.maximum_severity_label
+        out["scan_result_condition"] = shape
     return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator.core.access.authorize import authorize
 from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.ec2.images.allowed_images import AllowedImagesSettings, settings_of
 from emulator.core.ec2.state import Ec2State
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
@@ -92,7 +93,16 @@ class World:
     def authorize(self, request: AccessRequest) -> Decision:
         """The access decision (``emulator.core.access``) on the world as it is now: EC2 is
         handed this, and the explain endpoint and the console ask it too."""
-        return authorize(request, membership=self.orgs.membership, keys=self.kms)
+        return authorize(
+            request,
+            membership=self.orgs.membership,
+            keys=self.kms,
+            allowed=self._allowed_images,
+            clock=self.clock,
+        )
+
+    def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
+        return settings_of(self.ec2.read(region).allowed_images, account)
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's

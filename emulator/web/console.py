@@ -30,6 +30,7 @@ from flask import (
 )
 
 from emulator.api.registry import CATALOGUES
+from emulator.core.access.layers.allowed_images import LAYER as ALLOWED_IMAGES
 from emulator.core.access.layers.launch_permission import LAYER as LAUNCH_PERMISSION
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest
 from emulator.core.ec2.images import block_public_access as bpa
@@ -157,8 +158,9 @@ def _problem(message: str, status: int, title: str = "Cannot show this page") ->
 
 
 def _image_row(world: World, image: Image, account: str, region: str) -> dict[str, Any]:
-    question = AccessRequest(account, RUN_INSTANCES, region, image)
-    (grant,) = world.authorize(question).steps(LAUNCH_PERMISSION)
+    decision = world.authorize(AccessRequest(account, RUN_INSTANCES, region, image))
+    (grant,) = decision.steps(LAUNCH_PERMISSION)
+    gates = decision.steps(ALLOWED_IMAGES)
     return {
         "id": image.image_id,
         "name": image.name,
@@ -168,6 +170,8 @@ def _image_row(world: World, image: Image, account: str, region: str) -> dict[st
         "state": image.state,
         "created": image.creation_date,
         "access": grant_words(**grant.evidence) if grant.allowed else "none",
+        # The acting account's Allowed AMIs would refuse it (enabled, or audit mode).
+        "not_allowed": any(not g.evidence["image_allowed"] for g in gates),
     }
 
 

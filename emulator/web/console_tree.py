@@ -167,6 +167,8 @@ def verdict(answer: dict[str, Any]) -> tuple[str, str]:
     """(colour, few words) for one of explain's answers, counting the KMS keys behind the
     image (its ``kms`` entry): a launch a key refuses would end terminated."""
     if not answer.get("allowed"):
+        if answer.get("via", "none") != "none":
+            return DENIED, "✗ shared, but not allowed by its Allowed AMIs"
         return DENIED, "✗ cannot launch: not shared"
     refused = [k["key"] for k in answer.get("kms", []) if not k["allowed"]]
     if refused:

@@ -43,6 +43,7 @@ class Things:
     volume: str
     snapshot: str  # backs no image, so it can be deleted
     instance: str
+    report: str  # an image usage report on the image
 
 
 def make_things(ec2: Any) -> Things:
@@ -56,7 +57,10 @@ def make_things(ec2: Any) -> Things:
     ec2.create_tags(Resources=[image], Tags=[{"Key": "Team", "Value": "web"}])
     spare = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
     run = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)
-    return Things(image, volume, spare, run["Instances"][0]["InstanceId"])
+    report = ec2.create_image_usage_report(
+        ImageId=image, ResourceTypes=[{"ResourceType": "ec2:Instance"}]
+    )["ReportId"]
+    return Things(image, volume, spare, run["Instances"][0]["InstanceId"], report)
 
 
 Params = Callable[[Things], dict[str, Any]]
@@ -179,6 +183,41 @@ CASES: dict[str, tuple[list[Params], Params | None]] = {
     "TerminateInstances": (
         [lambda t: {"InstanceIds": [t.instance]}],
         lambda t: {"InstanceIds": [t.instance, MISSING["i"]]},
+    ),
+    # Allowed AMIs and image usage reports.
+    "EnableAllowedImagesSettings": (
+        [lambda t: {"AllowedImagesSettingsState": "audit-mode"}],
+        lambda t: {"AllowedImagesSettingsState": "on"},
+    ),
+    "DisableAllowedImagesSettings": ([lambda t: {}], None),
+    "GetAllowedImagesSettings": ([lambda t: {}], None),
+    "ReplaceImageCriteriaInAllowedImagesSettings": (
+        [lambda t: {"ImageCriteria": [{"ImageProviders": [OTHER], "ImageNames": ["golden*"]}]}],
+        lambda t: {"ImageCriteria": [{"ImageProviders": ["none", OTHER]}]},
+    ),
+    "CreateImageUsageReport": (
+        [
+            lambda t: {
+                "ImageId": t.image,
+                "ResourceTypes": [{"ResourceType": "ec2:Instance"}],
+                "TagSpecifications": [
+                    {"ResourceType": "image-usage-report", "Tags": [{"Key": "k", "Value": "v"}]}
+                ],
+            }
+        ],
+        lambda t: {"ImageId": MISSING["ami"], "ResourceTypes": [{"ResourceType": "ec2:Instance"}]},
+    ),
+    "DescribeImageUsageReports": (
+        [lambda t: {"ReportIds": [t.report]}],
+        lambda t: {"ReportIds": ["amiur-00000000"]},
+    ),
+    "DescribeImageUsageReportEntries": (
+        [lambda t: {"ImageIds": [t.image]}],
+        lambda t: {"ReportIds": ["amiur-00000000"]},
+    ),
+    "DeleteImageUsageReport": (
+        [lambda t: {"ReportId": t.report}],
+        lambda t: {"ReportId": "amiur-00000000"},
     ),
 }
 

@@ -5,6 +5,7 @@ and shape answers (shapes.py), and call one core operation each.
 """
 
 from emulator.api.ec2 import (  # noqa: F401
+    allowed_images,
     errors,
     image_attributes,
     images,
@@ -12,4 +13,5 @@ from emulator.api.ec2 import (  # noqa: F401
     snapshot_attributes,
     storage,
     tags,
+    usage_reports,
 )

@@ -13,6 +13,90 @@ def _malformed(code: str, prefix: str) -> Entry:
     return Entry(code, 'Invalid id: "{id}" (expecting "' + prefix + '-...")')
 
 
+# Allowed AMIs and image usage reports (AWS records no texts for most of these; the words
+# follow EC2's forms, docs/semantics.md "Allowed AMIs").
+_ALLOWED_IMAGES_AND_USAGE_REPORTS = {
+    "allowed_images_state_invalid": Entry(
+        _BAD_VALUE,
+        "Value ({value}) for parameter allowedImagesSettingsState is invalid."
+        " Expected: 'enabled', 'audit-mode'.",
+    ),
+    "allowed_images_managed_by_policy": Entry(
+        "OperationNotPermitted",
+        "The Allowed AMIs settings are managed by a declarative policy and can't be changed"
+        " in the account.",
+    ),
+    "image_criteria_limit": Entry(
+        _BAD_VALUE,
+        "The number of image criteria ({count}) exceeds the maximum of {limit}.",
+    ),
+    "image_criterion_empty": Entry(
+        _BAD_VALUE, "Each image criterion must specify at least one parameter."
+    ),
+    "image_criterion_values_limit": Entry(
+        _BAD_VALUE,
+        "The number of {name} values ({count}) in an image criterion exceeds the maximum of"
+        " {limit}.",
+    ),
+    "image_provider_invalid": Entry(
+        _BAD_VALUE,
+        "Invalid image provider '{value}'. Valid values are amazon, aws-marketplace,"
+        " aws-backup-vault, none, or a 12-digit AWS account ID.",
+    ),
+    "image_provider_none_combined": Entry(
+        _BAD_VALUE,
+        "When the image provider 'none' is specified, no other image providers can be specified.",
+    ),
+    "image_name_criterion_invalid": Entry(
+        _BAD_VALUE,
+        "Invalid image name '{value}'. Image names must be 1-128 characters (at least 3 with"
+        " '?') of letters, numbers, spaces and ( ) [ ] . / - ' @ _ * ?",
+    ),
+    "product_code_criterion_invalid": Entry(
+        _BAD_VALUE,
+        "Invalid Marketplace product code '{value}'. Product codes must be 1-25 letters and"
+        " numbers.",
+    ),
+    "watermark_filter_empty": Entry(
+        _BAD_VALUE, "Each image watermark filter must specify at least one field."
+    ),
+    "scan_result_condition_empty": Entry(
+        _BAD_VALUE, "The scan result condition must specify at least one field."
+    ),
+    "image-usage-report_id_malformed": Entry(
+        "InvalidImageUsageReportId.Malformed", 'Invalid id: "{id}" (expecting "amiur-...")'
+    ),
+    "usage_report_not_found": Entry(
+        "InvalidImageUsageReportId.NotFound", "The image usage report ID '{ids}' does not exist"
+    ),
+    "usage_report_accounts_limit": Entry(
+        _BAD_VALUE,
+        "The number of account IDs ({count}) exceeds the maximum of {limit}.",
+    ),
+    "usage_report_ids_limit": Entry(
+        _BAD_VALUE, "The parameter {name} accepts at most {limit} values."
+    ),
+    "usage_report_resource_type_duplicate": Entry(
+        _BAD_VALUE, "The resource type {value} is specified more than once."
+    ),
+    "usage_report_options_unsupported": Entry(
+        "InvalidParameterCombination",
+        "ResourceTypeOptions are valid only for the resource type ec2:LaunchTemplate, not"
+        " {resource_type}.",
+    ),
+    "usage_report_account_limit": Entry(
+        "ResourceLimitExceeded",
+        "You have reached the maximum number of in-progress AMI usage reports ({limit}) for"
+        " this account in this Region.",
+    ),
+    "usage_report_image_limit": Entry(
+        "ResourceLimitExceeded",
+        "An AMI usage report for {image_id} is already in progress. Wait for it to complete"
+        " before you create another one.",
+    ),
+}
+
+
 EC2_ERRORS = catalogue(
     Catalogue(
         "ec2",
@@ -281,6 +365,7 @@ EC2_ERRORS = catalogue(
                 "InvalidParameterCombination",
                 "The parameter {ids} cannot be used with the parameter maxResults",
             ),
+            **_ALLOWED_IMAGES_AND_USAGE_REPORTS,
         },
     )
 )

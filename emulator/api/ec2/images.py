@@ -119,7 +119,8 @@ def deregister_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Images the caller may see: owned, public, or shared by account, organization or an OU on its
     current path; ImageIds (all or error), Owners, ExecutableUsers (self / account / all),
-    wildcard Filters including the caller's own tags, paging.
+    wildcard Filters including the caller's own tags, paging. The caller's Allowed AMIs hide
+    what they refuse when enabled; ImageAllowed and the image-allowed filter report them.
     """
     env, region = reading(call)
     images = catalog.describe_images(
@@ -136,6 +137,10 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "Images",
         images,
         image_order,
-        lambda i: shapes.image(seen_by(i, call.account), region.tags.get(i.image_id, call.account)),
+        lambda i: shapes.image(
+            seen_by(i, call.account),
+            region.tags.get(i.image_id, call.account),
+            catalog.image_allowed(env, region, call.account, i),
+        ),
         (1, 1000),
     )

@@ -42,7 +42,8 @@ def block_device(bd: BlockDevice) -> dict[str, Any]:
     return {"DeviceName": bd.device_name, "Ebs": ebs}
 
 
-def image(img: Image, tags: dict[str, str]) -> dict[str, Any]:
+def image(img: Image, tags: dict[str, str], allowed: bool | None = None) -> dict[str, Any]:
+    """``allowed``: the caller's Allowed AMIs verdict (ImageAllowed), None to leave it out."""
     out = _drop_none(
         {
             "ImageId": img.image_id,
@@ -75,6 +76,7 @@ def image(img: Image, tags: dict[str, str]) -> dict[str, Any]:
             "LastLaunchedTime": img.last_launched_time,
             "DeregistrationProtection": "disabled",
             "ProductCodes": [],
+            "ImageAllowed": allowed,
         }
     )
     if tags:

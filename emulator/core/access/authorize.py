@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from emulator.core.access.facts import Facts
-from emulator.core.access.layers import key_policy, launch_permission
+from collections.abc import Callable
+from datetime import datetime
+
+from emulator.core.access.facts import AllowedImagesLookup, Facts
+from emulator.core.access.layers import allowed_images, key_policy, launch_permission
 from emulator.core.authorization import AccessRequest, Decision
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
@@ -11,11 +14,23 @@ from emulator.core.organizations.membership import MembershipLookup
 # AWS's evaluation chart, top down: explicit deny anywhere, SCPs, identity policies,
 # resource policies, the EC2 image rules, then KMS for encrypted snapshots. A new layer is
 # one module in ``layers/`` and one entry here; the callers do not change.
-LAYERS = (launch_permission.steps, key_policy.steps)
+LAYERS = (launch_permission.steps, allowed_images.steps, key_policy.steps)
 
 
-def authorize(request: AccessRequest, *, membership: MembershipLookup, keys: Kms) -> Decision:
+def authorize(
+    request: AccessRequest,
+    *,
+    membership: MembershipLookup,
+    keys: Kms,
+    allowed: AllowedImagesLookup,
+    clock: Callable[[], datetime],
+) -> Decision:
     """The decision on ``request`` and its trace. Every layer runs, so the trace explains
     each part of the answer (a launch the grants allow and a key refuses shows both)."""
-    facts = Facts(membership(request.principal), keys)
+    facts = Facts(
+        membership(request.principal),
+        keys,
+        allowed(request.principal, request.region),
+        clock(),
+    )
     return Decision(tuple(step for layer in LAYERS for step in layer(request, facts)))

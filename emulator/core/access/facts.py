@@ -1,14 +1,25 @@
-"""What the layers may read beyond the request: the principal's membership and the keys."""
+"""What the layers may read beyond the request: membership, keys, settings, the clock.
+
+The principal's membership, the keys, the principal's Allowed AMIs settings in the request's
+Region and the world's clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from emulator.core.ec2.images.allowed_images import AllowedImagesSettings
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
+
+# (account, Region) -> that account's Allowed AMIs settings there
+AllowedImagesLookup = Callable[[str, str], AllowedImagesSettings]
 
 
 @dataclass(frozen=True)
 class Facts:
     membership: Membership | None  # the principal's place in its organization, right now
     keys: Kms
+    allowed_images: AllowedImagesSettings  # the principal's, in the request's Region
+    now: datetime  # the world's clock when the question is asked

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from emulator.core.authorization import Authorize
+from emulator.core.ec2.images.allowed_images import AllowedImagesSettings
 from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
+from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.instances.records import Instance
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.ec2.tags import TagStore
@@ -61,6 +63,9 @@ class RegionState:
     instances: dict[str, Instance] = field(default_factory=dict)
     tags: TagStore = field(default_factory=TagStore)
     bpa: dict[str, str] = field(default_factory=dict)  # account -> state, when set
+    # account -> its Allowed AMIs settings, when they differ from the default
+    allowed_images: dict[str, AllowedImagesSettings] = field(default_factory=dict)
+    usage_reports: dict[str, UsageReport] = field(default_factory=dict)  # by report id
     grants: GrantIndex = field(default_factory=GrantIndex)
     # (owner, name) -> id of each image not deregistered: names are unique per owner.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -73,6 +78,8 @@ class RegionState:
             or self.volumes
             or self.instances
             or self.bpa
+            or self.allowed_images
+            or self.usage_reports
             or not self.tags.is_empty
         )
 
@@ -84,6 +91,8 @@ class RegionState:
             "instances": [i.to_dict() for i in self.instances.values()],
             "tags": self.tags.to_dict(),
             "bpa": dict(self.bpa),
+            "allowed_images": {a: s.to_dict() for a, s in self.allowed_images.items()},
+            "usage_reports": [r.to_dict() for r in self.usage_reports.values()],
         }
 
     @classmethod
@@ -101,6 +110,13 @@ class RegionState:
             },
             tags=TagStore.from_dict(data.get("tags", {})),
             bpa=dict(data.get("bpa", {})),
+            allowed_images={
+                account: AllowedImagesSettings.from_dict(settings)
+                for account, settings in data.get("allowed_images", {}).items()
+            },
+            usage_reports={
+                r.report_id: r for r in map(UsageReport.from_dict, data.get("usage_reports", []))
+            },
             grants=GrantIndex.build(images),
             names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
         )

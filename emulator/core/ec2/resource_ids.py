@@ -9,7 +9,13 @@ from typing import Protocol, TypeVar
 from emulator.core.errors import Malformed, NotFound
 
 # prefix -> resource kind, as EC2 names the kinds in DescribeTags.
-KINDS = {"ami": "image", "snap": "snapshot", "vol": "volume", "i": "instance"}
+KINDS = {
+    "ami": "image",
+    "snap": "snapshot",
+    "vol": "volume",
+    "i": "instance",
+    "amiur": "image-usage-report",
+}
 _PREFIX = {kind: prefix for prefix, kind in KINDS.items()}
 
 T = TypeVar("T")

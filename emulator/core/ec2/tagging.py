@@ -1,4 +1,4 @@
-"""CreateTags, DeleteTags, DescribeTags over images, snapshots, volumes and instances."""
+"""CreateTags, DeleteTags, DescribeTags over images, snapshots, volumes, instances, reports."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet
 from emulator.core.ec2.images.catalog import READ, find_image
 from emulator.core.ec2.images.records import DEREGISTERED
+from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.tags import validate
+from emulator.core.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,21 @@ def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> s
     if kind == "image":
         find_image(env, region, account, resource_id, READ)
         return resource_id
+    if kind == "image-usage-report":
+        if _live_report(region, account, resource_id, env.now()) is None:
+            raise NotFound("usage_report_not_found", ids=[resource_id])
+        return resource_id
     table = {"snapshot": region.snapshots, "volume": region.volumes, "instance": region.instances}
     resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
     return resource_id
+
+
+def _live_report(region: RegionState, account: str, report_id: str, now: str) -> UsageReport | None:
+    """The caller's usage report of that id, unless it expired."""
+    report = region.usage_reports.get(report_id)
+    if report is None or report.owner != account or now >= report.expiration_time:
+        return None
+    return report
 
 
 def create_tags(
@@ -75,7 +89,8 @@ def _exists(region: RegionState, resource_id: str) -> bool:
     if image is not None:
         return image.state != DEREGISTERED
     return any(
-        resource_id in table for table in (region.snapshots, region.volumes, region.instances)
+        resource_id in table
+        for table in (region.snapshots, region.volumes, region.instances, region.usage_reports)
     )
 
 

@@ -9,9 +9,10 @@ filed under a Region other than its own, and references that do not resolve: mem
 unknown organizations or parents, an OU tree with a cycle or more than five levels, a
 management account outside its organization, aliases of missing keys, key policies that do
 not parse, malformed launch permissions, attached volumes of unknown instances, available
-images over snapshots that do not exist. Owners may be any 12-digit account (an account
-exists as soon as it calls), and a key ARN on a snapshot or volume may name a key that is
-gone (KMS deletes keys after their waiting period; the snapshot stays, as in AWS).
+images over snapshots that do not exist, Allowed AMIs criteria over AWS's limits. Owners
+may be any 12-digit account (an account exists as soon as it calls), and a key ARN on a
+snapshot or volume may name a key that is gone (KMS deletes keys after their waiting
+period; the snapshot stays, as in AWS).
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ import re
 from dataclasses import MISSING, fields
 from typing import Any
 
+from emulator.core.ec2.images.allowed_images import (
+    MANAGERS,
+    MAX_DAYS,
+    SEVERITIES,
+    Criterion,
+    check_criteria,
+)
+from emulator.core.ec2.images.allowed_images import STATES as ALLOWED_IMAGES_STATES
 from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
 from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
+from emulator.core.ec2.images.usage_report_records import UsageReport
+from emulator.core.ec2.images.usage_reports import RESOURCE_TYPES as USAGE_RESOURCE_TYPES
+from emulator.core.ec2.images.usage_reports import VERSION_DEPTH
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
@@ -95,7 +107,8 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
-RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i)" + HEX_ID))
+RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i|amiur)" + HEX_ID))
+USAGE_REPORT_ID = _ec2_id("amiur", "an image usage report id")
 KEY_ARN = Text(
     "a KMS key ARN",
     re.compile(
@@ -328,6 +341,92 @@ INSTANCE = record(
         "state_reason": Nullable(MapOf(Text(), Text())),
     },
 )
+DAYS = Integer(low=0, high=MAX_DAYS)
+CRITERION = Record(
+    {
+        "providers": ListOf(Text(min_length=1, max_length=128)),
+        "names": ListOf(Text(min_length=1, max_length=128)),
+        "product_codes": ListOf(Text(min_length=1, max_length=25)),
+        "max_days_since_created": DAYS,
+        "max_days_since_deprecated": DAYS,
+        "watermarks": ListOf(
+            Record(
+                {
+                    "key": Text(min_length=1, max_length=256),
+                    "source_image_region": Text(min_length=1, max_length=64),
+                    "max_days_since_source_image_created": DAYS,
+                    "max_days_since_watermark_created": DAYS,
+                },
+                frozenset(
+                    {
+                        "key",
+                        "source_image_region",
+                        "max_days_since_source_image_created",
+                        "max_days_since_watermark_created",
+                    }
+                ),
+            )
+        ),
+        "scan_result": Record(
+            {
+                "max_days_since_last_finding_scan": DAYS,
+                "maximum_severity_label": Text(choices=SEVERITIES),
+                "fix_days": MapOf(Text(choices=SEVERITIES), DAYS),
+            },
+            frozenset({"max_days_since_last_finding_scan", "maximum_severity_label", "fix_days"}),
+        ),
+    },
+    frozenset(
+        {
+            "providers",
+            "names",
+            "product_codes",
+            "max_days_since_created",
+            "max_days_since_deprecated",
+            "watermarks",
+            "scan_result",
+        }
+    ),
+)
+ALLOWED_IMAGES = Record(
+    {
+        "state": Text(choices=ALLOWED_IMAGES_STATES),
+        "criteria": ListOf(CRITERION),
+        "managed_by": Text(choices=MANAGERS),
+    },
+    frozenset({"criteria", "managed_by"}),
+)
+USAGE_REPORT = record(
+    UsageReport,
+    {
+        "report_id": USAGE_REPORT_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "image_id": IMAGE_ID,
+        "resource_types": ListOf(
+            Record(
+                {
+                    "resource_type": Text(choices=USAGE_RESOURCE_TYPES),
+                    "options": MapOf(Text(choices=(VERSION_DEPTH,)), ListOf(Text(max_length=16))),
+                },
+                frozenset({"options"}),
+            )
+        ),
+        "account_ids": ListOf(ACCOUNT),
+        "creation_time": EC2_TIME,
+        "expiration_time": EC2_TIME,
+        "entries": ListOf(
+            Record(
+                {
+                    "resource_type": Text(choices=USAGE_RESOURCE_TYPES),
+                    "account_id": ACCOUNT,
+                    "usage_count": Integer(low=1),
+                }
+            )
+        ),
+        "client_token": Nullable(Text(max_length=128)),
+    },
+)
 TAG_KEY = Text(min_length=1, max_length=128)
 REGION_STATE = Record(
     {
@@ -338,8 +437,21 @@ REGION_STATE = Record(
         # resource id -> tagging account -> key -> value
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
+        "allowed_images": MapOf(ACCOUNT, ALLOWED_IMAGES),
+        "usage_reports": ListOf(USAGE_REPORT),
     },
-    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa"}),
+    frozenset(
+        {
+            "images",
+            "snapshots",
+            "volumes",
+            "instances",
+            "tags",
+            "bpa",
+            "allowed_images",
+            "usage_reports",
+        }
+    ),
 )
 CONFIG = Record(
     {
@@ -540,6 +652,18 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
                 raise DocumentError(
                     at(device_path, "snapshot_id"), f"no snapshot {snapshot} in {name}"
                 )
+    for account, settings in region.get("allowed_images", {}).items():
+        where = at(at(path, "allowed_images"), account)
+        try:
+            check_criteria([Criterion.from_dict(c) for c in settings.get("criteria", [])])
+        except CoreError as err:
+            detail = ", ".join(f"{k}={v}" for k, v in err.details.items())
+            raise DocumentError(
+                at(where, "criteria"), f"{err.reason.replace('_', ' ')} ({detail})"
+            ) from None
+    reports: dict[Any, str] = {}
+    for i, report in enumerate(region.get("usage_reports", [])):
+        _in_region(report, name, at(path, "usage_reports"), i, "report_id", reports)
     instances: dict[Any, str] = {}
     for i, instance in enumerate(region.get("instances", [])):
         _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)

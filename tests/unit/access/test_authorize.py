@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from emulator.core.access import authorize as entry
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import allowed_images, key_policy, launch_permission
 from emulator.core.authorization import (
     CREATE_GRANT,
     DECRYPT,
@@ -16,6 +16,7 @@ from emulator.core.authorization import (
     Decision,
 )
 from emulator.core.ec2.images import catalog
+from emulator.core.ec2.images.allowed_images import AllowedImagesSettings
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.storage import operations as storage
@@ -92,8 +93,9 @@ def layers(decision: Decision) -> list[tuple[str, bool]]:
 
 
 def test_the_layers_run_in_the_order_of_the_evaluation_chart() -> None:
-    # The EC2 image rules, then KMS for the encrypted snapshots.
-    assert (launch_permission.steps, key_policy.steps) == entry.LAYERS
+    # The EC2 image rules (launch permission, then Allowed AMIs), then KMS for the
+    # encrypted snapshots.
+    assert (launch_permission.steps, allowed_images.steps, key_policy.steps) == entry.LAYERS
 
 
 def test_a_launch_is_traced_layer_by_layer_with_its_evidence() -> None:
@@ -173,5 +175,9 @@ def test_the_world_hands_ec2_its_own_entry_point() -> None:
     image = h.image()
     request = AccessRequest(OWNER, RUN_INSTANCES, REGION, image)
     assert h.ec2.env.authorize(request) == entry.authorize(
-        request, membership=h.members.get, keys=h.kms
+        request,
+        membership=h.members.get,
+        keys=h.kms,
+        allowed=lambda account, region: AllowedImagesSettings(),
+        clock=h.clock,
     )

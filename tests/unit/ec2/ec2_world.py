@@ -10,6 +10,7 @@ from emulator.core.access.authorize import authorize
 from emulator.core.access.layers.launch_permission import LAYER
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images import catalog
+from emulator.core.ec2.images.allowed_images import settings_of
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
@@ -65,9 +66,13 @@ class Harness:
 
     members: dict[str, Membership] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
+    now: datetime = datetime(2024, 1, 1, tzinfo=UTC)  # move it to move the harness's clock
+
+    def clock(self) -> datetime:
+        return self.now
 
     def __post_init__(self) -> None:
-        ids, clock = IdSource(7), lambda: datetime(2024, 1, 1, tzinfo=UTC)
+        ids, clock = IdSource(7), self.clock
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
         self.ec2 = Ec2State(
             ids=ids,
@@ -79,7 +84,15 @@ class Harness:
         )
 
     def authorize(self, request: AccessRequest) -> Decision:
-        return authorize(request, membership=self.members.get, keys=self.kms)
+        return authorize(
+            request,
+            membership=self.members.get,
+            keys=self.kms,
+            allowed=lambda account, region: settings_of(
+                self.ec2.read(region).allowed_images, account
+            ),
+            clock=self.clock,
+        )
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
         """The launch permission step of ``account`` launching ``image`` in ``region``."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet, always, as_text, field_table
+from emulator.core.ec2.images import allowed_images
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
 from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
@@ -87,9 +88,8 @@ IMAGE_FILTERS = field_table(
         "kernel-id": lambda i: _present(i.kernel_id),
         "ramdisk-id": lambda i: _present(i.ramdisk_id),
         "manifest-location": lambda i: [i.location],
-        # Allowed AMIs are not enforced here, so every image is allowed; none is in the Free
-        # Tier's list.
-        "image-allowed": always("true"),
+        # No image is in the Free Tier's list. ``image-allowed`` is the caller's own Allowed
+        # AMIs verdict, added per call (describe_images).
         "free-tier-eligible": always("false"),
         "source-image-id": lambda i: _present(i.source_image_id),
         "source-image-region": lambda i: _present(i.source_image_region),
@@ -532,7 +532,8 @@ def describe_images(
     """
     _check_users(owners, {"self", *OWNER_ALIASES})
     _check_users(executable_users, {"self", "all"})
-    matches = FilterSet(filters, IMAGE_FILTERS, lambda i: region.tags.get(i.image_id, account))
+    fields = {**IMAGE_FILTERS, "image-allowed": _allowed_field(env, region, account)}
+    matches = FilterSet(filters, fields, lambda i: region.tags.get(i.image_id, account))
     membership = env.membership(account)
     owner_ids = {account if o == "self" else o for o in owners}
     users = {"self" if u == account else u for u in executable_users}
@@ -602,6 +603,21 @@ def describe_images(
         and matches(image)
     ]
     return sorted(found, key=image_order)
+
+
+def _allowed_field(env: Env, region: RegionState, account: str) -> Callable[[Image], list[str]]:
+    """The ``image-allowed`` filter for the caller: its Allowed AMIs verdict; while its
+    settings are disabled nothing is restricted, so every image reads as allowed."""
+    settings = allowed_images.settings_of(region.allowed_images, account)
+    now = env.clock()
+    return lambda i: [as_text(allowed_images.image_allowed(settings, i, account, now) is not False)]
+
+
+def image_allowed(env: Env, region: RegionState, account: str, image: Image) -> bool | None:
+    """DescribeImages' ``ImageAllowed`` for the caller: None (left out) while its Allowed AMIs
+    settings are disabled."""
+    settings = allowed_images.settings_of(region.allowed_images, account)
+    return allowed_images.image_allowed(settings, image, account, env.clock())
 
 
 def image_order(image: Image) -> str:
