@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import image_lifecycle, key_policy, launch_permission
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images.launch_permissions import ORG, OU
-from emulator.core.ec2.images.records import AVAILABLE, Image
+from emulator.core.ec2.images.lifecycle import protection_shown
+from emulator.core.ec2.images.records import AVAILABLE, DISABLED, Image
 from emulator.core.ec2.storage.encryption import device_keys
 from emulator.core.world import World
 
@@ -40,12 +41,17 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
         return answer
     answer["owner"] = image.owner
     answer["shared_with"] = image.launch_permissions.to_list()
+    answer["lifecycle"] = lifecycle_of(world, image)
     decision = launch(world, image, account, region)
     (grant,) = decision.steps(launch_permission.LAYER)
     answer["reason"] = grant.reason
-    if image.state != AVAILABLE:
+    if image.state not in (AVAILABLE, DISABLED):
         return answer
     answer.update(allowed=grant.allowed, **grant.evidence)
+    for step in decision.steps(image_lifecycle.LAYER):
+        # Disabled: nobody launches; deprecated: launches by id, left out of listings.
+        answer["allowed"] = answer["allowed"] and step.allowed
+        answer["reason"] += f" {step.reason}"
     keys = _key_uses(decision)
     if keys:
         answer["kms"] = keys
@@ -56,6 +62,15 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
                 f" {refused[0]['reason']}."
             )
     return answer
+
+
+def lifecycle_of(world: World, image: Image) -> dict[str, Any]:
+    """The image's state, deprecation time and deregistration protection, as of now."""
+    return {
+        "state": image.state,
+        "deprecation_time": image.deprecation_time,
+        "deregistration_protection": protection_shown(image, world.clock()),
+    }
 
 
 def launch(world: World, image: Image, account: str, region: str) -> Decision:
@@ -93,9 +108,10 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
         membership = world.orgs.membership(account)
         decision = launch(world, image, account, region)
         (grant,) = decision.steps(launch_permission.LAYER)
+        lifecycle = decision.steps(image_lifecycle.LAYER)
         row = {
             "account": account,
-            "allowed": grant.allowed,
+            "allowed": grant.allowed and all(step.allowed for step in lifecycle),
             **grant.evidence,
             "principal_org_path": membership.principal_org_path if membership else None,
         }
@@ -110,6 +126,7 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
         "region": region,
         "exists": True,
         "owner": image.owner,
+        "lifecycle": lifecycle_of(world, image),
         "public": perms.public,
         "organizations": [g.value for g in perms.of_kind(ORG)],
         "organizational_units": [g.value for g in perms.of_kind(OU)],

@@ -43,9 +43,10 @@ class Things:
     volume: str
     snapshot: str  # backs no image, so it can be deleted
     instance: str
+    shared: str = ""  # another account's image shared with the owner by account id
 
 
-def make_things(ec2: Any) -> Things:
+def make_things(ec2: Any, other: Any) -> Things:
     volume = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8)["VolumeId"]
     root = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
     image = ec2.register_image(
@@ -56,7 +57,9 @@ def make_things(ec2: Any) -> Things:
     ec2.create_tags(Resources=[image], Tags=[{"Key": "Team", "Value": "web"}])
     spare = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
     run = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)
-    return Things(image, volume, spare, run["Instances"][0]["InstanceId"])
+    shared = other.register_image(Name="theirs")["ImageId"]
+    other.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": OWNER}]})
+    return Things(image, volume, spare, run["Instances"][0]["InstanceId"], shared)
 
 
 Params = Callable[[Things], dict[str, Any]]
@@ -66,6 +69,34 @@ ENCRYPTED_ROOT = [
 
 # operation -> (valid requests, an invalid request or None when the call takes no input).
 CASES: dict[str, tuple[list[Params], Params | None]] = {
+    # The AMI lifecycle.
+    "CancelImageLaunchPermission": (
+        [lambda t: {"ImageId": t.shared}],
+        lambda t: {"ImageId": t.image},
+    ),
+    "DescribeImageReferences": (
+        [lambda t: {"ImageIds": [t.image], "IncludeAllResourceTypes": True}],
+        lambda t: {"ImageIds": [t.image]},
+    ),
+    "DisableImage": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": MISSING["ami"]}),
+    "DisableImageDeprecation": (
+        [lambda t: {"ImageId": t.image}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "DisableImageDeregistrationProtection": (
+        [lambda t: {"ImageId": t.image}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "EnableImage": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": MISSING["ami"]}),
+    "EnableImageDeprecation": (
+        [lambda t: {"ImageId": t.image, "DeprecateAt": "2031-01-01T00:00:00Z"}],
+        lambda t: {"ImageId": t.image, "DeprecateAt": "2001-01-01T00:00:00Z"},
+    ),
+    "EnableImageDeregistrationProtection": (
+        [lambda t: {"ImageId": t.image, "WithCooldown": True}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "GetImageAncestry": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": "bad"}),
     "CopyImage": (
         [lambda t: {"SourceImageId": t.image, "SourceRegion": REGION, "Name": "copy"}],
         lambda t: {"SourceImageId": MISSING["ami"], "SourceRegion": REGION, "Name": "copy"},
@@ -225,7 +256,7 @@ def test_a_dry_run_changes_nothing(
     operation: str, server: RunningServer, aws: ClientFactory
 ) -> None:
     ec2 = aws("ec2", account=OWNER, region=REGION)
-    things = make_things(ec2)
+    things = make_things(ec2, aws("ec2", account=OTHER, region=REGION))
     valid, invalid = CASES[operation]
     before = state(server)
     for params in valid:

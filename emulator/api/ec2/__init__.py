@@ -7,6 +7,7 @@ and shape answers (shapes.py), and call one core operation each.
 from emulator.api.ec2 import (  # noqa: F401
     errors,
     image_attributes,
+    image_lifecycle,
     images,
     instances,
     snapshot_attributes,

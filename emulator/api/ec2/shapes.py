@@ -42,7 +42,9 @@ def block_device(bd: BlockDevice) -> dict[str, Any]:
     return {"DeviceName": bd.device_name, "Ebs": ebs}
 
 
-def image(img: Image, tags: dict[str, str]) -> dict[str, Any]:
+def image(img: Image, tags: dict[str, str], protection: str | None = None) -> dict[str, Any]:
+    """``protection``: DeregistrationProtection as it reads now (a cooldown shows its end);
+    the record's own value by default."""
     out = _drop_none(
         {
             "ImageId": img.image_id,
@@ -73,7 +75,8 @@ def image(img: Image, tags: dict[str, str]) -> dict[str, Any]:
             "SourceImageRegion": img.source_image_region,
             "SourceInstanceId": img.source_instance_id,
             "LastLaunchedTime": img.last_launched_time,
-            "DeregistrationProtection": "disabled",
+            "DeprecationTime": img.deprecation_time,
+            "DeregistrationProtection": protection or img.deregistration_protection,
             "ProductCodes": [],
         }
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from emulator.core.access.facts import Facts
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import image_lifecycle, key_policy, launch_permission
 from emulator.core.authorization import AccessRequest, Decision
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
@@ -11,11 +13,13 @@ from emulator.core.organizations.membership import MembershipLookup
 # AWS's evaluation chart, top down: explicit deny anywhere, SCPs, identity policies,
 # resource policies, the EC2 image rules, then KMS for encrypted snapshots. A new layer is
 # one module in ``layers/`` and one entry here; the callers do not change.
-LAYERS = (launch_permission.steps, key_policy.steps)
+LAYERS = (launch_permission.steps, image_lifecycle.steps, key_policy.steps)
 
 
-def authorize(request: AccessRequest, *, membership: MembershipLookup, keys: Kms) -> Decision:
+def authorize(
+    request: AccessRequest, *, membership: MembershipLookup, keys: Kms, now: datetime
+) -> Decision:
     """The decision on ``request`` and its trace. Every layer runs, so the trace explains
     each part of the answer (a launch the grants allow and a key refuses shows both)."""
-    facts = Facts(membership(request.principal), keys)
+    facts = Facts(membership(request.principal), keys, now)
     return Decision(tuple(step for layer in LAYERS for step in layer(request, facts)))

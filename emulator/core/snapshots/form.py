@@ -20,10 +20,18 @@ import re
 from dataclasses import MISSING, fields
 from typing import Any
 
+from emulator.core.clock import MAX_SHIFT
 from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
-from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
+from emulator.core.ec2.images.records import (
+    AVAILABLE,
+    DEREGISTERED,
+    PROTECTIONS,
+    BlockDevice,
+    Image,
+)
+from emulator.core.ec2.images.records import DISABLED as IMAGE_DISABLED
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
@@ -75,7 +83,9 @@ from emulator.core.snapshots.schema import (
 
 FORMAT = "ami-emulator-state"
 VERSION = 1
-SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2"})
+SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2", "clock"})
+# A scenario may set ``clock`` too, so that key alone does not make a document a snapshot.
+SNAPSHOT_ONLY = SECTIONS - {"clock"}
 
 HEX_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
 
@@ -254,12 +264,15 @@ IMAGE = record(
         "platform_details": NAME,
         "usage_operation": NAME,
         "image_location": OPTIONAL_TEXT,
-        "state": Text(choices=(AVAILABLE, DEREGISTERED)),
+        "state": Text(choices=(AVAILABLE, DEREGISTERED, IMAGE_DISABLED)),
         "block_devices": ListOf(BLOCK_DEVICE),
         "source_image_id": Nullable(IMAGE_ID),
         "source_image_region": Nullable(REGION_NAME),
         "source_instance_id": Nullable(INSTANCE_ID),
         "last_launched_time": Nullable(EC2_TIME),
+        "deprecation_time": Nullable(EC2_TIME),
+        "deregistration_protection": Text(choices=PROTECTIONS),
+        "protection_cooldown_until": Nullable(EC2_TIME),
         "launch_permissions": ListOf(GRANT),
     },
 )
@@ -381,6 +394,17 @@ SNAPSHOT_FORM = Record(
             {"keys": ListOf(KEY), "aliases": ListOf(ALIAS)}, frozenset({"keys", "aliases"})
         ),
         "ec2": Record({"regions": MapOf(REGION_NAME, REGION_STATE)}, frozenset({"regions"})),
+        # The world's clock: its offset from real time, or the moment it is stopped at.
+        "clock": Record(
+            {
+                "offset_ms": Integer(
+                    low=-int(MAX_SHIFT.total_seconds() * 1000),
+                    high=int(MAX_SHIFT.total_seconds() * 1000),
+                ),
+                "frozen_at": Nullable(Time()),
+            },
+            frozenset({"offset_ms", "frozen_at"}),
+        ),
     },
     SECTIONS,
 )
@@ -388,7 +412,7 @@ SNAPSHOT_FORM = Record(
 
 def is_snapshot(data: Any) -> bool:
     """Whether a document means to be a snapshot (rather than a scenario)."""
-    return isinstance(data, dict) and ("format" in data or bool(SECTIONS & data.keys()))
+    return isinstance(data, dict) and ("format" in data or bool(SNAPSHOT_ONLY & data.keys()))
 
 
 def check_snapshot(data: Any) -> None:
@@ -521,6 +545,10 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
     images: dict[Any, str] = {}
     for i, image in enumerate(region.get("images", [])):
         where = _in_region(image, name, at(path, "images"), i, "image_id", images)
+        if image.get("state") == IMAGE_DISABLED and image.get("launch_permissions"):
+            raise DocumentError(
+                at(where, "launch_permissions"), "a disabled image has no launch permissions"
+            )
         for j, grant in enumerate(image.get("launch_permissions", [])):
             try:
                 validate(Grant(grant["kind"], grant["value"]))
@@ -533,7 +561,7 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
             _check_key_ref(device, name, device_path)
             snapshot = device.get("snapshot_id")
             if (
-                image.get("state", AVAILABLE) == AVAILABLE
+                image.get("state", AVAILABLE) != DEREGISTERED
                 and snapshot
                 and snapshot not in snapshots
             ):

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from emulator.core.access.authorize import authorize
 from emulator.core.access.layers.launch_permission import LAYER
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
+from emulator.core.clock import WorldClock
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
@@ -67,7 +68,10 @@ class Harness:
     config: Config = field(default_factory=Config)
 
     def __post_init__(self) -> None:
-        ids, clock = IdSource(7), lambda: datetime(2024, 1, 1, tzinfo=UTC)
+        ids, clock = IdSource(7), WorldClock()
+        # Stopped at a known moment; tests move it (``self.clock.move_to``).
+        clock.move_to(datetime(2024, 1, 1, tzinfo=UTC), frozen=True)
+        self.clock = clock
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
         self.ec2 = Ec2State(
             ids=ids,
@@ -79,7 +83,7 @@ class Harness:
         )
 
     def authorize(self, request: AccessRequest) -> Decision:
-        return authorize(request, membership=self.members.get, keys=self.kms)
+        return authorize(request, membership=self.members.get, keys=self.kms, now=self.clock())
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
         """The launch permission step of ``account`` launching ``image`` in ``region``."""
