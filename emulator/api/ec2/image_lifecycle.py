@@ -125,7 +125,7 @@ def describe_image_references(call: Call, params: dict[str, Any]) -> dict[str, A
         found,
         reference_order,
         lambda r: {"ImageId": r.image_id, "ResourceType": r.resource_type, "Arn": r.arn},
-        (1, 1000),
+        (5, 1000),
     )
 
 
