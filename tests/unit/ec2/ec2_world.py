@@ -87,8 +87,8 @@ class Harness:
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
         """The launch permission step of ``account`` launching ``image`` in ``region``."""
-        (step,) = self.authorize(AccessRequest(account, RUN_INSTANCES, region, image)).trace
-        assert step.layer == LAYER
+        decision = self.authorize(AccessRequest(account, RUN_INSTANCES, region, image))
+        (step,) = decision.steps(LAYER)
         return Rule(step.allowed, **step.evidence)
 
     def decide(self, image_id: str, account: str, region: str = REGION) -> Rule:
