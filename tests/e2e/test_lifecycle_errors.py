@@ -188,3 +188,20 @@ def test_image_references_need_types_and_valid_options(owner: Client, server) ->
         unvalidated(server, _account_of(owner)).describe_image_references(
             IncludeAllResourceTypes=True
         )
+
+
+def test_no_deprecation_filter_and_a_disabled_image_keeps_its_snapshots(owner: Client) -> None:
+    volume = owner.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot = owner.create_snapshot(VolumeId=volume)["SnapshotId"]
+    image_id = owner.register_image(
+        Name="held",
+        RootDeviceName="/dev/xvda",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snapshot}}],
+    )["ImageId"]
+    owner.disable_image(ImageId=image_id)
+    with aws_error(
+        "InvalidSnapshot.InUse", f"The snapshot {snapshot} is currently in use by {image_id}"
+    ):
+        owner.delete_snapshot(SnapshotId=snapshot)
+    with aws_error("InvalidParameterValue", "The filter 'deprecation-time' is invalid"):
+        owner.describe_images(Filters=[{"Name": "deprecation-time", "Values": ["*"]}])
