@@ -164,3 +164,22 @@ def test_a_disabled_protected_image_stays_protected(owner: Client, world: OrgWor
     owner.disable_image_deregistration_protection(ImageId=image_id)
     assert owner.deregister_image(ImageId=image_id)["Return"] is True
     assert owner.describe_images(ImageIds=[image_id], IncludeDisabled=True)["Images"] == []
+
+
+def test_block_public_access_and_a_disabled_public_image(
+    aws: ClientFactory, world: OrgWorld, owner: Client
+) -> None:
+    image_id = register_image_from_snapshot(owner, "public-golden")
+    share(owner, image_id, {"Group": "all"})
+    owner.enable_image_block_public_access(ImageBlockPublicAccessState="block-new-sharing")
+    # Disabling makes it private whatever block public access says; enabling leaves it so,
+    # and block public access now refuses making it public again.
+    owner.disable_image(ImageId=image_id)
+    owner.enable_image(ImageId=image_id)
+    assert image(owner, image_id)["Public"] is False
+    assert_cannot_use(aws("ec2", account=world.outsider), image_id)
+    with aws_error("OperationNotPermitted"):
+        share(owner, image_id, {"Group": "all"})
+    owner.disable_image_block_public_access()
+    share(owner, image_id, {"Group": "all"})
+    assert image(aws("ec2", account=world.outsider), image_id)["Public"] is True
