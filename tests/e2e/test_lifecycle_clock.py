@@ -5,6 +5,7 @@ scenarios, ``dump``)."""
 from __future__ import annotations
 
 import json
+import signal
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ import yaml
 from botocore.exceptions import ClientError
 
 from emulator.testing.pytest_plugin import CLIENT_CONFIG, AmiClock, ClockRefused
+from tests.e2e.emulator_process import start_emulator
 from tests.e2e.worlds import Client, ClientFactory, image, register_image
 
 MGMT = "123456789012"
@@ -257,3 +259,27 @@ def test_bad_lifecycle_in_a_scenario(server, aws, scenario: str, path: str) -> N
     )
     assert status == 400, answer
     assert answer["path"].startswith(path)
+
+
+def test_the_state_file_keeps_the_clock_and_the_lifecycle(tmp_path) -> None:
+    state = tmp_path / "state.json"
+    first = start_emulator(tmp_path / "first.log", "--empty", "--state-file", str(state))
+    try:
+        status, _ = send(first, "POST", "/_emulator/clock", {"now": "2037-01-01T00:00:00Z"})
+        assert status == 200
+        ec2 = first.client("ec2", "111122223333")
+        image_id = register_image(ec2)
+        ec2.enable_image_deprecation(ImageId=image_id, DeprecateAt="2037-01-02T00:00:00Z")
+        ec2.enable_image_deregistration_protection(ImageId=image_id, WithCooldown=True)
+        ec2.disable_image_deregistration_protection(ImageId=image_id)
+    finally:
+        assert first.stop(signal.SIGTERM) == 0
+    second = start_emulator(tmp_path / "second.log", "--empty", "--state-file", str(state))
+    try:
+        _, clock = send(second, "GET", "/_emulator/clock")
+        assert clock["now"].startswith("2037-01-01T00:")
+        found = image(second.client("ec2", "111122223333"), image_id)
+        assert found["DeprecationTime"] == "2037-01-02T00:00:00.000Z"
+        assert found["DeregistrationProtection"].startswith("disabled-until 2037-01-02T00:")
+    finally:
+        assert second.stop(signal.SIGTERM) == 0
