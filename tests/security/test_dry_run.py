@@ -11,6 +11,7 @@ from __future__ import annotations
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -89,7 +90,7 @@ CASES: dict[str, tuple[list[Params], Params | None]] = {
     ),
     "EnableImage": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": MISSING["ami"]}),
     "EnableImageDeprecation": (
-        [lambda t: {"ImageId": t.image, "DeprecateAt": "2031-01-01T00:00:00Z"}],
+        [lambda t: {"ImageId": t.image, "DeprecateAt": datetime.now(UTC) + timedelta(days=30)}],
         lambda t: {"ImageId": t.image, "DeprecateAt": "2001-01-01T00:00:00Z"},
     ),
     "EnableImageDeregistrationProtection": (
