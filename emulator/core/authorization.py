@@ -17,6 +17,7 @@ from typing import Any
 # keys that EC2 uses on the caller's behalf (through ``ec2.<region>.amazonaws.com``).
 RUN_INSTANCES = "ec2:RunInstances"  # launch the image (and, with keys, use them to launch)
 DESCRIBE_IMAGES = "ec2:DescribeImages"  # see the image at all
+DEREGISTER_IMAGE = "ec2:DeregisterImage"  # the owner deregisters it (protection decides)
 DECRYPT = "kms:Decrypt"  # read storage under the keys: kms:Decrypt and kms:DescribeKey
 CREATE_GRANT = "kms:CreateGrant"  # make new EBS storage under the keys: every action EBS needs
 

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.core.access.layers import allowed_images, key_policy, launch_permission
+from emulator.core.access.layers import (
+    allowed_images,
+    image_lifecycle,
+    key_policy,
+    launch_permission,
+)
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
 from emulator.core.ec2.images.launch_permissions import ORG, OU
-from emulator.core.ec2.images.records import AVAILABLE, Image
+from emulator.core.ec2.images.lifecycle import protection_shown
+from emulator.core.ec2.images.records import AVAILABLE, DISABLED, Image
 from emulator.core.ec2.storage.encryption import device_keys
 from emulator.core.world import World
 
@@ -40,12 +46,17 @@ def explain(world: World, image_id: str, account: str, region: str) -> dict[str,
         return answer
     answer["owner"] = image.owner
     answer["shared_with"] = image.launch_permissions.to_list()
+    answer["lifecycle"] = lifecycle_of(world, image)
     decision = launch(world, image, account, region)
     (grant,) = decision.steps(launch_permission.LAYER)
     answer["reason"] = grant.reason
-    if image.state != AVAILABLE:
+    if image.state not in (AVAILABLE, DISABLED):
         return answer
     answer.update(allowed=grant.allowed, **grant.evidence)
+    for step in decision.steps(image_lifecycle.LAYER):
+        # Disabled: nobody launches; deprecated: launches by id, left out of listings.
+        answer["allowed"] = answer["allowed"] and step.allowed
+        answer["reason"] += f" {step.reason}"
     _add_allowed_images(answer, decision)
     keys = _key_uses(decision)
     if keys:
@@ -74,6 +85,15 @@ def _add_allowed_images(answer: dict[str, Any], decision: Decision) -> None:
         answer["reason"] += joint + gate.reason
     elif not gate.evidence["image_allowed"]:
         answer["reason"] += " " + gate.reason
+
+
+def lifecycle_of(world: World, image: Image) -> dict[str, Any]:
+    """The image's state, deprecation time and deregistration protection, as of now."""
+    return {
+        "state": image.state,
+        "deprecation_time": image.deprecation_time,
+        "deregistration_protection": protection_shown(image, world.clock()),
+    }
 
 
 def launch(world: World, image: Image, account: str, region: str) -> Decision:
@@ -112,9 +132,12 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
         decision = launch(world, image, account, region)
         (grant,) = decision.steps(launch_permission.LAYER)
         gates = decision.steps(allowed_images.LAYER)
+        lifecycle = decision.steps(image_lifecycle.LAYER)
         row = {
             "account": account,
-            "allowed": grant.allowed and all(g.allowed for g in gates),
+            "allowed": grant.allowed
+            and all(g.allowed for g in gates)
+            and all(step.allowed for step in lifecycle),
             **grant.evidence,
             "principal_org_path": membership.principal_org_path if membership else None,
         }
@@ -132,6 +155,7 @@ def access(world: World, image_id: str, region: str) -> dict[str, Any]:
         "region": region,
         "exists": True,
         "owner": image.owner,
+        "lifecycle": lifecycle_of(world, image),
         "public": perms.public,
         "organizations": [g.value for g in perms.of_kind(ORG)],
         "organizational_units": [g.value for g in perms.of_kind(OU)],

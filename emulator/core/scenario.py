@@ -14,12 +14,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from emulator.core.clock import WorldClock, iso, parse_time
 from emulator.core.ec2 import tagging
-from emulator.core.ec2.images import allowed_images, catalog
+from emulator.core.ec2.images import allowed_images, catalog, lifecycle
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
-from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
+from emulator.core.ec2.images.records import (
+    DEREGISTERED,
+    DISABLED,
+    PROTECTION_COOLDOWN,
+    PROTECTION_OFF,
+    PROTECTIONS,
+    BlockDevice,
+    aws_time,
+)
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
@@ -41,6 +50,7 @@ TOP_KEYS = {
     "images",
     "block_public_access",
     "allowed_images",
+    "clock",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -64,6 +74,9 @@ IMAGE_KEYS = {
     "launch_permissions",
     "tags",
     "tags_by_account",
+    "deprecation_time",
+    "disabled",
+    "deregistration_protection",
 }
 DEVICE_KEYS = {
     "device_name",
@@ -203,12 +216,17 @@ def build(data: Any, world: World | None = None) -> World:
             f"unsupported version {version!r} (this emulator reads version {SCHEMA_VERSION})",
         )
     config = _config(top)
-    # Built with the ids, clock and partitions of the world it is loaded into: the key ARNs
-    # it writes name that world's partitions.
+    # Built with the ids, real time and partitions of the world it is loaded into: the key
+    # ARNs it writes name that world's partitions. Its clock is its own, at the scenario's
+    # ``clock`` (real time without one), set before anything is made so that creation dates
+    # read it; loading the built world moves the target's clock there.
+    clock = WorldClock(world.clock.source) if world else WorldClock()
+    if top.get("clock") is not None:
+        clock.move_to(_time(top["clock"], "clock"), frozen=False)
     fresh = (
-        World(config=config, ids=world.ids, clock=world.clock, partition_of=world.partition_of)
+        World(config=config, ids=world.ids, clock=clock, partition_of=world.partition_of)
         if world
-        else World(config=config)
+        else World(config=config, clock=clock)
     )
     for i, org in enumerate(_list(top.get("organizations"), "organizations")):
         _organization(fresh, org, at("organizations", i))
@@ -220,6 +238,18 @@ def build(data: Any, world: World | None = None) -> World:
     for i, entry in enumerate(_list(top.get("allowed_images"), "allowed_images")):
         _allowed_images(fresh, entry, at("allowed_images", i))
     return fresh
+
+
+def _time(value: Any, path: str) -> Any:
+    """An ISO 8601 time (YAML may already have read it as a datetime)."""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        value = value.isoformat()
+    try:
+        return parse_time(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(
+            path, f"expected an ISO 8601 time like 2030-01-01T00:00:00Z, got {value!r}"
+        ) from None
 
 
 def _config(top: dict) -> WorldConfig:
@@ -417,6 +447,28 @@ def _image(world: World, image: Any, path: str) -> None:
                         env, state, a, [made.image_id], t
                     ),
                 )
+        _lifecycle(image, path, made)
+
+
+def _lifecycle(image: dict, path: str, made: Any) -> None:
+    """Deprecation, disabling and protection as the scenario states them (a state, not a
+    request: a deprecation time in the past is what it says, an image already deprecated)."""
+    if image.get("deprecation_time") is not None:
+        when = _time(image["deprecation_time"], at(path, "deprecation_time"))
+        made.deprecation_time = aws_time(lifecycle.rounded(when))
+    protection = image.get("deregistration_protection", PROTECTION_OFF)
+    if protection not in PROTECTIONS:
+        raise ScenarioError(
+            at(path, "deregistration_protection"),
+            f"expected one of {', '.join(PROTECTIONS)}, got {protection!r}",
+        )
+    made.deregistration_protection = protection
+    if _bool(image.get("disabled", False), at(path, "disabled")):
+        if image.get("launch_permissions"):
+            raise ScenarioError(
+                at(path, "launch_permissions"), "a disabled image has no launch permissions"
+            )
+        made.state = DISABLED
 
 
 def _device(device: Any, path: str) -> BlockDevice:
@@ -617,13 +669,16 @@ def dump(world: World) -> dict[str, Any]:
         out["settings"]["extra_regions"] = list(config.extra_regions)
     if config.access_keys:
         out["access_keys"] = dict(config.access_keys)
+    # The emulator's time, when it is not real time: loading the dump sets the clock there.
+    if world.clock.frozen_at is not None or world.clock.offset:
+        out["clock"] = iso(world.clock())
     out["organizations"] = [_dump_org(world, org) for org in world.orgs.organizations()]
     out["keys"] = _dump_keys(world)
     out["images"] = [
         _dump_image(world, name, image)
         for name, region in world.ec2.regions.items()
         for image in region.images.values()
-        if image.state == AVAILABLE
+        if image.state != DEREGISTERED
     ]
     out["block_public_access"] = [
         {"account": account, "region": name, "state": state}
@@ -795,4 +850,14 @@ def _dump_image(world: World, region_name: str, image: Any) -> dict[str, Any]:
     }
     if others:
         out["tags_by_account"] = others
+    if image.deprecation_time:
+        out["deprecation_time"] = image.deprecation_time
+    if image.state == DISABLED:
+        out["disabled"] = True
+    # A lifted protection still cooling down is written as the protection it was: a
+    # scenario states no history, and the image stays protected that way.
+    if image.protection_cooldown_until and lifecycle.in_cooldown(image, world.clock()):
+        out["deregistration_protection"] = PROTECTION_COOLDOWN
+    elif image.deregistration_protection != PROTECTION_OFF:
+        out["deregistration_protection"] = image.deregistration_protection
     return out

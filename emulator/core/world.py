@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator.core.access.authorize import authorize
 from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.clock import WorldClock, parse_time
 from emulator.core.ec2.images.allowed_images import AllowedImagesSettings, settings_of
 from emulator.core.ec2.state import Ec2State
 from emulator.core.iam.sessions import Sessions
@@ -26,6 +27,15 @@ DEFAULT_REGION = "us-east-1"
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the world recorded at a time: what ``POST /_emulator/clock`` names when a
+    move would put the clock before it."""
+
+    at: datetime
+    what: str
 
 
 @dataclass
@@ -51,7 +61,7 @@ class World:
         *,
         config: WorldConfig | None = None,
         ids: IdSource | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
         pinned: dict[str, Any] | None = None,
         partition_of: Callable[[str], str] = aws_partition,
     ) -> None:
@@ -74,7 +84,8 @@ class World:
         # they are; set and cleared by the saver (emulator.persistence).
         self.writes_refused: str | None = None
         self.ids = ids or IdSource()
-        self.clock = clock
+        # The one clock: a callable handed in (a test's) becomes the real time it runs on.
+        self.clock = clock if isinstance(clock, WorldClock) else WorldClock(clock or utcnow)
         self._build_domains({})
 
     def _with_pinned(self, config: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +109,7 @@ class World:
             membership=self.orgs.membership,
             keys=self.kms,
             allowed=self._allowed_images,
-            clock=self.clock,
+            now=self.clock(),
         )
 
     def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
@@ -124,6 +135,7 @@ class World:
             "sessions": self.sessions.to_dict(),
             "kms": self.kms.to_dict(),
             "ec2": self.ec2.to_dict(),
+            "clock": self.clock.to_dict(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -133,6 +145,7 @@ class World:
         check_snapshot(data)
         data = restore(data, self.config.secret_keys, self.sessions)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
+        self.clock.load(data.get("clock", {}))
         self._build_domains(data)
 
     def _build_domains(self, data: dict[str, Any]) -> None:
@@ -163,3 +176,47 @@ class World:
     def reset(self) -> None:
         """Back to the baseline, or to an empty world with the config it was created with."""
         self.load(self.baseline or self._empty)
+
+    def move_clock(
+        self, target: datetime, frozen: bool | None = None, force: bool = False
+    ) -> Event | None:
+        """Move the world's clock to ``target`` (``frozen``: stop it there, or let it run).
+        Backwards past the latest event the world recorded, it refuses and answers that
+        event, unless ``force``: a creation date after "now" would read as the future."""
+        if target < self.clock() and not force:
+            event = self.latest_event()
+            if event is not None and target < event.at:
+                return event
+        self.clock.move_to(target, frozen)
+        return None
+
+    def latest_event(self) -> Event | None:
+        """The most recent time the world recorded (a creation, a launch, a key, an account
+        joining, a protection being lifted); one pass over the world."""
+        latest: Event | None = None
+
+        def seen(stamp: Any, what: str) -> None:
+            nonlocal latest
+            if not stamp:
+                return
+            moment = stamp if isinstance(stamp, datetime) else parse_time(str(stamp))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            if latest is None or moment > latest.at:
+                latest = Event(moment, what)
+
+        for name, region in self.ec2.regions.items():
+            for image in region.images.values():
+                seen(image.creation_date, f"the creation of {image.image_id} in {name}")
+                seen(image.last_launched_time, f"the last launch of {image.image_id} in {name}")
+            for inst in region.instances.values():
+                seen(inst.launch_time, f"the launch of {inst.instance_id} in {name}")
+            for snap in region.snapshots.values():
+                seen(snap.start_time, f"the creation of {snap.snapshot_id} in {name}")
+            for vol in region.volumes.values():
+                seen(vol.create_time, f"the creation of {vol.volume_id} in {name}")
+        for key in self.kms.to_dict()["keys"]:
+            seen(key["created"], f"the creation of KMS key {key['key_id']}")
+        for acct in self.orgs.to_dict().get("accounts", []):
+            seen(acct.get("joined"), f"account {acct['id']} joining its organization")
+        return latest

@@ -11,6 +11,9 @@ Installed with the package (entry point ``pytest11``), so the fixtures are there
   as that account in that Region.
 - ``ami_ids``: the ids of the world under test by name (``ami_ids.account("Dev")``,
   ``ami_ids.ou_arn("Engineering")``, ``ami_ids.image("golden-image")``, ...).
+- ``ami_clock``: the emulator's clock for this test (``ami_clock.now()``,
+  ``ami_clock.advance(hours=24)``, ``ami_clock.set("2030-01-01T00:00:00Z", frozen=True)``);
+  every test starts on real time.
 - ``ami_local``: like ``ami_client`` but in-process, without HTTP, on a World of its own
   (``ami_local.world``), for fast unit tests of code that takes a boto3 client.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,7 @@ import pytest
 from botocore.config import Config
 
 from emulator.api.regions import partition_of
+from emulator.core.clock import iso, parse_time
 from emulator.core.scenario import dump
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.scenario_files import load_demo_into, load_file_into
@@ -177,3 +182,55 @@ class Ids:
 @pytest.fixture
 def ami_ids(ami_world: World) -> Ids:
     return Ids(ami_world)
+
+
+class ClockRefused(ValueError):
+    """A move backwards past an event the world recorded (``force=True`` moves anyway)."""
+
+
+class AmiClock:
+    """The emulator's one clock, as ``POST /_emulator/clock`` moves it, for a test."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def now(self) -> datetime:
+        with self.world.lock:
+            return self.world.clock()
+
+    def advance(
+        self,
+        seconds: float = 0,
+        *,
+        minutes: float = 0,
+        hours: float = 0,
+        days: float = 0,
+        force: bool = False,
+    ) -> datetime:
+        """Move the clock by that much (negative moves it back); the new time."""
+        step = timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days)
+        with self.world.lock:
+            target = self.world.clock.target(advance=step.total_seconds())
+            return self._move(target, None, force)
+
+    def set(
+        self, moment: datetime | str, *, frozen: bool | None = None, force: bool = False
+    ) -> datetime:
+        """Set the time (a datetime, or ISO 8601 text); ``frozen=True`` stops it there."""
+        when = parse_time(moment) if isinstance(moment, str) else moment
+        with self.world.lock:
+            return self._move(self.world.clock.target(now=when), frozen, force)
+
+    def _move(self, target: datetime, frozen: bool | None, force: bool) -> datetime:
+        event = self.world.move_clock(target, frozen, force)
+        if event is not None:
+            raise ClockRefused(
+                f"moving the clock to {iso(target)} would put it before {event.what} at "
+                f"{iso(event.at)} (force=True moves it anyway)"
+            )
+        return self.world.clock()
+
+
+@pytest.fixture
+def ami_clock(ami_world: World) -> AmiClock:
+    return AmiClock(ami_world)

@@ -1,4 +1,4 @@
-"""Admin endpoints under ``/_emulator/``: health, reset, state, scenario, explain, access."""
+"""Admin endpoints under ``/_emulator/``: health, reset, state, scenario, explain, access, clock."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from emulator.core.clock import iso, parse_time
 from emulator.core.explain import access, explain
 from emulator.core.scenario import load_into
 from emulator.core.snapshots.form import check_snapshot, is_snapshot
@@ -151,3 +152,58 @@ def get_access():
     if not answer["exists"]:
         return _problem(f"{args['image']} does not exist in {region}", 404)
     return Response(json.dumps(answer, indent=2), mimetype="application/json")
+
+
+@blueprint.get("/clock")
+def get_clock():
+    """The emulator's time (``now``), real time, the offset between them, and whether the
+    clock is stopped."""
+    world = _world()
+    with world.lock:
+        return jsonify(world.clock.state())
+
+
+CLOCK_KEYS = {"advance_seconds", "now", "frozen", "force"}
+
+
+@blueprint.post("/clock")
+def post_clock():
+    """``{"advance_seconds": N}`` or ``{"now": "<ISO 8601>"}``, with ``"frozen": true`` to stop
+    it there (false to let it run). A move that would put the clock before the latest event
+    the world recorded is refused (409, naming the event) unless ``"force": true``."""
+    try:
+        body = parse_json(request.get_data(as_text=True))
+    except DocumentSyntaxError as exc:
+        return _problem(f"Invalid body: {exc.message}")
+    if not isinstance(body, dict):
+        return _problem('Body must be a JSON object: {"advance_seconds": N} or {"now": "..."}')
+    unknown = sorted(set(body) - CLOCK_KEYS)
+    if unknown:
+        return _problem(f"Unknown key(s): {', '.join(map(str, unknown))}")
+    if ("advance_seconds" in body) == ("now" in body):
+        return _problem("Give exactly one of advance_seconds and now")
+    for flag in ("frozen", "force"):
+        if flag in body and not isinstance(body[flag], bool):
+            return _problem(f"{flag} must be true or false")
+    world = _world()
+    with world.lock:
+        try:
+            if "now" in body:
+                target = world.clock.target(now=parse_time(body["now"]))
+            else:
+                advance = body["advance_seconds"]
+                if isinstance(advance, bool) or not isinstance(advance, (int, float)):
+                    return _problem("advance_seconds must be a number")
+                target = world.clock.target(advance=float(advance))
+        except (TypeError, ValueError, OverflowError) as exc:
+            return _problem(f"Invalid time: {exc}")
+        event = world.move_clock(target, body.get("frozen"), bool(body.get("force")))
+        if event is not None:
+            return jsonify(
+                error=(
+                    f"Moving the clock to {iso(target)} would put it before {event.what}"
+                    f' at {iso(event.at)}; send "force": true to move it anyway.'
+                ),
+                event={"what": event.what, "at": iso(event.at)},
+            ), 409
+        return jsonify(world.clock.state())

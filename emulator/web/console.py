@@ -33,15 +33,17 @@ from emulator.api.registry import CATALOGUES
 from emulator.core.access.layers.allowed_images import LAYER as ALLOWED_IMAGES
 from emulator.core.access.layers.launch_permission import LAYER as LAUNCH_PERMISSION
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest
+from emulator.core.clock import iso, parse_time
 from emulator.core.ec2.images import block_public_access as bpa
+from emulator.core.ec2.images import lifecycle
 from emulator.core.ec2.images.catalog import (
     describe_images,
     image_attribute,
     modify_launch_permissions,
 )
 from emulator.core.ec2.images.launch_permissions import ORG, OU, USER
-from emulator.core.ec2.images.records import Image
-from emulator.core.errors import CoreError, NotAuthorized
+from emulator.core.ec2.images.records import DISABLED, Image
+from emulator.core.errors import CoreError, InvalidValue, NotAuthorized
 from emulator.core.explain import access, explain
 from emulator.core.world import World
 from emulator.web import console_context as ctx
@@ -61,6 +63,8 @@ SCOPES = {
     "owned": ("Owned by me", {"owners": ["self"]}),
     "shared": ("Shared with me", {"executable_users": ["self"]}),
     "public": ("Public images", {"executable_users": ["all"]}),
+    # The EC2 console's "Disabled images" filter: a disabled AMI is in no other list.
+    "disabled": ("Disabled images", {"owners": ["self"], "include_disabled": True}),
 }
 TABS = ("details", "permissions")
 NOTICES = {
@@ -68,6 +72,12 @@ NOTICES = {
     "unchanged": "Nothing to save: the AMI permissions are as they were.",
     "bpa-blocked": "Block public access for AMIs is on: new public sharing is blocked.",
     "bpa-unblocked": "Block public access for AMIs is off: AMIs can be made public.",
+    "deprecated": "Saved: the AMI's deprecation time was set.",
+    "undeprecated": "Saved: the AMI's deprecation was cancelled.",
+    "disabled": "Disabled: the AMI launches for nobody, and every launch permission was removed.",
+    "enabled": "Enabled: the AMI is available again, and private.",
+    "protected": "Saved: deregistration protection is on.",
+    "unprotected": "Saved: deregistration protection is off (after its cooldown, if it had one).",
 }
 MAX_FILTER = 128
 DEFAULT_REFRESH_SECONDS = 5
@@ -133,6 +143,7 @@ def _page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
         accounts = ctx.known_accounts(world)
         regions = ctx.known_regions(world, acting.region)
         me = ctx.account_name(world, acting.account)
+        emulator_time = iso(world.clock())
     notice = NOTICES.get(request.args.get("notice", ""))
     html = render_template(
         template,
@@ -141,6 +152,7 @@ def _page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
         regions=regions,
         acting_name=me,
         notice=notice,
+        emulator_time=emulator_time,
         refresh_seconds=_refresh_seconds(),
         **values,
     )
@@ -157,11 +169,26 @@ def _problem(message: str, status: int, title: str = "Cannot show this page") ->
     return _page("console/problem.html", status, title=title, error=message)
 
 
+def _badges(world: World, image: Image) -> list[str]:
+    """The lifecycle badges of the AMI list: deprecated, disabled, protected."""
+    now = world.clock()
+    return [
+        name
+        for name, shown in (
+            ("deprecated", lifecycle.is_deprecated(image, now)),
+            ("disabled", image.state == DISABLED),
+            ("protected", lifecycle.is_protected(image, now)),
+        )
+        if shown
+    ]
+
+
 def _image_row(world: World, image: Image, account: str, region: str) -> dict[str, Any]:
     decision = world.authorize(AccessRequest(account, RUN_INSTANCES, region, image))
     (grant,) = decision.steps(LAUNCH_PERMISSION)
     gates = decision.steps(ALLOWED_IMAGES)
     return {
+        "badges": _badges(world, image),
         "id": image.image_id,
         "name": image.name,
         "owner": image.owner,
@@ -245,9 +272,11 @@ def _selected(world: World, image_id: str, account: str, region: str) -> dict[st
     """The selected AMI as the caller may see it (DescribeImages, and DescribeImageAttribute
     for the Permissions tab, which only the owner may call)."""
     env, state = world.ec2.env, world.ec2.read(region)
-    (image,) = describe_images(env, state, account, image_ids=[image_id])
+    (image,) = describe_images(env, state, account, image_ids=[image_id], include_disabled=True)
     detail = _image_row(world, image, account, region)
     detail.update(
+        deprecation_time=image.deprecation_time,
+        protection=lifecycle.protection_shown(image, world.clock()),
         description=image.description,
         architecture=image.architecture,
         root_device=image.root_device_name,
@@ -393,6 +422,60 @@ def _read_only(world: World, image_id: str, refusal: CoreError) -> tuple[str, in
     row = _image_row(world, image, acting.account, acting.region)
     row["explanation"] = explain(world, image_id, acting.account, acting.region)["reason"]
     return _page("console/read_only.html", 200, image=row, refusal=api_error(refusal)[0])
+
+
+# ---- Deprecate, Disable, Enable, Manage deregistration protection ---------------------------
+
+LIFECYCLE_ACTIONS = {
+    "deprecate": "deprecated",
+    "cancel-deprecation": "undeprecated",
+    "disable": "disabled",
+    "enable": "enabled",
+    "protect": "protected",
+    "unprotect": "unprotected",
+}
+
+
+@blueprint.post("/amis/<path:image_id>/lifecycle")
+def change_lifecycle(image_id: str):
+    """Actions → Deprecate (``deprecate_at``, emulator time, UTC) or cancel it, Disable,
+    Enable, Manage deregistration protection (``with_cooldown``): one API call each, as the
+    owner; a refusal is shown in the API's words."""
+    world, acting = _world(), g.acting
+    op = request.form.get("op", "")
+    if op not in LIFECYCLE_ACTIONS:
+        return _problem(f"Unknown action {op[:32]!r}.", 400, title=f"AMI {image_id[:64]}")
+    with world.lock:
+        try:
+            with world.ec2.write(acting.region) as state:
+                _lifecycle_call(world, state, acting.account, image_id, op)
+        except CoreError as err:
+            return _problem(*api_error(err), title=f"AMI {image_id[:64]}")
+    g.changed_world = True
+    query = urlencode({"image": image_id, "notice": LIFECYCLE_ACTIONS[op]})
+    return redirect(f"{url_for('console.amis')}?{query}", 303)
+
+
+def _lifecycle_call(world: World, state: Any, account: str, image_id: str, op: str) -> None:
+    env = world.ec2.env
+    if op == "deprecate":
+        text = request.form.get("deprecate_at", "").strip()
+        try:
+            when = parse_time(text)
+        except ValueError:
+            raise InvalidValue("parameter_value_invalid", name="DeprecateAt", value=text) from None
+        lifecycle.enable_image_deprecation(env, state, account, image_id, when)
+    elif op == "cancel-deprecation":
+        lifecycle.disable_image_deprecation(env, state, account, image_id)
+    elif op == "disable":
+        lifecycle.disable_image(env, state, account, image_id)
+    elif op == "enable":
+        lifecycle.enable_image(env, state, account, image_id)
+    elif op == "protect":
+        cooldown = request.form.get("with_cooldown") == "on"
+        lifecycle.enable_protection(env, state, account, image_id, cooldown)
+    else:
+        lifecycle.disable_protection(env, state, account, image_id)
 
 
 # ---- Block public access -----------------------------------------------------------------

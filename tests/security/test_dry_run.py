@@ -11,6 +11,7 @@ from __future__ import annotations
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -44,9 +45,10 @@ class Things:
     snapshot: str  # backs no image, so it can be deleted
     instance: str
     report: str  # an image usage report on the image
+    shared: str = ""  # another account's image shared with the owner by account id
 
 
-def make_things(ec2: Any) -> Things:
+def make_things(ec2: Any, other: Any) -> Things:
     volume = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8)["VolumeId"]
     root = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
     image = ec2.register_image(
@@ -60,7 +62,9 @@ def make_things(ec2: Any) -> Things:
     report = ec2.create_image_usage_report(
         ImageId=image, ResourceTypes=[{"ResourceType": "ec2:Instance"}]
     )["ReportId"]
-    return Things(image, volume, spare, run["Instances"][0]["InstanceId"], report)
+    shared = other.register_image(Name="theirs")["ImageId"]
+    other.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": OWNER}]})
+    return Things(image, volume, spare, run["Instances"][0]["InstanceId"], report, shared)
 
 
 Params = Callable[[Things], dict[str, Any]]
@@ -70,6 +74,34 @@ ENCRYPTED_ROOT = [
 
 # operation -> (valid requests, an invalid request or None when the call takes no input).
 CASES: dict[str, tuple[list[Params], Params | None]] = {
+    # The AMI lifecycle.
+    "CancelImageLaunchPermission": (
+        [lambda t: {"ImageId": t.shared}],
+        lambda t: {"ImageId": t.image},
+    ),
+    "DescribeImageReferences": (
+        [lambda t: {"ImageIds": [t.image], "IncludeAllResourceTypes": True}],
+        lambda t: {"ImageIds": [t.image]},
+    ),
+    "DisableImage": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": MISSING["ami"]}),
+    "DisableImageDeprecation": (
+        [lambda t: {"ImageId": t.image}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "DisableImageDeregistrationProtection": (
+        [lambda t: {"ImageId": t.image}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "EnableImage": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": MISSING["ami"]}),
+    "EnableImageDeprecation": (
+        [lambda t: {"ImageId": t.image, "DeprecateAt": datetime.now(UTC) + timedelta(days=30)}],
+        lambda t: {"ImageId": t.image, "DeprecateAt": "2001-01-01T00:00:00Z"},
+    ),
+    "EnableImageDeregistrationProtection": (
+        [lambda t: {"ImageId": t.image, "WithCooldown": True}],
+        lambda t: {"ImageId": MISSING["ami"]},
+    ),
+    "GetImageAncestry": ([lambda t: {"ImageId": t.image}], lambda t: {"ImageId": "bad"}),
     "CopyImage": (
         [lambda t: {"SourceImageId": t.image, "SourceRegion": REGION, "Name": "copy"}],
         lambda t: {"SourceImageId": MISSING["ami"], "SourceRegion": REGION, "Name": "copy"},
@@ -264,7 +296,7 @@ def test_a_dry_run_changes_nothing(
     operation: str, server: RunningServer, aws: ClientFactory
 ) -> None:
     ec2 = aws("ec2", account=OWNER, region=REGION)
-    things = make_things(ec2)
+    things = make_things(ec2, aws("ec2", account=OTHER, region=REGION))
     valid, invalid = CASES[operation]
     before = state(server)
     for params in valid:

@@ -28,7 +28,16 @@ CORE_ORDER = (
     "explain",
     "scenario",
 )
-BASE_MODULES = {"__init__", "errors", "ids", "paging", "commit", "wildcard", "authorization"}
+BASE_MODULES = {
+    "__init__",
+    "errors",
+    "ids",
+    "paging",
+    "commit",
+    "wildcard",
+    "authorization",
+    "clock",
+}
 
 # What protocol may take from the layers under it: the registry, the error types and the
 # Region list of api, and from core only the world, its errors and the dry-run commit. It

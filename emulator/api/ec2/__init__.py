@@ -8,6 +8,7 @@ from emulator.api.ec2 import (  # noqa: F401
     allowed_images,
     errors,
     image_attributes,
+    image_lifecycle,
     images,
     instances,
     snapshot_attributes,

@@ -366,6 +366,47 @@ EC2_ERRORS = catalogue(
                 "The parameter {ids} cannot be used with the parameter maxResults",
             ),
             **_ALLOWED_IMAGES_AND_USAGE_REPORTS,
+            # The AMI lifecycle (docs/lifecycle.md; the codes AWS does not document are the
+            # choices of docs/semantics.md, "The AMI lifecycle").
+            "image_disabled": Entry(
+                "InvalidAMIID.Unavailable",
+                "The image id '[{id}]' is disabled. Enable it with EnableImage to launch it.",
+            ),
+            "image_disabled_not_shareable": Entry(
+                "OperationNotPermitted", "The image '{id}' is disabled and cannot be shared."
+            ),
+            "image_deregistration_protected": Entry(
+                "OperationNotPermitted",
+                "The image '{id}' cannot be deregistered because it has deregistration"
+                " protection enabled.",
+            ),
+            "deprecation_time_past": Entry(
+                _BAD_VALUE,
+                "Value ({value}) for parameter DeprecateAt is invalid. The deprecation time"
+                " can't be in the past.",
+            ),
+            "deprecation_time_too_late": Entry(
+                _BAD_VALUE,
+                "Value ({value}) for parameter DeprecateAt is invalid. The deprecation time"
+                " can't be later than {limit} ({why}).",
+            ),
+            "cancel_own_image": Entry(
+                "OperationNotPermitted",
+                "You own the image '{id}': remove its launch permissions with"
+                " ModifyImageAttribute instead.",
+            ),
+            "cancel_not_shared_directly": Entry(
+                "OperationNotPermitted",
+                "The image '{id}' is not shared with your account directly (it reaches it"
+                " through: {via}); only its owner can remove that launch permission.",
+            ),
+            "image_reference_types_missing": Entry(
+                "MissingParameter",
+                "Either IncludeAllResourceTypes or ResourceTypes must be specified.",
+            ),
+            "image_reference_option_invalid": Entry(
+                _BAD_VALUE, "Value ({value}) for parameter {name} is invalid."
+            ),
         },
     )
 )

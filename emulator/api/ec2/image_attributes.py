@@ -10,6 +10,7 @@ from emulator.api.registry import Call, operation
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
+from emulator.core.ec2.images.lifecycle import protection_shown
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import InvalidValue
 
@@ -96,7 +97,7 @@ def _value(value: str | None) -> dict[str, str]:
     return {"Value": value} if value is not None else {}
 
 
-def _attribute_output(image: Image, attribute: str) -> dict[str, Any]:
+def _attribute_output(image: Image, attribute: str, protection: str) -> dict[str, Any]:
     if attribute == "launchPermission":
         return {
             "LaunchPermissions": [
@@ -115,7 +116,7 @@ def _attribute_output(image: Image, attribute: str) -> dict[str, Any]:
         "uefiData": ("UefiData", image.uefi_data),
         "lastLaunchedTime": ("LastLaunchedTime", image.last_launched_time),
         "imdsSupport": ("ImdsSupport", image.imds_support),
-        "deregistrationProtection": ("DeregistrationProtection", "disabled"),
+        "deregistrationProtection": ("DeregistrationProtection", protection),
     }[attribute]
     return {member: _value(value)}
 
@@ -130,7 +131,8 @@ def describe_image_attribute(call: Call, params: dict[str, Any]) -> dict[str, An
     image = catalog.image_attribute(
         env, region, call.account, required(params, "ImageId"), attribute
     )
-    return {"ImageId": image.image_id, **_attribute_output(image, attribute)}
+    protection = protection_shown(image, env.clock())
+    return {"ImageId": image.image_id, **_attribute_output(image, attribute, protection)}
 
 
 @operation("ec2", "ResetImageAttribute")

@@ -11,6 +11,7 @@ from emulator.api.regions import is_known
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec, image_order, seen_by
+from emulator.core.ec2.images.lifecycle import protection_shown
 from emulator.core.errors import InvalidValue
 
 
@@ -119,8 +120,10 @@ def deregister_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Images the caller may see: owned, public, or shared by account, organization or an OU on its
     current path; ImageIds (all or error), Owners, ExecutableUsers (self / account / all),
-    wildcard Filters including the caller's own tags, paging. The caller's Allowed AMIs hide
-    what they refuse when enabled; ImageAllowed and the image-allowed filter report them.
+    wildcard Filters including the caller's own tags, paging; deprecated images are left out of
+    others' listings unless named by id or IncludeDeprecated, disabled ones unless IncludeDisabled.
+    The caller's Allowed AMIs hide what they refuse when enabled; ImageAllowed and the
+    image-allowed filter report them.
     """
     env, region = reading(call)
     images = catalog.describe_images(
@@ -131,7 +134,10 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         owners=params.get("Owners") or [],
         executable_users=params.get("ExecutableUsers") or [],
         filters=filters(params),
+        include_deprecated=bool(params.get("IncludeDeprecated")),
+        include_disabled=bool(params.get("IncludeDisabled")),
     )
+    now = env.clock()
     return paged(
         params,
         "Images",
@@ -141,6 +147,7 @@ def describe_images(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             seen_by(i, call.account),
             region.tags.get(i.image_id, call.account),
             catalog.image_allowed(env, region, call.account, i),
+            protection_shown(i, now),
         ),
         (1, 1000),
     )

@@ -42,8 +42,15 @@ def block_device(bd: BlockDevice) -> dict[str, Any]:
     return {"DeviceName": bd.device_name, "Ebs": ebs}
 
 
-def image(img: Image, tags: dict[str, str], allowed: bool | None = None) -> dict[str, Any]:
-    """``allowed``: the caller's Allowed AMIs verdict (ImageAllowed), None to leave it out."""
+def image(
+    img: Image,
+    tags: dict[str, str],
+    allowed: bool | None = None,
+    protection: str | None = None,
+) -> dict[str, Any]:
+    """``allowed``: the caller's Allowed AMIs verdict (ImageAllowed), None to leave it out;
+    ``protection``: DeregistrationProtection as it reads now (a cooldown shows its end), the
+    record's own value by default."""
     out = _drop_none(
         {
             "ImageId": img.image_id,
@@ -74,7 +81,8 @@ def image(img: Image, tags: dict[str, str], allowed: bool | None = None) -> dict
             "SourceImageRegion": img.source_image_region,
             "SourceInstanceId": img.source_instance_id,
             "LastLaunchedTime": img.last_launched_time,
-            "DeregistrationProtection": "disabled",
+            "DeprecationTime": img.deprecation_time,
+            "DeregistrationProtection": protection or img.deregistration_protection,
             "ProductCodes": [],
             "ImageAllowed": allowed,
         }

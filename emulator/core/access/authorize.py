@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from emulator.core.access.facts import AllowedImagesLookup, Facts
-from emulator.core.access.layers import allowed_images, key_policy, launch_permission
+from emulator.core.access.layers import (
+    allowed_images,
+    image_lifecycle,
+    key_policy,
+    launch_permission,
+)
 from emulator.core.authorization import AccessRequest, Decision
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
@@ -14,7 +18,7 @@ from emulator.core.organizations.membership import MembershipLookup
 # AWS's evaluation chart, top down: explicit deny anywhere, SCPs, identity policies,
 # resource policies, the EC2 image rules, then KMS for encrypted snapshots. A new layer is
 # one module in ``layers/`` and one entry here; the callers do not change.
-LAYERS = (launch_permission.steps, allowed_images.steps, key_policy.steps)
+LAYERS = (launch_permission.steps, allowed_images.steps, image_lifecycle.steps, key_policy.steps)
 
 
 def authorize(
@@ -23,14 +27,11 @@ def authorize(
     membership: MembershipLookup,
     keys: Kms,
     allowed: AllowedImagesLookup,
-    clock: Callable[[], datetime],
+    now: datetime,
 ) -> Decision:
     """The decision on ``request`` and its trace. Every layer runs, so the trace explains
     each part of the answer (a launch the grants allow and a key refuses shows both)."""
     facts = Facts(
-        membership(request.principal),
-        keys,
-        allowed(request.principal, request.region),
-        clock(),
+        membership(request.principal), keys, allowed(request.principal, request.region), now
     )
     return Decision(tuple(step for layer in LAYERS for step in layer(request, facts)))

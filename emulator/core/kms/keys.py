@@ -120,6 +120,10 @@ class Kms:
         # key's date has changed since (cancelled, scheduled again) is skipped.
         self._deletions: list[tuple[datetime, str]] = []
 
+    def partition(self, region: str) -> str:
+        """The partition of ``region`` (for the ARNs other domains write, EC2's among them)."""
+        return self._partition_of(region)
+
     # ------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import re
 from dataclasses import MISSING, fields
 from typing import Any
 
+from emulator.core.clock import MAX_SHIFT
 from emulator.core.ec2.images.allowed_images import (
     MANAGERS,
     MAX_DAYS,
@@ -32,7 +33,14 @@ from emulator.core.ec2.images.allowed_images import STATES as ALLOWED_IMAGES_STA
 from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
-from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
+from emulator.core.ec2.images.records import (
+    AVAILABLE,
+    DEREGISTERED,
+    PROTECTIONS,
+    BlockDevice,
+    Image,
+)
+from emulator.core.ec2.images.records import DISABLED as IMAGE_DISABLED
 from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.images.usage_reports import RESOURCE_TYPES as USAGE_RESOURCE_TYPES
 from emulator.core.ec2.images.usage_reports import VERSION_DEPTH
@@ -87,7 +95,9 @@ from emulator.core.snapshots.schema import (
 
 FORMAT = "ami-emulator-state"
 VERSION = 1
-SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2"})
+SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2", "clock"})
+# A scenario may set ``clock`` too, so that key alone does not make a document a snapshot.
+SNAPSHOT_ONLY = SECTIONS - {"clock"}
 
 HEX_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
 
@@ -267,12 +277,15 @@ IMAGE = record(
         "platform_details": NAME,
         "usage_operation": NAME,
         "image_location": OPTIONAL_TEXT,
-        "state": Text(choices=(AVAILABLE, DEREGISTERED)),
+        "state": Text(choices=(AVAILABLE, DEREGISTERED, IMAGE_DISABLED)),
         "block_devices": ListOf(BLOCK_DEVICE),
         "source_image_id": Nullable(IMAGE_ID),
         "source_image_region": Nullable(REGION_NAME),
         "source_instance_id": Nullable(INSTANCE_ID),
         "last_launched_time": Nullable(EC2_TIME),
+        "deprecation_time": Nullable(EC2_TIME),
+        "deregistration_protection": Text(choices=PROTECTIONS),
+        "protection_cooldown_until": Nullable(EC2_TIME),
         "launch_permissions": ListOf(GRANT),
     },
 )
@@ -493,6 +506,17 @@ SNAPSHOT_FORM = Record(
             {"keys": ListOf(KEY), "aliases": ListOf(ALIAS)}, frozenset({"keys", "aliases"})
         ),
         "ec2": Record({"regions": MapOf(REGION_NAME, REGION_STATE)}, frozenset({"regions"})),
+        # The world's clock: its offset from real time, or the moment it is stopped at.
+        "clock": Record(
+            {
+                "offset_ms": Integer(
+                    low=-int(MAX_SHIFT.total_seconds() * 1000),
+                    high=int(MAX_SHIFT.total_seconds() * 1000),
+                ),
+                "frozen_at": Nullable(Time()),
+            },
+            frozenset({"offset_ms", "frozen_at"}),
+        ),
     },
     SECTIONS,
 )
@@ -500,7 +524,7 @@ SNAPSHOT_FORM = Record(
 
 def is_snapshot(data: Any) -> bool:
     """Whether a document means to be a snapshot (rather than a scenario)."""
-    return isinstance(data, dict) and ("format" in data or bool(SECTIONS & data.keys()))
+    return isinstance(data, dict) and ("format" in data or bool(SNAPSHOT_ONLY & data.keys()))
 
 
 def check_snapshot(data: Any) -> None:
@@ -633,6 +657,10 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
     images: dict[Any, str] = {}
     for i, image in enumerate(region.get("images", [])):
         where = _in_region(image, name, at(path, "images"), i, "image_id", images)
+        if image.get("state") == IMAGE_DISABLED and image.get("launch_permissions"):
+            raise DocumentError(
+                at(where, "launch_permissions"), "a disabled image has no launch permissions"
+            )
         for j, grant in enumerate(image.get("launch_permissions", [])):
             try:
                 validate(Grant(grant["kind"], grant["value"]))
@@ -645,7 +673,7 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
             _check_key_ref(device, name, device_path)
             snapshot = device.get("snapshot_id")
             if (
-                image.get("state", AVAILABLE) == AVAILABLE
+                image.get("state", AVAILABLE) != DEREGISTERED
                 and snapshot
                 and snapshot not in snapshots
             ):

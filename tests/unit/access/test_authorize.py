@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 
 from emulator.core.access import authorize as entry
-from emulator.core.access.layers import allowed_images, key_policy, launch_permission
+from emulator.core.access.layers import (
+    allowed_images,
+    image_lifecycle,
+    key_policy,
+    launch_permission,
+)
 from emulator.core.authorization import (
     CREATE_GRANT,
     DECRYPT,
@@ -93,9 +98,14 @@ def layers(decision: Decision) -> list[tuple[str, bool]]:
 
 
 def test_the_layers_run_in_the_order_of_the_evaluation_chart() -> None:
-    # The EC2 image rules (launch permission, then Allowed AMIs), then KMS for the
-    # encrypted snapshots.
-    assert (launch_permission.steps, allowed_images.steps, key_policy.steps) == entry.LAYERS
+    # The EC2 image rules (launch permission, Allowed AMIs, the image's lifecycle), then KMS
+    # for the encrypted snapshots.
+    assert (
+        launch_permission.steps,
+        allowed_images.steps,
+        image_lifecycle.steps,
+        key_policy.steps,
+    ) == entry.LAYERS
 
 
 def test_a_launch_is_traced_layer_by_layer_with_its_evidence() -> None:
@@ -179,5 +189,5 @@ def test_the_world_hands_ec2_its_own_entry_point() -> None:
         membership=h.members.get,
         keys=h.kms,
         allowed=lambda account, region: AllowedImagesSettings(),
-        clock=h.clock,
+        now=h.clock(),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from emulator.core.access.authorize import authorize
 from emulator.core.access.layers.launch_permission import LAYER
 from emulator.core.authorization import RUN_INSTANCES, AccessRequest, Decision
+from emulator.core.clock import WorldClock
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.allowed_images import settings_of
 from emulator.core.ec2.images.catalog import ImageSpec
@@ -66,13 +67,16 @@ class Harness:
 
     members: dict[str, Membership] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
-    now: datetime = datetime(2024, 1, 1, tzinfo=UTC)  # move it to move the harness's clock
 
-    def clock(self) -> datetime:
-        return self.now
+    def advance(self, delta: timedelta) -> None:
+        """Move the harness's stopped clock on by ``delta``."""
+        self.clock.move_to(self.clock() + delta, frozen=True)
 
     def __post_init__(self) -> None:
-        ids, clock = IdSource(7), self.clock
+        ids, clock = IdSource(7), WorldClock()
+        # Stopped at a known moment; tests move it (``self.clock.move_to``).
+        clock.move_to(datetime(2024, 1, 1, tzinfo=UTC), frozen=True)
+        self.clock = clock
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
         self.ec2 = Ec2State(
             ids=ids,
@@ -91,13 +95,13 @@ class Harness:
             allowed=lambda account, region: settings_of(
                 self.ec2.read(region).allowed_images, account
             ),
-            clock=self.clock,
+            now=self.clock(),
         )
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
         """The launch permission step of ``account`` launching ``image`` in ``region``."""
-        (step,) = self.authorize(AccessRequest(account, RUN_INSTANCES, region, image)).trace
-        assert step.layer == LAYER
+        decision = self.authorize(AccessRequest(account, RUN_INSTANCES, region, image))
+        (step,) = decision.steps(LAYER)
         return Rule(step.allowed, **step.evidence)
 
     def decide(self, image_id: str, account: str, region: str = REGION) -> Rule:

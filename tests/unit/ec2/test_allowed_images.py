@@ -73,8 +73,8 @@ def settings(*criteria: Criterion, state: str = ai.ENABLED) -> AllowedImagesSett
 def test_disabled_settings_give_no_verdict_and_the_owner_is_always_allowed() -> None:
     h = Harness()
     image = h.image()
-    assert ai.evaluate(settings(state=ai.DISABLED), image, CONSUMER, h.now) is None
-    verdict = ai.evaluate(settings(), image, OWNER, h.now)
+    assert ai.evaluate(settings(state=ai.DISABLED), image, CONSUMER, h.clock()) is None
+    verdict = ai.evaluate(settings(), image, OWNER, h.clock())
     assert verdict is not None and verdict.allowed
 
 
@@ -85,14 +85,14 @@ def test_the_first_matching_criterion_is_named_and_misses_say_why() -> None:
         settings(Criterion(providers=("amazon",)), Criterion(names=("golden-*",))),
         image,
         CONSUMER,
-        h.now,
+        h.clock(),
     )
     assert verdict == ai.Verdict(True, 2, f"{image.image_id} matches criterion 2.")
     verdict = ai.evaluate(
         settings(Criterion(providers=("123456789012",)), Criterion(product_codes=("abc",))),
         image,
         CONSUMER,
-        h.now,
+        h.clock(),
     )
     assert verdict is not None and not verdict.allowed
     assert verdict.reason == (
@@ -110,7 +110,7 @@ def test_aliases_watermarks_and_scans_match_no_emulated_image() -> None:
         Criterion(watermarks=(WatermarkFilter(key="*"),)),
         Criterion(scan_result=ScanResultCondition(maximum_severity_label="critical")),
     ):
-        verdict = ai.evaluate(settings(criterion), image, CONSUMER, h.now)
+        verdict = ai.evaluate(settings(criterion), image, CONSUMER, h.clock())
         assert verdict is not None and not verdict.allowed, criterion
 
 
@@ -118,8 +118,8 @@ def test_creation_age_follows_the_clock() -> None:
     h = Harness()
     image = h.image()
     within = settings(Criterion(max_days_since_created=2))
-    assert ai.image_allowed(within, image, CONSUMER, h.now + timedelta(days=1, hours=23))
-    assert not ai.image_allowed(within, image, CONSUMER, h.now + timedelta(days=2))
+    assert ai.image_allowed(within, image, CONSUMER, h.clock() + timedelta(days=1, hours=23))
+    assert not ai.image_allowed(within, image, CONSUMER, h.clock() + timedelta(days=2))
 
 
 def test_deprecation_counts_only_once_the_deprecation_time_has_passed() -> None:
@@ -127,11 +127,11 @@ def test_deprecation_counts_only_once_the_deprecation_time_has_passed() -> None:
     image = h.image()
     image.deprecation_time = "2024-01-03T00:00:00.000Z"  # the deprecation record's field
     none_deprecated = settings(Criterion(max_days_since_deprecated=0))
-    assert ai.image_allowed(none_deprecated, image, CONSUMER, h.now)
-    assert not ai.image_allowed(none_deprecated, image, CONSUMER, h.now + timedelta(days=2))
+    assert ai.image_allowed(none_deprecated, image, CONSUMER, h.clock())
+    assert not ai.image_allowed(none_deprecated, image, CONSUMER, h.clock() + timedelta(days=2))
     week = settings(Criterion(max_days_since_deprecated=7))
-    assert ai.image_allowed(week, image, CONSUMER, h.now + timedelta(days=8))
-    assert not ai.image_allowed(week, image, CONSUMER, h.now + timedelta(days=9))
+    assert ai.image_allowed(week, image, CONSUMER, h.clock() + timedelta(days=8))
+    assert not ai.image_allowed(week, image, CONSUMER, h.clock() + timedelta(days=9))
 
 
 def test_settings_managed_by_a_declarative_policy_cannot_be_changed_in_the_account() -> None:

@@ -60,7 +60,7 @@ def test_a_report_is_pending_at_its_creation_instant_and_available_after() -> No
     report = create(h, shared_and_used(h))
     assert report.state(h.env.now()) == ur.PENDING
     assert ur.describe_entries(h.env, h.at(), OWNER, image_ids=[], report_ids=[], filters=[]) == []
-    h.now += timedelta(milliseconds=1)
+    h.advance(timedelta(milliseconds=1))
     assert report.state(h.env.now()) == ur.AVAILABLE
     (row,) = ur.describe_entries(h.env, h.at(), OWNER, image_ids=[], report_ids=[], filters=[])
     assert row.entry == Entry(ur.INSTANCE, USER, 2)
@@ -73,7 +73,7 @@ def test_one_pending_report_per_image() -> None:
     with pytest.raises(CoreError) as caught:
         create(h, image_id)
     assert caught.value.reason == "usage_report_image_limit"
-    h.now += timedelta(seconds=1)
+    h.advance(timedelta(seconds=1))
     create(h, image_id)
 
 
@@ -90,9 +90,9 @@ def test_the_pending_limit_per_account(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_reports_are_gone_thirty_days_after_creation() -> None:
     h = Harness()
     report = create(h, shared_and_used(h))
-    h.now += timedelta(days=30) - timedelta(milliseconds=1)
+    h.advance(timedelta(days=30) - timedelta(milliseconds=1))
     assert describe(h) == [report]
-    h.now += timedelta(milliseconds=1)
+    h.advance(timedelta(milliseconds=1))
     assert describe(h) == []
     create(h, report.image_id)  # the next change also drops the expired record
     assert report.report_id not in h.at().usage_reports
@@ -123,7 +123,7 @@ def test_a_resource_type_without_a_counter_reports_nothing(monkeypatch: pytest.M
         return {USER: 3}
 
     monkeypatch.setitem(ur.COUNTERS, ur.LAUNCH_TEMPLATE, templates_counter)
-    h.now += timedelta(seconds=1)
+    h.advance(timedelta(seconds=1))
     report = ur.create_report(
         h.env, h.at(), OWNER, image_id=image_id, resource_types=templates, account_ids=[], tags={}
     )

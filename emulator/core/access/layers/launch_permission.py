@@ -8,7 +8,7 @@ from __future__ import annotations
 from emulator.core.access.facts import Facts
 from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest, Step
 from emulator.core.ec2.images.launch_permissions import VIA_ACCOUNT, VIA_ORGANIZATION, VIA_OU
-from emulator.core.ec2.images.records import AVAILABLE, Image
+from emulator.core.ec2.images.records import AVAILABLE, DISABLED, Image
 from emulator.core.organizations.membership import Membership
 
 LAYER = "launch_permission"
@@ -30,7 +30,8 @@ def steps(request: AccessRequest, facts: Facts) -> list[Step]:
     account, membership = request.principal, facts.membership
     if image.region != request.region:
         return [_denied(f"{image.image_id} does not exist in {request.region}.")]
-    if image.state != AVAILABLE:
+    # A disabled image is the lifecycle layer's concern: it has no grants, its owner keeps it.
+    if image.state not in (AVAILABLE, DISABLED):
         return [_denied(f"{image.image_id} is {image.state}; nobody can launch it.")]
     if image.owner == account:
         reason = f"{account} owns {image.image_id}; the owner always launches."

@@ -6,14 +6,26 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
-from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest
+from emulator.core.authorization import (
+    DEREGISTER_IMAGE,
+    DESCRIBE_IMAGES,
+    RUN_INSTANCES,
+    AccessRequest,
+)
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet, always, as_text, field_table
 from emulator.core.ec2.images import allowed_images
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
-from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
+from emulator.core.ec2.images.records import (
+    DEREGISTERED,
+    DISABLED,
+    BlockDevice,
+    Image,
+    aws_time,
+    check_name,
+)
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     check_named_key,
@@ -194,6 +206,8 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
     action = RUN_INSTANCES if need == LAUNCH else DESCRIBE_IMAGES
     allowed = env.authorize(AccessRequest(account, action, region.name, image)).allowed
     if need == LAUNCH and not allowed:
+        if image.state == DISABLED and image.owner == account:
+            raise Conflict("image_disabled", id=image_id)
         raise NotAuthorized("images_not_authorized", ids=[image_id])
     if not allowed:
         raise resource_ids.not_found("image", [image_id])
@@ -376,6 +390,9 @@ def create_image(
             "architecture": instance.architecture,
             "block_devices": devices,
             "source_instance_id": instance_id,
+            # The instance's AMI is the new image's parent (GetImageAncestry).
+            "source_image_id": instance.image_id,
+            "source_image_region": region.name,
         }
     )
     return _store(env, region, image, account, tags)
@@ -487,6 +504,9 @@ def deregister_image(
 ) -> list[tuple[str, bool]]:
     """Deregister (owner only); optionally delete its snapshots no other image uses."""
     image = find_image(env, region, account, image_id, OWNER)
+    refusal = env.authorize(AccessRequest(account, DEREGISTER_IMAGE, region.name, image)).refusal
+    if refusal is not None:
+        raise Conflict("image_deregistration_protected", id=image.image_id)
     commit()
     region.grants.remove(image)
     region.names.pop((image.owner, image.name), None)
@@ -524,11 +544,15 @@ def describe_images(
     owners: Sequence[str] = (),
     executable_users: Sequence[str] = (),
     filters: Sequence[Filter] = (),
+    include_deprecated: bool = False,
+    include_disabled: bool = False,
 ) -> list[Image]:
     """The images the caller asked for and may see, oldest first.
 
     Without ids the candidates come from the grant index (the caller's own path), so the cost
-    follows what the caller can see, not the size of the Region.
+    follows what the caller can see, not the size of the Region. A disabled image is listed
+    only with ``include_disabled`` (even when named by id); a deprecated one is left out of
+    the listings of everyone but its owner, unless named by id or ``include_deprecated``.
     """
     _check_users(owners, {"self", *OWNER_ALIASES})
     _check_users(executable_users, {"self", "all"})
@@ -594,10 +618,19 @@ def describe_images(
             and image.launch_permissions.match(account, membership) is not None
         )
 
+    now = aws_time(env.clock())
+
+    def listed(image: Image) -> bool:
+        if image.state == DISABLED:
+            return include_disabled
+        deprecated = image.deprecation_time is not None and image.deprecation_time <= now
+        return not deprecated or include_deprecated or bool(image_ids) or image.owner == account
+
     found = [
         image
         for image in candidates
-        if env.authorize(AccessRequest(account, DESCRIBE_IMAGES, region.name, image)).allowed
+        if listed(image)
+        and env.authorize(AccessRequest(account, DESCRIBE_IMAGES, region.name, image)).allowed
         and (not owner_ids or image.owner in owner_ids)
         and (not users or executable(image))
         and matches(image)
@@ -663,6 +696,8 @@ def modify_launch_permissions(
     """Owner only; every entry valid or nothing changes; adds first, then removes."""
     image = find_image(env, region, account, image_id, OWNER)
     updated = change(image.launch_permissions, adds, removes, env.config.max_launch_permissions)
+    if adds and image.state == DISABLED:
+        raise Conflict("image_disabled_not_shareable", id=image.image_id)
     if any(g.kind != GROUP for g in adds):
         check_shareable(env, image)
     if updated.public and not image.public:

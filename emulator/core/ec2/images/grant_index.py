@@ -1,11 +1,11 @@
-"""The grant index of one Region: its available images by owner and by grant principal."""
+"""The grant index of one Region: its images by owner and by grant principal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from emulator.core.ec2.images.records import AVAILABLE, Image
+from emulator.core.ec2.images.records import DEREGISTERED, Image
 from emulator.core.organizations.membership import Membership
 
 
@@ -23,7 +23,8 @@ def _unindex(mapping: dict[str, set[str]], key: str, image_id: str) -> None:
 
 @dataclass
 class GrantIndex:
-    """Available images of one Region by owner and by grant principal.
+    """The images of one Region not deregistered, by owner and by grant principal (a
+    disabled image has no grants, so only its owner finds it here).
 
     Lets "what may this account launch" walk the caller's own path instead of every image.
     """
@@ -35,7 +36,7 @@ class GrantIndex:
     by_ou: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, image: Image) -> None:
-        if image.state != AVAILABLE:
+        if image.state == DEREGISTERED:
             return
         self._apply(image, _index)
         if image.public:

@@ -12,6 +12,13 @@ from emulator.core.errors import InvalidValue
 
 AVAILABLE = "available"
 DEREGISTERED = "deregistered"
+DISABLED = "disabled"  # DisableImage: no launches, no grants; the owner still manages it
+# Deregistration protection as EC2 spells it (a lifted protection with a cooldown shows
+# "disabled-until <time>" until the cooldown ends: lifecycle.protection_shown).
+PROTECTION_OFF = "disabled"
+PROTECTION_ON = "enabled-without-cooldown"
+PROTECTION_COOLDOWN = "enabled-with-cooldown"
+PROTECTIONS = (PROTECTION_OFF, PROTECTION_ON, PROTECTION_COOLDOWN)
 
 _NAME_RE = re.compile(r"[a-zA-Z0-9()\[\] ./\-'@_]{3,128}")
 
@@ -81,6 +88,10 @@ class Image:
     source_image_region: str | None = None
     source_instance_id: str | None = None
     last_launched_time: str | None = None
+    deprecation_time: str | None = None  # EnableImageDeprecation, rounded to the minute
+    deregistration_protection: str = PROTECTION_OFF
+    # When a protection with a cooldown was lifted, the end of its 24 hours.
+    protection_cooldown_until: str | None = None
     launch_permissions: LaunchPermissions = field(default_factory=LaunchPermissions)
 
     @property

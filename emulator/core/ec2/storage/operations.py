@@ -397,7 +397,8 @@ def _restorable(caller: str, users: list[str]) -> Callable[[Snapshot], bool]:
 def delete_snapshot(region: RegionState, account: str, snapshot_id: str) -> None:
     own_snapshot(region, account, snapshot_id)
     for image in region.images.values():
-        if image.state == "available" and snapshot_id in image.snapshot_ids:
+        # A disabled image still holds its snapshots (the User Guide: "currently in use").
+        if image.state != "deregistered" and snapshot_id in image.snapshot_ids:
             raise Conflict("snapshot_in_use", id=snapshot_id, image_id=image.image_id)
     commit()
     del region.snapshots[snapshot_id]
