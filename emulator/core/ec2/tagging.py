@@ -1,4 +1,4 @@
-"""CreateTags, DeleteTags, DescribeTags over images, snapshots, volumes and instances."""
+"""CreateTags, DeleteTags, DescribeTags over every taggable EC2 resource kind."""
 
 from __future__ import annotations
 
@@ -37,8 +37,32 @@ def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> N
     if kind == "image":
         find_image(env, region, account, resource_id, READ)
         return
-    table = {"snapshot": region.snapshots, "volume": region.volumes, "instance": region.instances}
+    if kind in resource_ids.NETWORK_KINDS or kind == "security-group-rule":
+        table = _network_tables(region, account)[kind]
+        resource_ids.find(kind, table, resource_id, lambda _: True)
+        return
+    table = {
+        "snapshot": region.snapshots,
+        "volume": region.volumes,
+        "instance": region.instances,
+        "key-pair": region.key_pairs,
+    }
     resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
+
+
+def _network_tables(region: RegionState, account: str) -> dict[str, Mapping[str, object]]:
+    """The caller's network resources by kind (its default network until it changes it)."""
+    net = region.network.view(account)
+    return {
+        "vpc": net.vpcs,
+        "subnet": net.subnets,
+        "security-group": net.security_groups,
+        "internet-gateway": net.internet_gateways,
+        "route-table": net.route_tables,
+        "security-group-rule": {
+            r.rule_id: r for g in net.security_groups.values() for r in g.rules
+        },
+    }
 
 
 def create_tags(
@@ -69,21 +93,29 @@ def delete_tags(
         region.tags.delete(resource_id, account, keys)
 
 
-def _exists(region: RegionState, resource_id: str) -> bool:
+def _exists(region: RegionState, resource_id: str, network: Mapping[str, Mapping]) -> bool:
     image = region.images.get(resource_id)
     if image is not None:
         return image.state != DEREGISTERED
     return any(
-        resource_id in table for table in (region.snapshots, region.volumes, region.instances)
+        resource_id in table
+        for table in (
+            region.snapshots,
+            region.volumes,
+            region.instances,
+            region.key_pairs,
+            *network.values(),
+        )
     )
 
 
 def describe_tags(region: RegionState, account: str, filters: list[Filter]) -> list[TagRow]:
     """The caller's own tags in this Region, by resource id then key."""
     matches = FilterSet(filters, TAG_FILTERS, lambda r: region.tags.get(r.resource_id, account))
+    network = _network_tables(region, account)
     rows = [
         TagRow(rid, resource_ids.kind_of(rid), key, value)
         for rid, key, value in region.tags.of_account(account)
-        if _exists(region, rid)
+        if _exists(region, rid, network)
     ]
     return sorted((r for r in rows if matches(r)), key=lambda r: (r.resource_id, r.key))

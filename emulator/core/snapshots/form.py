@@ -25,6 +25,17 @@ from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
 from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.keypairs.records import ED25519, RSA, KeyPair
+from emulator.core.ec2.network.records import (
+    Association,
+    InternetGateway,
+    Route,
+    RouteTable,
+    Rule,
+    SecurityGroup,
+    Subnet,
+    Vpc,
+)
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
@@ -95,7 +106,10 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
-RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i)" + HEX_ID))
+RESOURCE_ID = Text(
+    "an EC2 resource id",
+    re.compile(r"(?:ami|snap|vol|i|vpc|subnet|sg|sgr|igw|rtb|key)" + HEX_ID),
+)
 KEY_ARN = Text(
     "a KMS key ARN",
     re.compile(
@@ -303,6 +317,21 @@ VOLUME = record(
         "multi_attach_enabled": Boolean(),
     },
 )
+VPC_ID = _ec2_id("vpc", "a VPC id")
+SUBNET_ID = _ec2_id("subnet", "a subnet id")
+GROUP_ID = _ec2_id("sg", "a security group id")
+IGW_ID = _ec2_id("igw", "an internet gateway id")
+CIDR = Text("an IPv4 CIDR block", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}"))
+IPV4 = Text("an IPv4 address", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}"))
+PORT = Nullable(Integer(low=-1, high=65535))
+INSTANCE_PLACEMENT = {
+    "subnet_id": Nullable(SUBNET_ID),
+    "vpc_id": Nullable(VPC_ID),
+    "private_ip_address": Nullable(IPV4),
+    "network_interface_id": Nullable(_ec2_id("eni", "a network interface id")),
+    "security_groups": MapOf(GROUP_ID, Text()),
+    "key_name": OPTIONAL_TEXT,
+}
 INSTANCE = record(
     Instance,
     {
@@ -326,6 +355,117 @@ INSTANCE = record(
         "volume_ids": ListOf(VOLUME_ID),
         "state_transition_reason": Text(),
         "state_reason": Nullable(MapOf(Text(), Text())),
+        **INSTANCE_PLACEMENT,
+    },
+)
+NETWORK = Record(
+    {
+        "vpcs": ListOf(
+            record(
+                Vpc,
+                {
+                    "vpc_id": VPC_ID,
+                    "owner": ACCOUNT,
+                    "cidr_block": CIDR,
+                    "cidr_association_id": _ec2_id("vpc-cidr-assoc", "a CIDR association id"),
+                    "dhcp_options_id": _ec2_id("dopt", "a DHCP options id"),
+                    "is_default": Boolean(),
+                    "instance_tenancy": Text(choices=("default", "dedicated")),
+                },
+            )
+        ),
+        "subnets": ListOf(
+            record(
+                Subnet,
+                {
+                    "subnet_id": SUBNET_ID,
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "cidr_block": CIDR,
+                    "availability_zone": NAME,
+                    "availability_zone_id": NAME,
+                    "default_for_az": Boolean(),
+                    "map_public_ip_on_launch": Boolean(),
+                },
+            )
+        ),
+        "security_groups": ListOf(
+            record(
+                SecurityGroup,
+                {
+                    "group_id": GROUP_ID,
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "name": Text(min_length=1, max_length=255),
+                    "description": Text(max_length=255),
+                    "rules": ListOf(
+                        record(
+                            Rule,
+                            {
+                                "rule_id": _ec2_id("sgr", "a security group rule id"),
+                                "egress": Boolean(),
+                                "protocol": Text(min_length=1, max_length=8),
+                                "from_port": PORT,
+                                "to_port": PORT,
+                                "cidr_ipv4": Nullable(CIDR),
+                                "cidr_ipv6": OPTIONAL_TEXT,
+                                "group_id": Nullable(GROUP_ID),
+                                "user_id": Nullable(ACCOUNT),
+                                "prefix_list_id": OPTIONAL_TEXT,
+                                "description": OPTIONAL_TEXT,
+                            },
+                        )
+                    ),
+                },
+            )
+        ),
+        "internet_gateways": ListOf(
+            record(
+                InternetGateway, {"igw_id": IGW_ID, "owner": ACCOUNT, "vpc_id": Nullable(VPC_ID)}
+            )
+        ),
+        "route_tables": ListOf(
+            record(
+                RouteTable,
+                {
+                    "route_table_id": _ec2_id("rtb", "a route table id"),
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "routes": ListOf(
+                        record(
+                            Route,
+                            {
+                                "destination": CIDR,
+                                "gateway_id": Text(min_length=1),
+                                "origin": Text(choices=("CreateRouteTable", "CreateRoute")),
+                            },
+                        )
+                    ),
+                    "associations": ListOf(
+                        record(
+                            Association,
+                            {
+                                "association_id": _ec2_id("rtbassoc", "an association id"),
+                                "subnet_id": Nullable(SUBNET_ID),
+                            },
+                        )
+                    ),
+                },
+            )
+        ),
+    },
+    frozenset({"vpcs", "subnets", "security_groups", "internet_gateways", "route_tables"}),
+)
+KEY_PAIR = record(
+    KeyPair,
+    {
+        "key_pair_id": _ec2_id("key", "a key pair id"),
+        "owner": ACCOUNT,
+        "name": Text(min_length=1, max_length=255),
+        "key_type": Text(choices=(RSA, ED25519)),
+        "fingerprint": Text(min_length=1, max_length=128),
+        "public_key": Text(min_length=1, max_length=16_384),
+        "create_time": EC2_TIME,
     },
 )
 TAG_KEY = Text(min_length=1, max_length=128)
@@ -338,8 +478,12 @@ REGION_STATE = Record(
         # resource id -> tagging account -> key -> value
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
+        "network": MapOf(ACCOUNT, NETWORK),
+        "key_pairs": ListOf(KEY_PAIR),
     },
-    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa"}),
+    frozenset(
+        {"images", "snapshots", "volumes", "instances", "tags", "bpa", "network", "key_pairs"}
+    ),
 )
 CONFIG = Record(
     {
