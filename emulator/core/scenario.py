@@ -19,6 +19,8 @@ from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
+from emulator.core.ec2.keypairs import operations as key_pairs
+from emulator.core.ec2.network import operations as network
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
@@ -39,6 +41,8 @@ TOP_KEYS = {
     "keys",
     "images",
     "block_public_access",
+    "key_pairs",
+    "vpcs",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -74,6 +78,9 @@ DEVICE_KEYS = {
 GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
 KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "enabled"}
 BPA_KEYS = {"account", "region", "state"}
+KEY_PAIR_KEYS = {"account", "region", "name", "public_key", "tags"}
+VPC_KEYS = {"account", "region", "cidr_block", "tags", "subnets"}
+SUBNET_KEYS = {"cidr_block", "availability_zone", "tags"}
 
 
 class ScenarioError(DocumentError):
@@ -197,6 +204,10 @@ def build(data: Any, world: World | None = None) -> World:
         _image(fresh, image, at("images", i))
     for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
         _bpa(fresh, entry, at("block_public_access", i))
+    for i, entry in enumerate(_list(top.get("key_pairs"), "key_pairs")):
+        _key_pair(fresh, entry, at("key_pairs", i))
+    for i, entry in enumerate(_list(top.get("vpcs"), "vpcs")):
+        _vpc(fresh, entry, at("vpcs", i))
     return fresh
 
 
@@ -475,6 +486,63 @@ def _bpa(world: World, entry: Any, path: str) -> None:
             bpa.enable(regional, account, state)
 
 
+def _key_pair(world: World, entry: Any, path: str) -> None:
+    """A key pair from its public key (a scenario never holds a private key)."""
+    entry = _mapping(entry, path, KEY_PAIR_KEYS, ("account", "name", "public_key"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    material = _text(entry["public_key"], at(path, "public_key")).encode()
+    tags = {"key-pair": _tags(entry.get("tags"), at(path, "tags"))}
+    with world.ec2.write(region) as regional:
+        _core(
+            path,
+            lambda: key_pairs.import_key_pair(
+                world.ec2.env,
+                regional,
+                account,
+                _text(entry["name"], at(path, "name")),
+                material,
+                tags,
+            ),
+        )
+
+
+def _vpc(world: World, entry: Any, path: str) -> None:
+    """A VPC of an account, with its subnets; the default network is there already."""
+    entry = _mapping(entry, path, VPC_KEYS, ("account", "cidr_block"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    env = world.ec2.env
+    with world.ec2.write(region) as regional:
+        vpc = _core(
+            path,
+            lambda: network.create_vpc(
+                env,
+                regional,
+                account,
+                _text(entry["cidr_block"], at(path, "cidr_block")),
+                None,
+                {"vpc": _tags(entry.get("tags"), at(path, "tags"))},
+            ),
+        )
+        for i, subnet in enumerate(_list(entry.get("subnets"), at(path, "subnets"))):
+            where = at(at(path, "subnets"), i)
+            subnet = _mapping(subnet, where, SUBNET_KEYS, ("cidr_block",))
+            _core(
+                where,
+                lambda subnet=subnet, where=where: network.create_subnet(
+                    env,
+                    regional,
+                    account,
+                    vpc.vpc_id,
+                    _text(subnet["cidr_block"], at(where, "cidr_block")),
+                    _optional_text(subnet.get("availability_zone"), at(where, "availability_zone")),
+                    None,
+                    {"subnet": _tags(subnet.get("tags"), at(where, "tags"))},
+                ),
+            )
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -516,7 +584,49 @@ def dump(world: World) -> dict[str, Any]:
         for name, region in world.ec2.regions.items()
         for account, state in region.bpa.items()
     ]
+    key_pairs_ = [
+        {
+            "account": pair.owner,
+            "region": name,
+            "name": pair.name,
+            "public_key": pair.public_key,
+            "tags": region.tags.get(pair.key_pair_id, pair.owner),
+        }
+        for name, region in world.ec2.regions.items()
+        for pair in region.key_pairs.values()
+    ]
+    vpcs = [
+        _dump_vpc(region, name, account, vpc)
+        for name, region in world.ec2.regions.items()
+        for account, net in region.network.accounts.items()
+        for vpc in net.vpcs.values()
+        if not vpc.is_default
+    ]
+    # Only when there are some, so a dump of a world without them reads as before.
+    if key_pairs_:
+        out["key_pairs"] = key_pairs_
+    if vpcs:
+        out["vpcs"] = vpcs
     return out
+
+
+def _dump_vpc(region: Any, name: str, account: str, vpc: Any) -> dict[str, Any]:
+    net = region.network.accounts[account]
+    return {
+        "account": account,
+        "region": name,
+        "cidr_block": vpc.cidr_block,
+        "tags": region.tags.get(vpc.vpc_id, account),
+        "subnets": [
+            {
+                "cidr_block": s.cidr_block,
+                "availability_zone": s.availability_zone,
+                "tags": region.tags.get(s.subnet_id, account),
+            }
+            for s in net.subnets.values()
+            if s.vpc_id == vpc.vpc_id
+        ],
+    }
 
 
 def _dump_keys(world: World) -> list[dict[str, Any]]:
