@@ -17,8 +17,14 @@ from emulator.core.ec2.network.placement import LaunchPlacement
 from emulator.core.ec2.region import RegionState
 from emulator.core.ec2.zones import region_code, zones_of
 from emulator.core.errors import InvalidValue
+from emulator.core.ids import IdSource
+from emulator.core.world import World
 
 A = "111111111111"
+
+
+def ec2_env():
+    return World(ids=IdSource(seed=7)).ec2.env
 
 
 @pytest.mark.parametrize(
@@ -90,10 +96,10 @@ def test_addresses_skip_the_reserved_ones_and_come_back_when_released() -> None:
 
 def test_a_full_subnet_is_refused() -> None:
     region = RegionState("us-east-1")
-    net = region.network.view(A)
-    subnet = next(iter(net.subnets.values()))
-    subnet.cidr_block = "172.31.0.0/28"  # 16 addresses, 11 usable
-    region.network.keep(A, net)
+    env = ec2_env()
+    vpc = operations.create_vpc(env, region, A, "10.0.0.0/16", None, {})
+    # 16 addresses, 11 of them usable.
+    subnet = operations.create_subnet(env, region, A, vpc.vpc_id, "10.0.0.0/28", None, None, {})
     addresses, _ = place(region, 11, subnet_id=subnet.subnet_id)
     assert len(addresses) == 11
     with pytest.raises(InvalidValue) as refused:

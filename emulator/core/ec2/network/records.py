@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from emulator.core.ec2.network.cidr import Block, parse_block
@@ -42,8 +43,9 @@ class Subnet:
     cursor: int | None = field(default=None, repr=False, compare=False)
     released: set[int] = field(default_factory=set, repr=False, compare=False)
 
-    @property
+    @cached_property
     def block(self) -> Block:
+        """The subnet's block, parsed once (a subnet's block never changes)."""
         return parse_block(self.cidr_block)
 
     @property
