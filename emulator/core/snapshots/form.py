@@ -9,9 +9,11 @@ filed under a Region other than its own, and references that do not resolve: mem
 unknown organizations or parents, an OU tree with a cycle or more than five levels, a
 management account outside its organization, aliases of missing keys, key policies that do
 not parse, malformed launch permissions, attached volumes of unknown instances, available
-images over snapshots that do not exist. Owners may be any 12-digit account (an account
-exists as soon as it calls), and a key ARN on a snapshot or volume may name a key that is
-gone (KMS deletes keys after their waiting period; the snapshot stays, as in AWS).
+images over snapshots that do not exist, network records filed under another account or
+naming a VPC it does not have, two key pairs of one owner with one name. Owners may be any
+12-digit account (an account exists as soon as it calls), and a key ARN on a snapshot or
+volume may name a key that is gone (KMS deletes keys after their waiting period; the
+snapshot stays, as in AWS).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Gr
 from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.keypairs.records import ED25519, RSA, KeyPair
+from emulator.core.ec2.network.cidr import parse_block
 from emulator.core.ec2.network.records import (
     Association,
     InternetGateway,
@@ -684,6 +687,13 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
                 raise DocumentError(
                     at(device_path, "snapshot_id"), f"no snapshot {snapshot} in {name}"
                 )
+    for account, net in region.get("network", {}).items():
+        _check_network(net, account, at(at(path, "network"), account))
+    pairs: dict[Any, str] = {}
+    for i, pair in enumerate(region.get("key_pairs", [])):
+        where = at(at(path, "key_pairs"), i)
+        _unique(pairs, pair["key_pair_id"], at(where, "key_pair_id"), "key pair")
+        _unique(pairs, (pair["owner"], pair["name"]), at(where, "name"), "key pair name")
     instances: dict[Any, str] = {}
     for i, instance in enumerate(region.get("instances", [])):
         _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)
@@ -694,6 +704,37 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
         attached = volume.get("instance_id")
         if attached is not None and attached not in instances:
             raise DocumentError(at(where, "instance_id"), f"no instance {attached} in {name}")
+
+
+def _check_network(net: dict[str, Any], account: str, path: str) -> None:
+    """One account's network: its records are its own, blocks are IPv4 CIDR, and every
+    subnet, group, gateway and route table names one of its VPCs."""
+    vpcs: dict[Any, str] = {}
+    for kind, id_key in (
+        ("vpcs", "vpc_id"),
+        ("subnets", "subnet_id"),
+        ("security_groups", "group_id"),
+        ("internet_gateways", "igw_id"),
+        ("route_tables", "route_table_id"),
+    ):
+        seen: dict[Any, str] = vpcs if kind == "vpcs" else {}
+        for i, item in enumerate(net.get(kind, [])):
+            where = at(at(path, kind), i)
+            if kind == "vpcs":
+                _unique(seen, item[id_key], at(where, id_key), "VPC")
+            elif item.get("vpc_id") is not None and item["vpc_id"] not in vpcs:
+                raise DocumentError(at(where, "vpc_id"), f"no VPC {item['vpc_id']} of {account}")
+            if kind != "vpcs":
+                _unique(seen, item[id_key], at(where, id_key), id_key.split("_")[0])
+            if item["owner"] != account:
+                raise DocumentError(
+                    at(where, "owner"), f"expected {account}, the account it is filed under"
+                )
+            if "cidr_block" in item:
+                try:
+                    parse_block(item["cidr_block"])
+                except CoreError:
+                    raise DocumentError(at(where, "cidr_block"), "not an IPv4 CIDR block") from None
 
 
 def _in_region(

@@ -18,6 +18,7 @@ from emulator.core.ec2.region import RegionState
 from emulator.core.ec2.zones import region_code, zones_of
 from emulator.core.errors import InvalidValue
 from emulator.core.ids import IdSource
+from emulator.core.snapshots.schema import DocumentError
 from emulator.core.world import World
 
 A = "111111111111"
@@ -176,3 +177,21 @@ def test_shipped_types_hold_what_the_filters_read() -> None:
     for name, row in table.items():
         assert row["InstanceType"] == name
         assert row["VCpuInfo"]["DefaultVCpus"] >= 1 and row["MemoryInfo"]["SizeInMiB"] >= 512
+
+
+def test_a_snapshot_with_a_broken_network_is_refused() -> None:
+    world = World()
+    region = RegionState("us-east-1")
+    operations.create_vpc(world.ec2.env, region, A, "10.0.0.0/16", None, {})
+    world.ec2.regions["us-east-1"] = region
+    good = world.to_dict()
+    World().load(good)
+    net = good["ec2"]["regions"]["us-east-1"]["network"][A]
+    net["subnets"][0]["vpc_id"] = "vpc-00000000"
+    with pytest.raises(DocumentError) as caught:
+        World().load(good)
+    assert caught.value.path == f"ec2.regions.us-east-1.network.{A}.subnets[0].vpc_id"
+    net["subnets"][0]["vpc_id"] = net["vpcs"][0]["vpc_id"]
+    net["subnets"][0]["cidr_block"] = "999.0.0.0/16"
+    with pytest.raises(DocumentError):
+        World().load(good)
