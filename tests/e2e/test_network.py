@@ -531,3 +531,86 @@ def test_the_network_survives_a_snapshot(server: RunningServer, ec2: Client) -> 
         "Instances"
     ]
     assert second["PrivateIpAddress"] == "10.0.0.5"
+
+
+def test_packers_network_steps_in_order(aws: ClientFactory, ec2: Client) -> None:
+    """amazon-ebs before and after the build: find where to launch, make a temporary key and
+    group, launch, and clean up."""
+    image = register_image_from_snapshot(ec2)
+    assert "us-east-1" in {r["RegionName"] for r in ec2.describe_regions()["Regions"]}
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    subnets = ec2.describe_subnets(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+            {"Name": "state", "Values": ["available"]},
+        ]
+    )["Subnets"]
+    subnet = max(subnets, key=lambda s: (s["AvailableIpAddressCount"], s["SubnetId"]))
+    offers = ec2.describe_instance_type_offerings(
+        LocationType="availability-zone",
+        Filters=[{"Name": "instance-type", "Values": ["t3.micro"]}],
+    )["InstanceTypeOfferings"]
+    assert subnet["AvailabilityZone"] in {o["Location"] for o in offers}
+    key = ec2.create_key_pair(KeyName="packer_6571e9b1")
+    group = ec2.create_security_group(
+        GroupName="packer_6571e9b1", Description="Temporary group for Packer", VpcId=vpc["VpcId"]
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    (instance,) = ec2.run_instances(
+        ImageId=image,
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        KeyName=key["KeyName"],
+        SecurityGroupIds=[group],
+        SubnetId=subnet["SubnetId"],
+    )["Instances"]
+    (described,) = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0][
+        "Instances"
+    ]
+    assert described["SubnetId"] == subnet["SubnetId"] and described["KeyName"] == key["KeyName"]
+    assert described["Placement"]["AvailabilityZone"] == subnet["AvailabilityZone"]
+    ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
+    ec2.delete_key_pair(KeyName=key["KeyName"])
+    ec2.delete_security_group(GroupId=group)
+    assert ec2.describe_key_pairs()["KeyPairs"] == []
+    assert [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]] == ["default"]
+
+
+def test_ansibles_ec2_instance_lookups(ec2: Client) -> None:
+    """amazon.aws.ec2_instance: instances by subnet and state, groups by name in the VPC."""
+    image = register_image_from_snapshot(ec2)
+    (subnet,) = ec2.describe_subnets(
+        Filters=[
+            {"Name": "default-for-az", "Values": ["true"]},
+            {"Name": "availability-zone", "Values": ["us-east-1b"]},
+        ]
+    )["Subnets"]
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet["SubnetId"])
+    found = ec2.describe_instances(
+        Filters=[
+            {"Name": "subnet-id", "Values": [subnet["SubnetId"]]},
+            {
+                "Name": "instance-state-name",
+                "Values": ["pending", "running", "stopping", "stopped"],
+            },
+        ]
+    )["Reservations"]
+    assert len(found) == 1
+    groups = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [subnet["VpcId"]]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"]
+    assert len(groups) == 1
