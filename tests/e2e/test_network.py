@@ -455,6 +455,7 @@ def test_run_instances_with_subnet_groups_key_and_address(ec2: Client) -> None:
     assert ids("key-name", "deploy") == me
     assert ids("private-ip-address", "10.0.5.20") == me
     assert ids("availability-zone", "us-east-1a") == me
+    assert ids("availability-zone-id", "use1-az1") == me
     assert ids("network-interface.subnet-id", subnet) == me
     assert ids("subnet-id", "subnet-00000000") == []
     ec2.terminate_instances(InstanceIds=me)

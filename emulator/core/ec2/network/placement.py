@@ -225,4 +225,11 @@ INSTANCE_NETWORK_FILTERS = {
         list(i.security_groups.values()) if i.holds_address else []
     ),
     "source-dest-check": lambda i: ["true"],
+    "availability-zone-id": lambda i: _zone_id(i.region, i.availability_zone),
+    "network-interface.addresses.primary": _held(lambda i: "true"),
 }
+
+
+def _zone_id(region: str, zone: str) -> list[str]:
+    found = zone_named(region, zone)
+    return [found.zone_id] if found else []
