@@ -132,9 +132,8 @@ def _authorize(call: Call, params: dict[str, Any], egress: bool) -> dict[str, An
 
 
 def _revoke(call: Call, params: dict[str, Any], egress: bool) -> dict[str, Any]:
-    with writing(call) as (env, region):
+    with writing(call) as (_, region):
         gone = groups.revoke(
-            env,
             region,
             call.account,
             params.get("GroupId"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
 from emulator.core.ec2.filters import Filter, FilterSet
-from emulator.core.ec2.network.cidr import parse_block
+from emulator.core.ec2.network.cidr import Block, parse_block
 from emulator.core.ec2.network.defaults import DEFAULT_GROUP_NAME
 from emulator.core.ec2.network.operations import find, find_all
 from emulator.core.ec2.network.records import AccountNetwork, Rule, SecurityGroup, Vpc
@@ -76,13 +76,12 @@ def rule_text(rule: Rule) -> str:
 
 
 def _rules(
-    env: Env,
     net: AccountNetwork,
     group: SecurityGroup,
     egress: bool,
     permissions: Iterable[Permission],
 ) -> list[Rule]:
-    """The rules ``permissions`` name, checked; ids are drawn later, by ``_with_ids``."""
+    """The rules ``permissions`` name, checked; ids are drawn after the commit point."""
     out = []
     for p in permissions:
         protocol = _protocol(p.protocol)
@@ -112,7 +111,7 @@ def _rules(
     return out
 
 
-def _cidr(text: str) -> object:
+def _cidr(text: str) -> Block:
     try:
         return parse_block(text)
     except InvalidValue:
@@ -232,7 +231,7 @@ def authorize(
     group = find_group(net, group_id, group_name)
     if not permissions:
         raise InvalidValue("missing_parameter", name="IpPermissions")
-    new = _rules(env, net, group, egress, permissions)
+    new = _rules(net, group, egress, permissions)
     seen = {r.key() for r in group.rules}
     for rule in new:
         if rule.key() in seen:
@@ -248,7 +247,6 @@ def authorize(
 
 
 def revoke(
-    env: Env,
     region: RegionState,
     account: str,
     group_id: str | None,
@@ -262,7 +260,7 @@ def revoke(
     group = find_group(net, group_id, group_name)
     mine = {r.key(): r for r in group.rules if r.egress == egress}
     gone: list[Rule] = []
-    for rule in _rules(env, net, group, egress, permissions):
+    for rule in _rules(net, group, egress, permissions):
         if rule.key() not in mine:
             raise NotFound("permission_not_found")
         gone.append(mine[rule.key()])
