@@ -353,6 +353,12 @@ def test_security_groups_names_rules_and_errors(ec2: Client) -> None:
         ec2.describe_security_groups(GroupIds=["sg-12345678"])
     (by_name,) = ec2.describe_security_groups(GroupNames=["packer"])["SecurityGroups"]
     assert by_name["GroupId"] == gid
+    with aws_error(
+        "InvalidGroup.NotFound", f"The security group 'nope' does not exist in default VPC '{vpc}'"
+    ):
+        ec2.describe_security_groups(GroupNames=["nope"])
+    with aws_error("MissingParameter", "The request must contain the parameter GroupDescription"):
+        ec2.create_security_group(GroupName="nodesc", Description="")
 
 
 def test_groups_in_use_and_the_default_group_cannot_be_deleted(ec2: Client) -> None:

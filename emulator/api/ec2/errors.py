@@ -305,6 +305,10 @@ EC2_ERRORS = catalogue(
                 "InvalidGroup.NotFound",
                 "The security group '{name}' does not exist in VPC '{vpc_id}'",
             ),
+            "group_name_not_in_default_vpc": Entry(
+                "InvalidGroup.NotFound",
+                "The security group '{name}' does not exist in default VPC '{vpc_id}'",
+            ),
             "security-group-rule_not_found": Entry(
                 "InvalidSecurityGroupRuleId.NotFound",
                 "The security group rule ID '{ids}' does not exist",

@@ -10,6 +10,7 @@ from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.network import security_groups as groups
 from emulator.core.ec2.network.security_groups import Permission
+from emulator.core.errors import InvalidValue
 
 
 def _permissions(params: dict[str, Any]) -> list[Permission]:
@@ -80,6 +81,13 @@ def _rules_out(
     ]
 
 
+def _description(params: dict[str, Any]) -> str:
+    """The Description member, which EC2's own words call GroupDescription."""
+    if not params.get("Description"):
+        raise InvalidValue("missing_parameter", name="GroupDescription")
+    return params["Description"]
+
+
 @operation("ec2", "CreateSecurityGroup")
 def create_security_group(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """A group in a VPC (the default VPC unless VpcId) with the allow-all egress rule; names are
@@ -90,7 +98,7 @@ def create_security_group(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             region,
             call.account,
             required(params, "GroupName"),
-            required(params, "Description"),
+            _description(params),
             params.get("VpcId"),
             tag_specs(params),
         )

@@ -41,7 +41,9 @@ class Permission:
 
 
 def _protocol(value: str | None) -> str:
-    text = (value or "").lower()
+    if value is None:
+        raise InvalidValue("missing_parameter", name="IpPermissions.IpProtocol")
+    text = value.lower()
     text = PROTOCOL_NUMBERS.get(text, text)
     if text in ("-1", *_PORTED, *_TYPED) or (text.isdigit() and 0 <= int(text) <= 255):
         return text
@@ -128,14 +130,15 @@ def _referenced(
 
 def by_name(net: AccountNetwork, name: str, vpc_id: str | None = None) -> SecurityGroup:
     """A group by name in ``vpc_id`` (the default VPC when none): the name-only lookups."""
+    in_default = vpc_id is None
     if vpc_id is None:
-        vpc = default_vpc(net)
-        vpc_id = vpc.vpc_id
+        vpc_id = default_vpc(net).vpc_id
     found = next(
         (g for g in net.security_groups.values() if g.vpc_id == vpc_id and g.name == name), None
     )
     if found is None:
-        raise NotFound("group_name_not_found", name=name, vpc_id=vpc_id)
+        reason = "group_name_not_in_default_vpc" if in_default else "group_name_not_found"
+        raise NotFound(reason, name=name, vpc_id=vpc_id)
     return found
 
 
