@@ -30,7 +30,9 @@ TAG_FILTERS = {
 }
 
 
-def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> None:
+def _resolve(
+    env: Env, region: RegionState, account: str, resource_id: str, network: dict[str, Mapping]
+) -> None:
     """Raise unless the caller may tag ``resource_id``: any image it can see, or its own."""
     kind = resource_ids.kind_of(resource_id)
     resource_ids.check(kind, resource_id)
@@ -38,8 +40,10 @@ def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> N
         find_image(env, region, account, resource_id, READ)
         return
     if kind in resource_ids.NETWORK_KINDS or kind == "security-group-rule":
-        table = _network_tables(region, account)[kind]
-        resource_ids.find(kind, table, resource_id, lambda _: True)
+        # The caller's network tables, gathered once per call (``network`` starts empty).
+        if not network:
+            network.update(_network_tables(region, account))
+        resource_ids.find(kind, network[kind], resource_id, lambda _: True)
         return
     table = {
         "snapshot": region.snapshots,
@@ -69,8 +73,9 @@ def create_tags(
     env: Env, region: RegionState, account: str, resource_ids_: list[str], tags: Mapping[str, str]
 ) -> None:
     validate(tags)
+    network: dict[str, Mapping] = {}
     for resource_id in resource_ids_:
-        _resolve(env, region, account, resource_id)
+        _resolve(env, region, account, resource_id, network)
         region.tags.check_room(resource_id, account, tags)
     commit()
     for resource_id in resource_ids_:
@@ -86,8 +91,9 @@ def delete_tags(
 ) -> None:
     """Delete the caller's tags: the given keys (value must match when given), or all."""
     validate({key: value or "" for key, value in keys or []})
+    network: dict[str, Mapping] = {}
     for resource_id in resource_ids_:
-        _resolve(env, region, account, resource_id)
+        _resolve(env, region, account, resource_id, network)
     commit()
     for resource_id in resource_ids_:
         region.tags.delete(resource_id, account, keys)
