@@ -15,6 +15,7 @@ from functools import cache
 from botocore.loaders import create_loader
 
 from emulator.api.errors import AwsError
+from emulator.core.ec2.regions import RegionInfo
 from emulator.core.world import WorldConfig
 
 # How each protocol answers a credential scoped to a Region that does not exist.
@@ -64,3 +65,31 @@ def unknown_region(service: str, region: str) -> AwsError:
     """The error a request signed for ``region`` gets when no such Region exists."""
     code, status = _UNKNOWN.get(service, _JSON_UNKNOWN)
     return AwsError(code, f"Credential should be scoped to a valid region, not '{region}'.", status)
+
+
+@cache
+def _described() -> dict[str, tuple[str, str]]:
+    """Region -> (its long name, its partition's DNS suffix), from botocore's data."""
+    out: dict[str, tuple[str, str]] = {}
+    for partition in create_loader().load_data("partitions")["partitions"]:
+        suffix = partition["outputs"]["dnsSuffix"]
+        for region, info in partition["regions"].items():
+            out.setdefault(region, (info.get("description", region), suffix))
+    return out
+
+
+def region_infos(partition: str, config: WorldConfig) -> list[RegionInfo]:
+    """Every Region of ``partition`` (the operator's extra ones too), as DescribeRegions
+    shows it: its EC2 endpoint ``ec2.<region>.<the partition's DNS suffix>``."""
+    described = _described()
+    suffix = next((s for r, (_, s) in described.items() if partition_of(r) == partition), "")
+    names = {*aws_regions(), *config.extra_regions, config.default_region}
+    return [
+        RegionInfo(
+            name,
+            f"ec2.{name}.{described.get(name, ('', suffix))[1] or 'amazonaws.com'}",
+            described.get(name, (name, ""))[0],
+        )
+        for name in sorted(names)
+        if partition_of(name) == partition
+    ]

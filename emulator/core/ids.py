@@ -7,6 +7,7 @@ its own outputs, so one account could tell from its ids what other accounts made
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import string
@@ -67,6 +68,13 @@ class IdSource:
     def resource_id(self, prefix: str) -> str:
         """EC2 style: ``ami-``, ``snap-``, ``vol-``, ``i-``, ``r-`` + 17 hex digits."""
         return f"{prefix}-" + self._pick(_HEX, 17)
+
+    @staticmethod
+    def derived_id(prefix: str, *parts: str) -> str:
+        """An EC2-style id that is a function of ``parts`` alone (no randomness, no seed):
+        what an account's default network is called before and after it is recorded."""
+        digest = hashlib.sha256("/".join((prefix, *parts)).encode()).hexdigest()
+        return f"{prefix}-" + digest[:17]
 
     def request_id(self) -> str:
         h = self._pick(_HEX, 32)

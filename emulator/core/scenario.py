@@ -29,6 +29,8 @@ from emulator.core.ec2.images.records import (
     BlockDevice,
     aws_time,
 )
+from emulator.core.ec2.keypairs import operations as key_pairs
+from emulator.core.ec2.network import operations as network
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
@@ -51,6 +53,8 @@ TOP_KEYS = {
     "block_public_access",
     "allowed_images",
     "clock",
+    "key_pairs",
+    "vpcs",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -107,6 +111,9 @@ WATERMARK_KEYS = {
 }
 FIX_KEYS = {f"max_days_since_{s}_fix_available": s for s in allowed_images.SEVERITIES}
 SCAN_KEYS = {"max_days_since_last_finding_scan", "maximum_severity_label", *FIX_KEYS}
+KEY_PAIR_KEYS = {"account", "region", "name", "public_key", "tags"}
+VPC_KEYS = {"account", "region", "cidr_block", "tags", "subnets"}
+SUBNET_KEYS = {"cidr_block", "availability_zone", "tags"}
 
 
 class ScenarioError(DocumentError):
@@ -237,6 +244,10 @@ def build(data: Any, world: World | None = None) -> World:
         _bpa(fresh, entry, at("block_public_access", i))
     for i, entry in enumerate(_list(top.get("allowed_images"), "allowed_images")):
         _allowed_images(fresh, entry, at("allowed_images", i))
+    for i, entry in enumerate(_list(top.get("key_pairs"), "key_pairs")):
+        _key_pair(fresh, entry, at("key_pairs", i))
+    for i, entry in enumerate(_list(top.get("vpcs"), "vpcs")):
+        _vpc(fresh, entry, at("vpcs", i))
     return fresh
 
 
@@ -641,6 +652,63 @@ def _days(value: dict, key: str, path: str) -> Any:
     return days
 
 
+def _key_pair(world: World, entry: Any, path: str) -> None:
+    """A key pair from its public key (a scenario never holds a private key)."""
+    entry = _mapping(entry, path, KEY_PAIR_KEYS, ("account", "name", "public_key"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    material = _text(entry["public_key"], at(path, "public_key")).encode()
+    tags = {"key-pair": _tags(entry.get("tags"), at(path, "tags"))}
+    with world.ec2.write(region) as regional:
+        _core(
+            path,
+            lambda: key_pairs.import_key_pair(
+                world.ec2.env,
+                regional,
+                account,
+                _text(entry["name"], at(path, "name")),
+                material,
+                tags,
+            ),
+        )
+
+
+def _vpc(world: World, entry: Any, path: str) -> None:
+    """A VPC of an account, with its subnets; the default network is there already."""
+    entry = _mapping(entry, path, VPC_KEYS, ("account", "cidr_block"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    env = world.ec2.env
+    with world.ec2.write(region) as regional:
+        vpc = _core(
+            path,
+            lambda: network.create_vpc(
+                env,
+                regional,
+                account,
+                _text(entry["cidr_block"], at(path, "cidr_block")),
+                None,
+                {"vpc": _tags(entry.get("tags"), at(path, "tags"))},
+            ),
+        )
+        for i, subnet in enumerate(_list(entry.get("subnets"), at(path, "subnets"))):
+            where = at(at(path, "subnets"), i)
+            subnet = _mapping(subnet, where, SUBNET_KEYS, ("cidr_block",))
+            _core(
+                where,
+                lambda subnet=subnet, where=where: network.create_subnet(
+                    env,
+                    regional,
+                    account,
+                    vpc.vpc_id,
+                    _text(subnet["cidr_block"], at(where, "cidr_block")),
+                    _optional_text(subnet.get("availability_zone"), at(where, "availability_zone")),
+                    None,
+                    {"subnet": _tags(subnet.get("tags"), at(where, "tags"))},
+                ),
+            )
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -685,6 +753,29 @@ def dump(world: World) -> dict[str, Any]:
         for name, region in world.ec2.regions.items()
         for account, state in region.bpa.items()
     ]
+    key_pairs_ = [
+        {
+            "account": pair.owner,
+            "region": name,
+            "name": pair.name,
+            "public_key": pair.public_key,
+            "tags": region.tags.get(pair.key_pair_id, pair.owner),
+        }
+        for name, region in world.ec2.regions.items()
+        for pair in region.key_pairs.values()
+    ]
+    vpcs = [
+        _dump_vpc(region, name, account, vpc)
+        for name, region in world.ec2.regions.items()
+        for account, net in region.network.accounts.items()
+        for vpc in net.vpcs.values()
+        if not vpc.is_default
+    ]
+    # Only when there are some, so a dump of a world without them reads as before.
+    if key_pairs_:
+        out["key_pairs"] = key_pairs_
+    if vpcs:
+        out["vpcs"] = vpcs
     allowed = [
         _dump_allowed_images(account, name, settings)
         for name, region in world.ec2.regions.items()
@@ -744,6 +835,25 @@ def _dump_criterion(c: allowed_images.Criterion) -> dict[str, Any]:
             shape["maximum_severity_label"] = scan.maximum_severity_label
         out["scan_result_condition"] = shape
     return out
+
+
+def _dump_vpc(region: Any, name: str, account: str, vpc: Any) -> dict[str, Any]:
+    net = region.network.accounts[account]
+    return {
+        "account": account,
+        "region": name,
+        "cidr_block": vpc.cidr_block,
+        "tags": region.tags.get(vpc.vpc_id, account),
+        "subnets": [
+            {
+                "cidr_block": s.cidr_block,
+                "availability_zone": s.availability_zone,
+                "tags": region.tags.get(s.subnet_id, account),
+            }
+            for s in net.subnets.values()
+            if s.vpc_id == vpc.vpc_id
+        ],
+    }
 
 
 def _dump_keys(world: World) -> list[dict[str, Any]]:

@@ -172,11 +172,11 @@ def test_non_utf8_body_is_a_4xx(url: str) -> None:
 
 
 def test_model_operation_we_do_not_emulate_says_so(url: str) -> None:
-    status, doc = ec2(url, {"Action": "DescribeVpcs", "Version": "2016-11-15"})
+    status, doc = ec2(url, {"Action": "DescribeNatGateways", "Version": "2016-11-15"})
     assert status == 400
     code, message = ec2_error(doc)
     assert code == "InvalidAction"
-    assert "DescribeVpcs" in message
+    assert "DescribeNatGateways" in message
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b"not json", b'"text"', b"\xff\xfe"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,6 +46,7 @@ class Things:
     instance: str
     report: str  # an image usage report on the image
     shared: str = ""  # another account's image shared with the owner by account id
+    net: dict[str, str] = field(default_factory=dict)  # the network's, by make_network
 
 
 def make_things(ec2: Any, other: Any) -> Things:
@@ -64,7 +65,40 @@ def make_things(ec2: Any, other: Any) -> Things:
     )["ReportId"]
     shared = other.register_image(Name="theirs")["ImageId"]
     other.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": OWNER}]})
-    return Things(image, volume, spare, run["Instances"][0]["InstanceId"], report, shared)
+    return Things(
+        image, volume, spare, run["Instances"][0]["InstanceId"], report, shared, make_network(ec2)
+    )
+
+
+def make_network(ec2: Any) -> dict[str, str]:
+    """A VPC with a subnet and a route table, an empty VPC, a group with an SSH rule, a
+    detached gateway, a key pair, and the default VPC's parts."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])
+    default = default_vpc["Vpcs"][0]["VpcId"]
+    tables = ec2.describe_route_tables()["RouteTables"]
+    group = ec2.create_security_group(GroupName="web", Description="web")["GroupId"]
+    ssh = [
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=ssh)
+    ec2.create_key_pair(KeyName="k")
+    return {
+        "vpc": vpc,
+        "empty_vpc": ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"],
+        "subnet": ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"],
+        "rtb": ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"],
+        "main_rtb": next(t["RouteTableId"] for t in tables if t["VpcId"] == vpc),
+        "default_vpc": default,
+        "default_main_rtb": next(t["RouteTableId"] for t in tables if t["VpcId"] == default),
+        "default_rtb2": ec2.create_route_table(VpcId=default)["RouteTable"]["RouteTableId"],
+        "default_igw": ec2.describe_internet_gateways()["InternetGateways"][0]["InternetGatewayId"],
+        "default_subnet": ec2.describe_subnets(
+            SubnetIds=[], Filters=[{"Name": "default-for-az", "Values": ["true"]}]
+        )["Subnets"][0]["SubnetId"],
+        "igw": ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"],
+        "sg": group,
+    }
 
 
 Params = Callable[[Things], dict[str, Any]]
@@ -252,6 +286,139 @@ CASES: dict[str, tuple[list[Params], Params | None]] = {
         lambda t: {"ReportId": "amiur-00000000"},
     ),
 }
+
+
+# The network, key pairs, Regions and instance types (docs/network.md).
+_SSH = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+_HTTPS = [
+    {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+]
+_ALL_OUT = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+_TELNET = [
+    {"IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+]
+_PUBLIC_KEY = (
+    b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO87tJvkXTTf2HuCuoucPwYvOOU35E2zv/UTzHPyWTKh test"
+)
+CASES.update(
+    {
+        "CreateVpc": (
+            [lambda t: {"CidrBlock": "10.2.0.0/16"}],
+            lambda t: {"CidrBlock": "10.0.0.0/8"},
+        ),
+        "DeleteVpc": (
+            [lambda t: {"VpcId": t.net["empty_vpc"]}],
+            lambda t: {"VpcId": t.net["vpc"]},
+        ),
+        "DescribeVpcs": ([lambda t: {}], lambda t: {"VpcIds": ["vpc-00000000"]}),
+        "CreateSubnet": (
+            [lambda t: {"VpcId": t.net["vpc"], "CidrBlock": "10.0.1.0/24"}],
+            lambda t: {"VpcId": t.net["vpc"], "CidrBlock": "10.0.0.0/25"},
+        ),
+        "DeleteSubnet": (
+            [lambda t: {"SubnetId": t.net["subnet"]}],
+            lambda t: {"SubnetId": "subnet-00000000"},
+        ),
+        "DescribeSubnets": ([lambda t: {}], lambda t: {"SubnetIds": ["subnet-00000000"]}),
+        "CreateSecurityGroup": (
+            [lambda t: {"GroupName": "new", "Description": "d"}],
+            lambda t: {"GroupName": "default", "Description": "d"},
+        ),
+        "DeleteSecurityGroup": (
+            [lambda t: {"GroupId": t.net["sg"]}],
+            lambda t: {"GroupName": "default"},
+        ),
+        "AuthorizeSecurityGroupIngress": (
+            [
+                lambda t: {"GroupId": t.net["sg"], "IpPermissions": _HTTPS},
+                lambda t: {
+                    "GroupId": t.net["sg"],
+                    "IpProtocol": "udp",
+                    "FromPort": 53,
+                    "ToPort": 53,
+                    "CidrIp": "10.0.0.0/8",
+                },
+            ],
+            lambda t: {"GroupId": t.net["sg"], "IpPermissions": _SSH},
+        ),
+        "AuthorizeSecurityGroupEgress": (
+            [lambda t: {"GroupId": t.net["sg"], "IpPermissions": _HTTPS}],
+            lambda t: {"GroupId": t.net["sg"], "IpPermissions": _ALL_OUT},
+        ),
+        "RevokeSecurityGroupIngress": (
+            [lambda t: {"GroupId": t.net["sg"], "IpPermissions": _SSH}],
+            lambda t: {"GroupId": t.net["sg"], "IpPermissions": _TELNET},
+        ),
+        "RevokeSecurityGroupEgress": (
+            [lambda t: {"GroupId": t.net["sg"], "IpPermissions": _ALL_OUT}],
+            lambda t: {"GroupId": t.net["sg"], "IpPermissions": _TELNET},
+        ),
+        "DescribeSecurityGroups": ([lambda t: {}], lambda t: {"GroupIds": ["sg-00000000"]}),
+        "DescribeSecurityGroupRules": (
+            [lambda t: {}],
+            lambda t: {"SecurityGroupRuleIds": ["sgr-00000000"]},
+        ),
+        "CreateInternetGateway": (
+            [lambda t: {}],
+            lambda t: {"TagSpecifications": [{"ResourceType": "vpc", "Tags": [{"Key": "a"}]}]},
+        ),
+        "AttachInternetGateway": (
+            [lambda t: {"InternetGatewayId": t.net["igw"], "VpcId": t.net["vpc"]}],
+            lambda t: {"InternetGatewayId": t.net["igw"], "VpcId": t.net["default_vpc"]},
+        ),
+        "DetachInternetGateway": (
+            [lambda t: {"InternetGatewayId": t.net["default_igw"], "VpcId": t.net["default_vpc"]}],
+            lambda t: {"InternetGatewayId": t.net["igw"], "VpcId": t.net["vpc"]},
+        ),
+        "DeleteInternetGateway": (
+            [lambda t: {"InternetGatewayId": t.net["igw"]}],
+            lambda t: {"InternetGatewayId": t.net["default_igw"]},
+        ),
+        "DescribeInternetGateways": (
+            [lambda t: {}],
+            lambda t: {"InternetGatewayIds": ["igw-00000000"]},
+        ),
+        "DescribeRouteTables": ([lambda t: {}], lambda t: {"RouteTableIds": ["rtb-00000000"]}),
+        "CreateRouteTable": (
+            [lambda t: {"VpcId": t.net["vpc"]}],
+            lambda t: {"VpcId": "vpc-00000000"},
+        ),
+        "DeleteRouteTable": (
+            [lambda t: {"RouteTableId": t.net["rtb"]}],
+            lambda t: {"RouteTableId": t.net["main_rtb"]},
+        ),
+        "CreateRoute": (
+            [
+                lambda t: {
+                    "RouteTableId": t.net["default_rtb2"],
+                    "DestinationCidrBlock": "0.0.0.0/0",
+                    "GatewayId": t.net["default_igw"],
+                }
+            ],
+            lambda t: {
+                "RouteTableId": t.net["default_main_rtb"],
+                "DestinationCidrBlock": "0.0.0.0/0",
+                "GatewayId": t.net["default_igw"],
+            },
+        ),
+        "AssociateRouteTable": (
+            [lambda t: {"RouteTableId": t.net["rtb"], "SubnetId": t.net["subnet"]}],
+            lambda t: {"RouteTableId": t.net["rtb"], "SubnetId": t.net["default_subnet"]},
+        ),
+        "CreateKeyPair": ([lambda t: {"KeyName": "new"}], lambda t: {"KeyName": "k"}),
+        "ImportKeyPair": (
+            [lambda t: {"KeyName": "imported", "PublicKeyMaterial": _PUBLIC_KEY}],
+            lambda t: {"KeyName": "imported", "PublicKeyMaterial": b"ssh-rsa nonsense"},
+        ),
+        "DeleteKeyPair": ([lambda t: {"KeyName": "k"}], lambda t: {"KeyPairId": "key-00000000"}),
+        "DescribeKeyPairs": ([lambda t: {}], lambda t: {"KeyNames": ["nope"]}),
+        "DescribeRegions": ([lambda t: {}], lambda t: {"RegionNames": ["xx-nowhere-1"]}),
+        "DescribeAvailabilityZones": ([lambda t: {}], lambda t: {"ZoneNames": [f"{REGION}z"]}),
+        "DescribeAccountAttributes": ([lambda t: {}], lambda t: {"AttributeNames": ["colour"]}),
+        "DescribeInstanceTypes": ([lambda t: {}], lambda t: {"InstanceTypes": ["x9.huge"]}),
+        "DescribeInstanceTypeOfferings": ([lambda t: {}], lambda t: {"LocationType": "planet"}),
+    }
+)
 
 
 def dry_run_operations() -> set[str]:

@@ -349,6 +349,254 @@ EC2_ERRORS = catalogue(
                 _BAD_VALUE,
                 "'{resource_type}' is not a valid taggable resource type for this operation.",
             ),
+            # Regions, zones, account attributes, instance types (docs/network.md).
+            "region_unknown": Entry(_BAD_VALUE, "Invalid region: {name}"),
+            "zone_unknown": Entry(_BAD_VALUE, "The zone '{name}' does not exist."),
+            "zone_id_unknown": Entry(_BAD_VALUE, "The zone ID '{zone_id}' does not exist."),
+            "zone_invalid": Entry(_BAD_VALUE, "Invalid availability zone: [{zone}]"),
+            "attribute_name_invalid": Entry(
+                _BAD_VALUE, "Value ({name}) for parameter attributeName is invalid."
+            ),
+            "instance_type_unknown": Entry(
+                _BAD_VALUE, "The following supplied instance types do not exist: [{names}]"
+            ),
+            "location_type_invalid": Entry(
+                _BAD_VALUE, "Value ({value}) for parameter locationType is invalid."
+            ),
+            # The network: ids.
+            "vpc_id_malformed": _malformed("InvalidVpcID.Malformed", "vpc"),
+            "subnet_id_malformed": _malformed("InvalidSubnetID.Malformed", "subnet"),
+            "security-group_id_malformed": _malformed("InvalidGroupId.Malformed", "sg"),
+            "security-group-rule_id_malformed": _malformed(
+                "InvalidSecurityGroupRuleId.Malformed", "sgr"
+            ),
+            "internet-gateway_id_malformed": _malformed(
+                "InvalidInternetGatewayId.Malformed", "igw"
+            ),
+            "route-table_id_malformed": _malformed("InvalidRouteTableId.Malformed", "rtb"),
+            "key-pair_id_malformed": _malformed("InvalidKeyPair.Malformed", "key"),
+            "vpc_not_found": Entry("InvalidVpcID.NotFound", "The vpc ID '{ids}' does not exist"),
+            "vpcs_not_found": Entry("InvalidVpcID.NotFound", "The vpc IDs '{ids}' do not exist"),
+            "subnet_not_found": Entry(
+                "InvalidSubnetID.NotFound", "The subnet ID '{ids}' does not exist"
+            ),
+            "subnets_not_found": Entry(
+                "InvalidSubnetID.NotFound", "The subnet IDs '{ids}' do not exist"
+            ),
+            "security-group_not_found": Entry(
+                "InvalidGroup.NotFound", "The security group '{ids}' does not exist"
+            ),
+            "security-groups_not_found": Entry(
+                "InvalidGroup.NotFound", "The security groups '{ids}' do not exist"
+            ),
+            "group_name_not_found": Entry(
+                "InvalidGroup.NotFound",
+                "The security group '{name}' does not exist in VPC '{vpc_id}'",
+            ),
+            "group_name_not_in_default_vpc": Entry(
+                "InvalidGroup.NotFound",
+                "The security group '{name}' does not exist in default VPC '{vpc_id}'",
+            ),
+            "security-group-rule_not_found": Entry(
+                "InvalidSecurityGroupRuleId.NotFound",
+                "The security group rule ID '{ids}' does not exist",
+            ),
+            "security-group-rules_not_found": Entry(
+                "InvalidSecurityGroupRuleId.NotFound",
+                "The security group rule IDs '{ids}' do not exist",
+            ),
+            "internet-gateway_not_found": Entry(
+                "InvalidInternetGatewayID.NotFound", "The internetGateway ID '{ids}' does not exist"
+            ),
+            "internet-gateways_not_found": Entry(
+                "InvalidInternetGatewayID.NotFound",
+                "The internetGateway IDs '{ids}' do not exist",
+            ),
+            "route-table_not_found": Entry(
+                "InvalidRouteTableID.NotFound", "The routeTable ID '{ids}' does not exist"
+            ),
+            "route-tables_not_found": Entry(
+                "InvalidRouteTableID.NotFound", "The routeTable IDs '{ids}' do not exist"
+            ),
+            # The network: CIDR blocks and addresses.
+            "cidr_malformed": Entry(
+                _BAD_VALUE,
+                "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR"
+                " block.",
+            ),
+            "vpc_range_invalid": Entry("InvalidVpc.Range", "The CIDR '{cidr}' is invalid."),
+            "subnet_range_invalid": Entry("InvalidSubnet.Range", "The CIDR '{cidr}' is invalid."),
+            "subnet_conflict": Entry(
+                "InvalidSubnet.Conflict", "The CIDR '{cidr}' conflicts with another subnet"
+            ),
+            "zone_name_and_id": Entry(
+                "InvalidParameterCombination",
+                "The parameter AvailabilityZone cannot be used with the parameter"
+                " AvailabilityZoneId",
+            ),
+            "subnet_zone_invalid": Entry(
+                _BAD_VALUE,
+                "Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently"
+                " only be created in the following availability zones: {zones}.",
+            ),
+            "subnet_zone_id_invalid": Entry(
+                _BAD_VALUE,
+                "Value ({zone}) for parameter availabilityZoneId is invalid. Subnets can"
+                " currently only be created in the following availability zones: {zones}.",
+            ),
+            "ip_address_malformed": Entry(
+                _BAD_VALUE, "Value ({address}) for parameter privateIpAddress is invalid."
+            ),
+            # The network: dependencies and attachments.
+            "vpc_has_dependencies": Entry(
+                "DependencyViolation", "The vpc '{id}' has dependencies and cannot be deleted."
+            ),
+            "subnet_has_dependencies": Entry(
+                "DependencyViolation", "The subnet '{id}' has dependencies and cannot be deleted."
+            ),
+            "igw_has_dependencies": Entry(
+                "DependencyViolation",
+                "The internetGateway '{id}' has dependencies and cannot be deleted.",
+            ),
+            "route_table_has_dependencies": Entry(
+                "DependencyViolation",
+                "The routeTable '{id}' has dependencies and cannot be deleted.",
+            ),
+            "group_in_use": Entry("DependencyViolation", "resource {id} has a dependent object"),
+            "igw_already_attached": Entry(
+                "Resource.AlreadyAssociated",
+                "resource {id} is already attached to network {vpc_id}",
+            ),
+            "vpc_has_igw": Entry(
+                "Resource.AlreadyAssociated",
+                "network {vpc_id} already has an internet gateway attached",
+            ),
+            "igw_not_attached": Entry(
+                "Gateway.NotAttached", "resource {id} is not attached to network {vpc_id}"
+            ),
+            "route_gateway_other_network": Entry(
+                "InvalidParameterValue",
+                "route table {table} and network gateway {id} belong to different networks",
+            ),
+            "route_exists": Entry(
+                "RouteAlreadyExists", "The route identified by {destination} already exists."
+            ),
+            "route_target_unsupported": Entry(
+                "InvalidParameterValue",
+                "This emulator models routes to internet gateways only (GatewayId)",
+            ),
+            "route_table_other_network": Entry(
+                _BAD_VALUE, "route table {table} and subnet {subnet} belong to different networks"
+            ),
+            "route_table_association_exists": Entry(
+                "Resource.AlreadyAssociated",
+                "the specified association for route table {table} conflicts with an existing"
+                " association",
+            ),
+            # Security groups.
+            "no_default_vpc": Entry("VPCIdNotSpecified", "No default VPC for this user"),
+            "group_name_reserved": Entry(
+                "InvalidGroup.Reserved", "The security group '{name}' is reserved"
+            ),
+            "group_name_sg_prefix": Entry(
+                _BAD_VALUE,
+                "Value ({name}) for parameter GroupName is invalid. Group names may not be in the"
+                " format sg-*.",
+            ),
+            "group_name_too_long": Entry(
+                _BAD_VALUE,
+                "Value ({name}) for parameter GroupName is invalid. Length exceeds maximum of 255.",
+            ),
+            "group_description_too_long": Entry(
+                _BAD_VALUE,
+                "Value for parameter GroupDescription is invalid. Length exceeds maximum of 255.",
+            ),
+            "group_duplicate": Entry(
+                "InvalidGroup.Duplicate",
+                "The security group '{name}' already exists for VPC '{vpc_id}'",
+            ),
+            "group_default_undeletable": Entry(
+                "CannotDelete",
+                'the specified group: "{id}" name: "default" cannot be deleted by a user',
+            ),
+            "permission_duplicate": Entry(
+                "InvalidPermission.Duplicate", 'the specified rule "{rule}" already exists'
+            ),
+            "permission_not_found": Entry(
+                "InvalidPermission.NotFound",
+                "The specified rule does not exist in this security group.",
+            ),
+            "protocol_invalid": Entry(
+                _BAD_VALUE, "Invalid value '{protocol}' for IP protocol. Unknown protocol."
+            ),
+            "port_range_missing": Entry(
+                _BAD_VALUE,
+                "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
+            ),
+            "port_range_invalid": Entry(_BAD_VALUE, "Invalid TCP/UDP port range: {low} to {high}"),
+            "permission_peer_missing": Entry(
+                "InvalidPermission.Malformed",
+                "Each rule names one peer: an IP range, an IPv6 range, a security group or a"
+                " prefix list.",
+            ),
+            "permission_cidr_malformed": Entry(
+                "InvalidPermission.Malformed", "CIDR block {cidr} is malformed"
+            ),
+            # RunInstances placement.
+            "group_name_with_subnet": Entry(
+                "InvalidParameterCombination",
+                "The parameter groupName cannot be used with the parameter subnet",
+            ),
+            "subnet_zone_mismatch": Entry(
+                "InvalidParameterCombination",
+                "The subnet {subnet} is not in the availability zone {zone}",
+            ),
+            "no_default_subnet": Entry(
+                "MissingInput", "No subnets found for the default VPC. Please specify a subnet."
+            ),
+            "group_other_network": Entry(
+                "InvalidParameter",
+                "Security group {id} and subnet {subnet} belong to different networks.",
+            ),
+            "private_ip_with_count": Entry(
+                "InvalidParameterCombination",
+                "A private IP address can be given only when launching one instance.",
+            ),
+            "private_ip_outside_subnet": Entry(
+                _BAD_VALUE, "Address {address} does not fall within the subnet's address range"
+            ),
+            "private_ip_in_use": Entry("InvalidIPAddress.InUse", "Address {address} is in use."),
+            "subnet_full": Entry(
+                "InsufficientFreeAddressesInSubnet",
+                "There are not enough free addresses in subnet '{id}' to satisfy the requested"
+                " number of instances.",
+            ),
+            # Key pairs.
+            "key_name_invalid": Entry(
+                _BAD_VALUE, "Value ({name}) for parameter keyName is invalid."
+            ),
+            "key_pair_duplicate": Entry(
+                "InvalidKeyPair.Duplicate", "The keypair '{name}' already exists."
+            ),
+            "key_pair_not_found": Entry(
+                "InvalidKeyPair.NotFound", "The key pair '{name}' does not exist"
+            ),
+            "key-pair_not_found": Entry(
+                "InvalidKeyPair.NotFound", "The key pair '{ids}' does not exist"
+            ),
+            "key-pairs_not_found": Entry(
+                "InvalidKeyPair.NotFound", "The key pairs '{ids}' do not exist"
+            ),
+            "key_type_invalid": Entry(
+                _BAD_VALUE, "Value ({value}) for parameter keyType is invalid."
+            ),
+            "key_format_unsupported": Entry(
+                "UnsupportedOperation",
+                "This emulator makes private keys in PEM only; KeyFormat {value} is not supported.",
+            ),
+            "key_format_invalid": Entry(
+                "InvalidKeyPair.Format", "Key is not in valid OpenSSH public key format"
+            ),
             # Listing.
             "unknown_filter": Entry(_BAD_VALUE, "The filter '{name}' is invalid"),
             "filter_limit_exceeded": Entry(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from emulator.api.ec2 import shapes
+from emulator.api.ec2 import network_shapes, shapes
 from emulator.api.ec2.params import (
     block_devices,
     filters,
@@ -17,15 +17,33 @@ from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.instances import operations as instances
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.network.placement import LaunchPlacement
 from emulator.core.ec2.paging import page
 from emulator.core.ec2.region import RegionState
 
 
 def _instance(call: Call, region: RegionState, inst: Instance) -> dict[str, Any]:
-    return shapes.instance(
+    out = shapes.instance(
         inst,
         instances.attached_volumes(region, inst),
         region.tags.get(inst.instance_id, call.account),
+    )
+    out.update(network_shapes.instance_network(inst, out["LaunchTime"]))
+    return out
+
+
+def _placement(params: dict[str, Any]) -> LaunchPlacement:
+    """SubnetId, the groups, KeyName and PrivateIpAddress, from the request's top level or
+    its first network interface (DeviceIndex 0), as Packer sends them."""
+    nic = next(
+        (n for n in params.get("NetworkInterfaces") or [] if n.get("DeviceIndex", 0) == 0), {}
+    )
+    return LaunchPlacement(
+        subnet_id=params.get("SubnetId") or nic.get("SubnetId"),
+        group_ids=[*(params.get("SecurityGroupIds") or []), *(nic.get("Groups") or [])],
+        group_names=list(params.get("SecurityGroups") or []),
+        key_name=params.get("KeyName"),
+        private_ip=params.get("PrivateIpAddress") or nic.get("PrivateIpAddress"),
     )
 
 
@@ -58,6 +76,7 @@ def run_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             availability_zone=placement.get("AvailabilityZone"),
             block_devices=block_devices(params.get("BlockDeviceMappings")),
             tags=tag_specs(params),
+            network=_placement(params),
         )
         return _reservation(call, region, launched)
 

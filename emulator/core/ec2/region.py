@@ -14,6 +14,8 @@ from emulator.core.ec2.images.grant_index import GrantIndex
 from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
 from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.keypairs.records import KeyPair
+from emulator.core.ec2.network.store import NetworkState
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.ec2.tags import TagStore
 from emulator.core.ids import IdSource
@@ -69,6 +71,14 @@ class RegionState:
     grants: GrantIndex = field(default_factory=GrantIndex)
     # (owner, name) -> id of each image not deregistered: names are unique per owner.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Each account's network (its default one until changed) and key pairs.
+    network: NetworkState = field(default=None)  # type: ignore[assignment]
+    key_pairs: dict[str, KeyPair] = field(default_factory=dict)
+    key_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (owner, name) -> id
+
+    def __post_init__(self) -> None:
+        if self.network is None:
+            self.network = NetworkState(self.name)
 
     @property
     def is_empty(self) -> bool:
@@ -81,6 +91,8 @@ class RegionState:
             or self.allowed_images
             or self.usage_reports
             or not self.tags.is_empty
+            or not self.network.is_empty
+            or self.key_pairs
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,12 +105,15 @@ class RegionState:
             "bpa": dict(self.bpa),
             "allowed_images": {a: s.to_dict() for a, s in self.allowed_images.items()},
             "usage_reports": [r.to_dict() for r in self.usage_reports.values()],
+            "network": self.network.to_dict(),
+            "key_pairs": [k.to_dict() for k in self.key_pairs.values()],
         }
 
     @classmethod
     def from_dict(cls, name: str, data: dict[str, Any]) -> RegionState:
         images = [Image.from_dict(d) for d in data.get("images", [])]
-        return cls(
+        key_pairs = [KeyPair(**d) for d in data.get("key_pairs", [])]
+        state = cls(
             name=name,
             images={i.image_id: i for i in images},
             snapshots={
@@ -119,4 +134,9 @@ class RegionState:
             },
             grants=GrantIndex.build(images),
             names={(i.owner, i.name): i.image_id for i in images if i.state != DEREGISTERED},
+            network=NetworkState.from_dict(name, data.get("network", {})),
+            key_pairs={k.key_pair_id: k for k in key_pairs},
+            key_names={(k.owner, k.name): k.key_pair_id for k in key_pairs},
         )
+        state.network.place(state.instances.values())
+        return state

@@ -15,7 +15,17 @@ KINDS = {
     "vol": "volume",
     "i": "instance",
     "amiur": "image-usage-report",
+    # The network's kinds (core/ec2/network) and key pairs (core/ec2/keypairs).
+    "vpc": "vpc",
+    "subnet": "subnet",
+    "sg": "security-group",
+    "sgr": "security-group-rule",
+    "igw": "internet-gateway",
+    "rtb": "route-table",
+    "key": "key-pair",
 }
+# The kinds whose records live in an account's network.
+NETWORK_KINDS = frozenset({"vpc", "subnet", "security-group", "internet-gateway", "route-table"})
 _PREFIX = {kind: prefix for prefix, kind in KINDS.items()}
 
 T = TypeVar("T")

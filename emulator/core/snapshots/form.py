@@ -9,10 +9,11 @@ filed under a Region other than its own, and references that do not resolve: mem
 unknown organizations or parents, an OU tree with a cycle or more than five levels, a
 management account outside its organization, aliases of missing keys, key policies that do
 not parse, malformed launch permissions, attached volumes of unknown instances, available
-images over snapshots that do not exist, Allowed AMIs criteria over AWS's limits. Owners
-may be any 12-digit account (an account exists as soon as it calls), and a key ARN on a
-snapshot or volume may name a key that is gone (KMS deletes keys after their waiting
-period; the snapshot stays, as in AWS).
+images over snapshots that do not exist, Allowed AMIs criteria over AWS's limits, network
+records filed under another account or naming a VPC it does not have, two key pairs of one
+owner with one name. Owners may be any 12-digit account (an account exists as soon as it
+calls), and a key ARN on a snapshot or volume may name a key that is gone (KMS deletes keys
+after their waiting period; the snapshot stays, as in AWS).
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.images.usage_reports import RESOURCE_TYPES as USAGE_RESOURCE_TYPES
 from emulator.core.ec2.images.usage_reports import VERSION_DEPTH
 from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.keypairs.records import ED25519, RSA, KeyPair
+from emulator.core.ec2.network.cidr import parse_block
+from emulator.core.ec2.network.records import (
+    Association,
+    InternetGateway,
+    Route,
+    RouteTable,
+    Rule,
+    SecurityGroup,
+    Subnet,
+    Vpc,
+)
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
@@ -117,7 +130,10 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
-RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i|amiur)" + HEX_ID))
+RESOURCE_ID = Text(
+    "an EC2 resource id",
+    re.compile(r"(?:ami|snap|vol|i|amiur|vpc|subnet|sg|sgr|igw|rtb|key)" + HEX_ID),
+)
 USAGE_REPORT_ID = _ec2_id("amiur", "an image usage report id")
 KEY_ARN = Text(
     "a KMS key ARN",
@@ -329,6 +345,21 @@ VOLUME = record(
         "multi_attach_enabled": Boolean(),
     },
 )
+VPC_ID = _ec2_id("vpc", "a VPC id")
+SUBNET_ID = _ec2_id("subnet", "a subnet id")
+GROUP_ID = _ec2_id("sg", "a security group id")
+IGW_ID = _ec2_id("igw", "an internet gateway id")
+CIDR = Text("an IPv4 CIDR block", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}"))
+IPV4 = Text("an IPv4 address", re.compile(r"\d{1,3}(?:\.\d{1,3}){3}"))
+PORT = Nullable(Integer(low=-1, high=65535))
+INSTANCE_PLACEMENT = {
+    "subnet_id": Nullable(SUBNET_ID),
+    "vpc_id": Nullable(VPC_ID),
+    "private_ip_address": Nullable(IPV4),
+    "network_interface_id": Nullable(_ec2_id("eni", "a network interface id")),
+    "security_groups": MapOf(GROUP_ID, Text()),
+    "key_name": OPTIONAL_TEXT,
+}
 INSTANCE = record(
     Instance,
     {
@@ -352,6 +383,117 @@ INSTANCE = record(
         "volume_ids": ListOf(VOLUME_ID),
         "state_transition_reason": Text(),
         "state_reason": Nullable(MapOf(Text(), Text())),
+        **INSTANCE_PLACEMENT,
+    },
+)
+NETWORK = Record(
+    {
+        "vpcs": ListOf(
+            record(
+                Vpc,
+                {
+                    "vpc_id": VPC_ID,
+                    "owner": ACCOUNT,
+                    "cidr_block": CIDR,
+                    "cidr_association_id": _ec2_id("vpc-cidr-assoc", "a CIDR association id"),
+                    "dhcp_options_id": _ec2_id("dopt", "a DHCP options id"),
+                    "is_default": Boolean(),
+                    "instance_tenancy": Text(choices=("default", "dedicated")),
+                },
+            )
+        ),
+        "subnets": ListOf(
+            record(
+                Subnet,
+                {
+                    "subnet_id": SUBNET_ID,
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "cidr_block": CIDR,
+                    "availability_zone": NAME,
+                    "availability_zone_id": NAME,
+                    "default_for_az": Boolean(),
+                    "map_public_ip_on_launch": Boolean(),
+                },
+            )
+        ),
+        "security_groups": ListOf(
+            record(
+                SecurityGroup,
+                {
+                    "group_id": GROUP_ID,
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "name": Text(min_length=1, max_length=255),
+                    "description": Text(max_length=255),
+                    "rules": ListOf(
+                        record(
+                            Rule,
+                            {
+                                "rule_id": _ec2_id("sgr", "a security group rule id"),
+                                "egress": Boolean(),
+                                "protocol": Text(min_length=1, max_length=8),
+                                "from_port": PORT,
+                                "to_port": PORT,
+                                "cidr_ipv4": Nullable(CIDR),
+                                "cidr_ipv6": OPTIONAL_TEXT,
+                                "group_id": Nullable(GROUP_ID),
+                                "user_id": Nullable(ACCOUNT),
+                                "prefix_list_id": OPTIONAL_TEXT,
+                                "description": OPTIONAL_TEXT,
+                            },
+                        )
+                    ),
+                },
+            )
+        ),
+        "internet_gateways": ListOf(
+            record(
+                InternetGateway, {"igw_id": IGW_ID, "owner": ACCOUNT, "vpc_id": Nullable(VPC_ID)}
+            )
+        ),
+        "route_tables": ListOf(
+            record(
+                RouteTable,
+                {
+                    "route_table_id": _ec2_id("rtb", "a route table id"),
+                    "owner": ACCOUNT,
+                    "vpc_id": VPC_ID,
+                    "routes": ListOf(
+                        record(
+                            Route,
+                            {
+                                "destination": CIDR,
+                                "gateway_id": Text(min_length=1),
+                                "origin": Text(choices=("CreateRouteTable", "CreateRoute")),
+                            },
+                        )
+                    ),
+                    "associations": ListOf(
+                        record(
+                            Association,
+                            {
+                                "association_id": _ec2_id("rtbassoc", "an association id"),
+                                "subnet_id": Nullable(SUBNET_ID),
+                            },
+                        )
+                    ),
+                },
+            )
+        ),
+    },
+    frozenset({"vpcs", "subnets", "security_groups", "internet_gateways", "route_tables"}),
+)
+KEY_PAIR = record(
+    KeyPair,
+    {
+        "key_pair_id": _ec2_id("key", "a key pair id"),
+        "owner": ACCOUNT,
+        "name": Text(min_length=1, max_length=255),
+        "key_type": Text(choices=(RSA, ED25519)),
+        "fingerprint": Text(min_length=1, max_length=128),
+        "public_key": Text(min_length=1, max_length=16_384),
+        "create_time": EC2_TIME,
     },
 )
 DAYS = Integer(low=0, high=MAX_DAYS)
@@ -452,6 +594,8 @@ REGION_STATE = Record(
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
         "allowed_images": MapOf(ACCOUNT, ALLOWED_IMAGES),
         "usage_reports": ListOf(USAGE_REPORT),
+        "network": MapOf(ACCOUNT, NETWORK),
+        "key_pairs": ListOf(KEY_PAIR),
     },
     frozenset(
         {
@@ -463,6 +607,8 @@ REGION_STATE = Record(
             "bpa",
             "allowed_images",
             "usage_reports",
+            "network",
+            "key_pairs",
         }
     ),
 )
@@ -692,6 +838,13 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
     reports: dict[Any, str] = {}
     for i, report in enumerate(region.get("usage_reports", [])):
         _in_region(report, name, at(path, "usage_reports"), i, "report_id", reports)
+    for account, net in region.get("network", {}).items():
+        _check_network(net, account, at(at(path, "network"), account))
+    pairs: dict[Any, str] = {}
+    for i, pair in enumerate(region.get("key_pairs", [])):
+        where = at(at(path, "key_pairs"), i)
+        _unique(pairs, pair["key_pair_id"], at(where, "key_pair_id"), "key pair")
+        _unique(pairs, (pair["owner"], pair["name"]), at(where, "name"), "key pair name")
     instances: dict[Any, str] = {}
     for i, instance in enumerate(region.get("instances", [])):
         _in_region(instance, name, at(path, "instances"), i, "instance_id", instances)
@@ -702,6 +855,37 @@ def _check_region(name: str, region: dict[str, Any], path: str) -> None:
         attached = volume.get("instance_id")
         if attached is not None and attached not in instances:
             raise DocumentError(at(where, "instance_id"), f"no instance {attached} in {name}")
+
+
+def _check_network(net: dict[str, Any], account: str, path: str) -> None:
+    """One account's network: its records are its own, blocks are IPv4 CIDR, and every
+    subnet, group, gateway and route table names one of its VPCs."""
+    vpcs: dict[Any, str] = {}
+    for kind, id_key in (
+        ("vpcs", "vpc_id"),
+        ("subnets", "subnet_id"),
+        ("security_groups", "group_id"),
+        ("internet_gateways", "igw_id"),
+        ("route_tables", "route_table_id"),
+    ):
+        seen: dict[Any, str] = vpcs if kind == "vpcs" else {}
+        for i, item in enumerate(net.get(kind, [])):
+            where = at(at(path, kind), i)
+            if kind == "vpcs":
+                _unique(seen, item[id_key], at(where, id_key), "VPC")
+            elif item.get("vpc_id") is not None and item["vpc_id"] not in vpcs:
+                raise DocumentError(at(where, "vpc_id"), f"no VPC {item['vpc_id']} of {account}")
+            if kind != "vpcs":
+                _unique(seen, item[id_key], at(where, id_key), id_key.split("_")[0])
+            if item["owner"] != account:
+                raise DocumentError(
+                    at(where, "owner"), f"expected {account}, the account it is filed under"
+                )
+            if "cidr_block" in item:
+                try:
+                    parse_block(item["cidr_block"])
+                except CoreError:
+                    raise DocumentError(at(where, "cidr_block"), "not an IPv4 CIDR block") from None
 
 
 def _in_region(

@@ -12,6 +12,9 @@ from emulator.core.ec2.images.catalog import LAUNCH, find_image
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.instances.filters import instance_filters
 from emulator.core.ec2.instances.records import RUNNING, TERMINATED, Instance
+from emulator.core.ec2.keypairs.operations import find_key_pair
+from emulator.core.ec2.network import placement
+from emulator.core.ec2.network.placement import LaunchPlacement
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     device_keys,
@@ -85,6 +88,7 @@ def run_instances(
     availability_zone: str | None,
     block_devices: list[BlockDevice],
     tags: TagSpecs,
+    network: LaunchPlacement | None = None,
 ) -> list[Instance]:
     """Launch ``max_count`` instances the caller owns, if it may launch the image."""
     check_specs(tags, RUN_TAGGABLE)
@@ -100,6 +104,10 @@ def run_instances(
         for o in block_devices
     ]
     merged = _devices(image, overrides)
+    network = network or LaunchPlacement()
+    if network.key_name is not None:
+        find_key_pair(region, account, network.key_name)
+    where = placement.plan(region, account, max_count, availability_zone, network)
     commit()
     devices = [
         replace(bd, kms_key_id=key_for(env, account, region.name, True, bd.kms_key_id))
@@ -119,7 +127,7 @@ def run_instances(
         or key_refusal(env, CREATE_GRANT, named, account, region.name) is not None
     )
     now = env.now()
-    zone = availability_zone or f"{region.name}a"
+    zone = where.subnet.availability_zone
     reservation_id = env.ids.resource_id("r")
     launched = []
     for index in range(max_count):
@@ -140,7 +148,13 @@ def run_instances(
             hypervisor=image.hypervisor,
             platform_details=image.platform_details,
             usage_operation=image.usage_operation,
+            subnet_id=where.subnet.subnet_id,
+            vpc_id=where.subnet.vpc_id,
+            security_groups=dict(where.groups),
+            key_name=network.key_name,
         )
+        if not failed:
+            placement.attach(instance, where.addresses[index])
         if failed:
             instance.state = TERMINATED
             instance.state_reason = dict(KMS_FAILURE_REASON)
@@ -170,6 +184,7 @@ def run_instances(
         launched.append(instance)
     if not failed:
         image.last_launched_time = now
+        placement.settle(region, account, where, [i.instance_id for i in launched])
     return launched
 
 
@@ -212,6 +227,7 @@ def terminate_instances(
         if previous != TERMINATED:
             instance.state = TERMINATED
             _release_volumes(region, instance)
+            placement.release(region, instance)
         changed.append((instance, previous))
     return changed
 

@@ -32,6 +32,25 @@ class Instance:
     volume_ids: list[str] = field(default_factory=list)
     state_transition_reason: str = ""
     state_reason: dict[str, str] | None = None
+    # Placement (core/ec2/network/placement.py): the interface and its address are held
+    # until the instance terminates.
+    subnet_id: str | None = None
+    vpc_id: str | None = None
+    private_ip_address: str | None = None
+    network_interface_id: str | None = None
+    security_groups: dict[str, str] = field(default_factory=dict)  # group id -> name
+    key_name: str | None = None
+
+    @property
+    def holds_address(self) -> bool:
+        return self.network_interface_id is not None
+
+    @property
+    def private_ip(self) -> int | None:
+        if self.private_ip_address is None:
+            return None
+        a, b, c, d = (int(x) for x in self.private_ip_address.split("."))
+        return (a << 24) | (b << 16) | (c << 8) | d
 
     @property
     def state_code(self) -> int:
@@ -42,6 +61,7 @@ class Instance:
         data = dict(vars(self))
         data["volume_ids"] = list(self.volume_ids)
         data["state_reason"] = dict(self.state_reason) if self.state_reason else None
+        data["security_groups"] = dict(self.security_groups)
         return data
 
     @classmethod
