@@ -19,6 +19,7 @@ from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
+from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
@@ -46,6 +47,7 @@ SETTINGS_KEYS = {
     "block_public_access",
     "max_launch_permissions",
     "extra_regions",
+    "transition_seconds",
 }
 ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
 OU_KEYS = {"id", "name", "accounts", "ous"}
@@ -219,6 +221,14 @@ def _config(top: dict) -> WorldConfig:
         config.max_launch_permissions = _int(
             settings["max_launch_permissions"], "settings.max_launch_permissions"
         )
+    if settings.get("transition_seconds") is not None:
+        seconds = _int(settings["transition_seconds"], "settings.transition_seconds")
+        if not 0 <= seconds <= MAX_TRANSITION_SECONDS:
+            raise ScenarioError(
+                "settings.transition_seconds",
+                f"expected 0 to {MAX_TRANSITION_SECONDS} seconds, got {seconds}",
+            )
+        config.transition_seconds = seconds
     for i, name in enumerate(_list(settings.get("extra_regions"), "settings.extra_regions")):
         path = at("settings.extra_regions", i)
         config.extra_regions.append(_region(name, path))
@@ -501,6 +511,8 @@ def dump(world: World) -> dict[str, Any]:
         out["settings"]["max_launch_permissions"] = config.max_launch_permissions
     if config.extra_regions:
         out["settings"]["extra_regions"] = list(config.extra_regions)
+    if config.transition_seconds:
+        out["settings"]["transition_seconds"] = config.transition_seconds
     if config.access_keys:
         out["access_keys"] = dict(config.access_keys)
     out["organizations"] = [_dump_org(world, org) for org in world.orgs.organizations()]

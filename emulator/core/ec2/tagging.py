@@ -37,7 +37,12 @@ def _resolve(env: Env, region: RegionState, account: str, resource_id: str) -> N
     if kind == "image":
         find_image(env, region, account, resource_id, READ)
         return
-    table = {"snapshot": region.snapshots, "volume": region.volumes, "instance": region.instances}
+    table = {
+        "snapshot": region.snapshots,
+        "volume": region.volumes,
+        "instance": region.instances,
+        "launch-template": region.launch_templates,
+    }
     resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
 
 

@@ -502,6 +502,10 @@ class Kms:
             raise NotFound("alias_not_found", arn=arn)
         return self._keys[self._key_arn(account, region, alias.target_key_id)]
 
+    def partition(self, region: str) -> str:
+        """The partition of ``region``, for the ARNs other domains write."""
+        return self._partition_of(region)
+
     def _key_arn(self, account: str, region: str, key_id: str) -> str:
         return key_arn(self._partition_of(region), account, region, key_id)
 

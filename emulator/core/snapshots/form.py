@@ -24,7 +24,13 @@ from emulator.core.ec2.images.block_public_access import BLOCKED, UNBLOCKED
 from emulator.core.ec2.images.catalog import ARCHITECTURES
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant, validate
 from emulator.core.ec2.images.records import AVAILABLE, DEREGISTERED, BlockDevice, Image
-from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.instances.attributes import SHUTDOWN_BEHAVIORS
+from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
+from emulator.core.ec2.instances.operations import MAX_CLIENT_TOKEN
+from emulator.core.ec2.instances.records import SETTLES_TO, Instance
+from emulator.core.ec2.launch_templates.operations import MAX_DESCRIPTION
+from emulator.core.ec2.launch_templates.operations import NAME_PATTERN as TEMPLATE_NAME
+from emulator.core.ec2.launch_templates.records import LaunchTemplate, TemplateVersion
 from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
@@ -62,6 +68,7 @@ from emulator.core.snapshots.schema import (
     Boolean,
     DocumentError,
     Integer,
+    Json,
     ListOf,
     MapOf,
     Node,
@@ -95,7 +102,8 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
-RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i)" + HEX_ID))
+LAUNCH_TEMPLATE_ID = _ec2_id("lt", "a launch template id")
+RESOURCE_ID = Text("an EC2 resource id", re.compile(r"(?:ami|snap|vol|i|lt)" + HEX_ID))
 KEY_ARN = Text(
     "a KMS key ARN",
     re.compile(
@@ -315,7 +323,9 @@ INSTANCE = record(
         "launch_time": EC2_TIME,
         "availability_zone": NAME,
         "ami_launch_index": Integer(),
-        "state": Text(choices=tuple(STATE_CODES)),
+        "state": Text(choices=tuple(SETTLES_TO.values())),
+        "transition": Nullable(Text(choices=tuple(SETTLES_TO))),
+        "settles_at": Nullable(EC2_TIME),
         "root_device_name": NAME,
         "root_device_type": NAME,
         "architecture": NAME,
@@ -326,6 +336,45 @@ INSTANCE = record(
         "volume_ids": ListOf(VOLUME_ID),
         "state_transition_reason": Text(),
         "state_reason": Nullable(MapOf(Text(), Text())),
+        "terminated_at": Nullable(EC2_TIME),
+        "kernel_id": OPTIONAL_TEXT,
+        "ramdisk_id": OPTIONAL_TEXT,
+        "user_data": OPTIONAL_TEXT,
+        "disable_api_termination": Boolean(),
+        "disable_api_stop": Boolean(),
+        "shutdown_behavior": Text(choices=SHUTDOWN_BEHAVIORS),
+        "source_dest_check": Boolean(),
+        "ebs_optimized": Boolean(),
+        "ena_support": Boolean(),
+        "sriov_net_support": OPTIONAL_TEXT,
+        "hibernation_configured": Boolean(),
+        "client_token": Nullable(Text(min_length=1, max_length=MAX_CLIENT_TOKEN)),
+        "launch_template_id": Nullable(LAUNCH_TEMPLATE_ID),
+        "launch_template_version": OPTIONAL_TEXT,
+    },
+)
+TEMPLATE_VERSION = record(
+    TemplateVersion,
+    {
+        "number": Integer(low=1),
+        "create_time": EC2_TIME,
+        "created_by": NAME,
+        "description": Nullable(Text(max_length=MAX_DESCRIPTION)),
+        "data": MapOf(Text(min_length=1), Json()),
+    },
+)
+LAUNCH_TEMPLATE = record(
+    LaunchTemplate,
+    {
+        "template_id": LAUNCH_TEMPLATE_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "name": Text("a launch template name", TEMPLATE_NAME),
+        "create_time": EC2_TIME,
+        "created_by": NAME,
+        "default_version": Integer(low=1),
+        "latest_version": Integer(low=1),
+        "versions": ListOf(TEMPLATE_VERSION),
     },
 )
 TAG_KEY = Text(min_length=1, max_length=128)
@@ -335,11 +384,12 @@ REGION_STATE = Record(
         "snapshots": ListOf(SNAPSHOT),
         "volumes": ListOf(VOLUME),
         "instances": ListOf(INSTANCE),
+        "launch_templates": ListOf(LAUNCH_TEMPLATE),
         # resource id -> tagging account -> key -> value
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
     },
-    frozenset({"images", "snapshots", "volumes", "instances", "tags", "bpa"}),
+    frozenset({"images", "snapshots", "volumes", "instances", "launch_templates", "tags", "bpa"}),
 )
 CONFIG = Record(
     {
@@ -350,6 +400,7 @@ CONFIG = Record(
         "bpa_default": Text(choices=(UNBLOCKED, BLOCKED)),
         "max_launch_permissions": Nullable(Integer(low=1)),
         "extra_regions": ListOf(REGION_NAME),
+        "transition_seconds": Integer(low=0, high=MAX_TRANSITION_SECONDS),
     },
     frozenset(
         {
@@ -359,6 +410,7 @@ CONFIG = Record(
             "secret_keys",
             "bpa_default",
             "max_launch_permissions",
+            "transition_seconds",
         }
     ),
 )

@@ -1,16 +1,18 @@
-"""RunInstances, DescribeInstances, TerminateInstances: records with volumes, nothing runs."""
+"""RunInstances and DescribeInstances: records with volumes, nothing runs."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from emulator.core.authorization import CREATE_GRANT, DECRYPT
 from emulator.core.commit import commit
-from emulator.core.ec2 import resource_ids
-from emulator.core.ec2.filters import Filter, FilterSet
+from emulator.core.ec2.filters import Filter, FilterSet, as_text
 from emulator.core.ec2.images.catalog import LAUNCH, find_image
 from emulator.core.ec2.images.records import BlockDevice, Image
-from emulator.core.ec2.instances.records import RUNNING, TERMINATED, Instance
+from emulator.core.ec2.instances.attributes import SHUTDOWN_BEHAVIORS
+from emulator.core.ec2.instances.lifecycle import begin, own_instances, visible
+from emulator.core.ec2.instances.records import PENDING, STATE_CODES, TERMINATED, Instance
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     device_keys,
@@ -29,7 +31,10 @@ from emulator.core.ec2.tags import TagSpecs, check_specs
 from emulator.core.errors import InvalidValue
 
 MAX_INSTANCES_PER_CALL = 100
-# Resource types RunInstances accepts in TagSpecifications; only these two are modelled.
+# RunInstances' default type, as the API reference gives it.
+DEFAULT_INSTANCE_TYPE = "m1.small"
+MAX_CLIENT_TOKEN = 64
+# Resource types RunInstances accepts in TagSpecifications.
 RUN_TAGGABLE = {"instance", "volume", "network-interface", "spot-instances-request"}
 # How AWS ends a launch whose volumes cannot be made with their KMS keys.
 KMS_FAILURE_REASON = {
@@ -38,27 +43,65 @@ KMS_FAILURE_REASON = {
 }
 KMS_FAILURE_TRANSITION = "Client.InternalError"
 
-INSTANCE_FILTERS = {
-    "instance-id": lambda i: [i.instance_id],
-    "image-id": lambda i: [i.image_id],
-    "instance-state-name": lambda i: [i.state],
-    "instance-state-code": lambda i: [str(i.state_code)],
-    "instance-type": lambda i: [i.instance_type],
-    "reservation-id": lambda i: [i.reservation_id],
-    "owner-id": lambda i: [i.owner],
-    "availability-zone": lambda i: [i.availability_zone],
-    "root-device-type": lambda i: [i.root_device_type],
-    "root-device-name": lambda i: [i.root_device_name],
-    "architecture": lambda i: [i.architecture],
-    "launch-time": lambda i: [i.launch_time],
-    "ami-launch-index": lambda i: [str(i.ami_launch_index)],
-    "virtualization-type": lambda i: [i.virtualization_type],
-    "hypervisor": lambda i: [i.hypervisor],
-    "platform-details": lambda i: [i.platform_details],
-    "block-device-mapping.volume-id": lambda i: list(i.volume_ids),
-    "instance-lifecycle": lambda i: [],
-    "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
-}
+
+def instance_filters(now: str) -> dict[str, Callable[[Instance], list[str]]]:
+    """DescribeInstances' filters over what an instance here has, read at ``now``; the
+    network ones (subnet, VPC, groups, interfaces, addresses) come with placement."""
+    return {
+        "instance-id": lambda i: [i.instance_id],
+        "image-id": lambda i: [i.image_id],
+        "instance-state-name": lambda i: [i.state_at(now)],
+        "instance-state-code": lambda i: [str(STATE_CODES[i.state_at(now)])],
+        "instance-type": lambda i: [i.instance_type],
+        "reservation-id": lambda i: [i.reservation_id],
+        "owner-id": lambda i: [i.owner],
+        "availability-zone": lambda i: [i.availability_zone],
+        "root-device-type": lambda i: [i.root_device_type],
+        "root-device-name": lambda i: [i.root_device_name],
+        "architecture": lambda i: [i.architecture],
+        "launch-time": lambda i: [i.launch_time],
+        "launch-index": lambda i: [str(i.ami_launch_index)],
+        "ami-launch-index": lambda i: [str(i.ami_launch_index)],
+        "virtualization-type": lambda i: [i.virtualization_type],
+        "hypervisor": lambda i: [i.hypervisor],
+        "platform-details": lambda i: [i.platform_details],
+        "usage-operation": lambda i: [i.usage_operation],
+        "platform": lambda i: ["windows"] if i.platform_details.startswith("Windows") else [],
+        "block-device-mapping.volume-id": lambda i: list(i.volume_ids),
+        "instance-lifecycle": lambda i: [],
+        "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
+        "state-reason-message": lambda i: [i.state_reason["Message"]] if i.state_reason else [],
+        "reason": lambda i: [i.state_transition_reason] if i.state_transition_reason else [],
+        "client-token": lambda i: [i.client_token] if i.client_token else [],
+        "ebs-optimized": lambda i: [as_text(i.ebs_optimized)],
+        "ena-support": lambda i: [as_text(i.ena_support)],
+        "source-dest-check": lambda i: [as_text(i.source_dest_check)],
+        "hibernation-options.configured": lambda i: [as_text(i.hibernation_configured)],
+        "kernel-id": lambda i: [i.kernel_id] if i.kernel_id else [],
+        "ramdisk-id": lambda i: [i.ramdisk_id] if i.ramdisk_id else [],
+        "tenancy": lambda i: ["default"],
+        "monitoring-state": lambda i: ["disabled"],
+        "product-code": lambda i: [],
+        "product-code.type": lambda i: [],
+    }
+
+
+def volume_filters(
+    region: RegionState,
+) -> dict[str, Callable[[Instance], list[str]]]:
+    """The block-device-mapping filters, read from the attached volumes."""
+
+    def each(read: Callable[[Volume], str]) -> Callable[[Instance], list[str]]:
+        return lambda i: [read(v) for v in attached_volumes(region, i)]
+
+    return {
+        "block-device-mapping.attach-time": each(lambda v: v.attach_time or ""),
+        "block-device-mapping.delete-on-termination": each(
+            lambda v: as_text(v.delete_on_termination)
+        ),
+        "block-device-mapping.device-name": each(lambda v: v.device or ""),
+        "block-device-mapping.status": each(lambda v: "attached"),
+    }
 
 
 def _devices(image: Image, overrides: list[BlockDevice]) -> list[BlockDevice]:
@@ -94,31 +137,64 @@ def _devices(image: Image, overrides: list[BlockDevice]) -> list[BlockDevice]:
     return devices
 
 
+@dataclass
+class LaunchSpec:
+    """What RunInstances asks for, after the launch template's values are merged in.
+    Placement (subnet, security groups, key pair, addresses, interfaces) joins here."""
+
+    image_id: str
+    min_count: int
+    max_count: int
+    instance_type: str | None = None
+    availability_zone: str | None = None
+    block_devices: list[BlockDevice] = field(default_factory=list)
+    tags: TagSpecs = field(default_factory=dict)
+    user_data: str | None = None
+    disable_api_termination: bool = False
+    disable_api_stop: bool = False
+    shutdown_behavior: str | None = None
+    ebs_optimized: bool = False
+    kernel_id: str | None = None
+    ramdisk_id: str | None = None
+    hibernation_configured: bool = False
+    client_token: str | None = None
+    # The launch template used (id, version number), tagged onto the instances as AWS does.
+    launch_template: tuple[str, int] | None = None
+
+
+def _check_spec(spec: LaunchSpec) -> None:
+    check_specs(spec.tags, RUN_TAGGABLE)
+    if spec.min_count < 1 or spec.max_count < 1:
+        raise InvalidValue("instance_count_invalid", value=min(spec.min_count, spec.max_count))
+    if spec.min_count > spec.max_count:
+        raise InvalidValue("instance_count_range", min=spec.min_count, max=spec.max_count)
+    if spec.max_count > MAX_INSTANCES_PER_CALL:
+        raise InvalidValue("instance_count_invalid", value=spec.max_count)
+    if spec.shutdown_behavior is not None and spec.shutdown_behavior not in SHUTDOWN_BEHAVIORS:
+        raise InvalidValue(
+            "parameter_value_invalid",
+            name="InstanceInitiatedShutdownBehavior",
+            value=spec.shutdown_behavior,
+        )
+    if spec.client_token is not None and len(spec.client_token) > MAX_CLIENT_TOKEN:
+        raise InvalidValue("client_token_too_long", length=MAX_CLIENT_TOKEN)
+
+
 def run_instances(
-    env: Env,
-    region: RegionState,
-    account: str,
-    *,
-    image_id: str,
-    min_count: int,
-    max_count: int,
-    instance_type: str | None,
-    availability_zone: str | None,
-    block_devices: list[BlockDevice],
-    tags: TagSpecs,
-) -> list[Instance]:
-    """Launch ``max_count`` instances the caller owns, if it may launch the image."""
-    check_specs(tags, RUN_TAGGABLE)
-    if min_count < 1 or max_count < 1:
-        raise InvalidValue("instance_count_invalid", value=min(min_count, max_count))
-    if min_count > max_count:
-        raise InvalidValue("instance_count_range", min=min_count, max=max_count)
-    if max_count > MAX_INSTANCES_PER_CALL:
-        raise InvalidValue("instance_count_invalid", value=max_count)
-    image = find_image(env, region, account, image_id, LAUNCH)
+    env: Env, region: RegionState, account: str, spec: LaunchSpec
+) -> tuple[list[Instance], bool]:
+    """Launch ``max_count`` instances the caller owns, if it may launch the image; and
+    whether they were launched before: the same ClientToken again answers the instances it
+    launched, launching nothing (idempotency, as in AWS)."""
+    _check_spec(spec)
+    if spec.client_token:
+        earlier = region.client_tokens.get((account, spec.client_token))
+        if earlier is not None:
+            return [region.instances[i] for i in earlier], True
+    image = find_image(env, region, account, spec.image_id, LAUNCH)
     overrides = [
         replace(o, kms_key_id=named_key(env, account, region.name, o.encrypted, o.kms_key_id))
-        for o in block_devices
+        for o in spec.block_devices
     ]
     merged = _devices(image, overrides)
     commit()
@@ -140,17 +216,22 @@ def run_instances(
         or key_refusal(env, CREATE_GRANT, named, account, region.name) is not None
     )
     now = env.now()
-    zone = availability_zone or f"{region.name}a"
+    zone = spec.availability_zone or f"{region.name}a"
     reservation_id = env.ids.resource_id("r")
+    instance_tags = dict(spec.tags.get("instance", {}))
+    if spec.launch_template is not None:
+        template_id, version = spec.launch_template
+        instance_tags["aws:ec2launchtemplate:id"] = template_id
+        instance_tags["aws:ec2launchtemplate:version"] = str(version)
     launched = []
-    for index in range(max_count):
+    for index in range(spec.max_count):
         instance = Instance(
             instance_id=env.ids.resource_id("i"),
             reservation_id=reservation_id,
             owner=account,
             region=region.name,
             image_id=image.image_id,
-            instance_type=instance_type or "m1.small",
+            instance_type=spec.instance_type or DEFAULT_INSTANCE_TYPE,
             launch_time=now,
             availability_zone=zone,
             ami_launch_index=index,
@@ -161,11 +242,29 @@ def run_instances(
             hypervisor=image.hypervisor,
             platform_details=image.platform_details,
             usage_operation=image.usage_operation,
+            kernel_id=spec.kernel_id or image.kernel_id,
+            ramdisk_id=spec.ramdisk_id or image.ramdisk_id,
+            user_data=spec.user_data or None,
+            disable_api_termination=spec.disable_api_termination,
+            disable_api_stop=spec.disable_api_stop,
+            shutdown_behavior=spec.shutdown_behavior or "stop",
+            ebs_optimized=spec.ebs_optimized,
+            ena_support=image.ena_support,
+            sriov_net_support=image.sriov_net_support,
+            hibernation_configured=spec.hibernation_configured,
+            client_token=spec.client_token,
+            launch_template_id=spec.launch_template[0] if spec.launch_template else None,
+            launch_template_version=(
+                str(spec.launch_template[1]) if spec.launch_template else None
+            ),
         )
         if failed:
             instance.state = TERMINATED
+            instance.terminated_at = now
             instance.state_reason = dict(KMS_FAILURE_REASON)
             instance.state_transition_reason = KMS_FAILURE_TRANSITION
+        else:
+            begin(env, instance, PENDING)
         for bd in [] if failed else devices:
             vol = new_volume(
                 env,
@@ -185,66 +284,34 @@ def run_instances(
             vol.attach_time = now
             vol.delete_on_termination = bd.delete_on_termination
             instance.volume_ids.append(vol.volume_id)
-            region.tags.put(vol.volume_id, account, tags.get("volume", {}))
+            region.tags.put(vol.volume_id, account, spec.tags.get("volume", {}))
         region.instances[instance.instance_id] = instance
-        region.tags.put(instance.instance_id, account, tags.get("instance", {}))
+        region.tags.put(instance.instance_id, account, instance_tags)
         launched.append(instance)
+    if spec.client_token:
+        region.client_tokens[(account, spec.client_token)] = [i.instance_id for i in launched]
     if not failed:
         image.last_launched_time = now
-    return launched
-
-
-def _own_instances(region: RegionState, account: str, instance_ids: list[str]) -> list[Instance]:
-    return resource_ids.find_all(
-        "instance", region.instances, instance_ids, resource_ids.owned_by(account)
-    )
+    return launched, False
 
 
 def describe_instances(
-    region: RegionState, account: str, instance_ids: list[str], filters: list[Filter]
+    env: Env, region: RegionState, account: str, instance_ids: list[str], filters: list[Filter]
 ) -> list[Instance]:
-    matches = FilterSet(
-        filters, INSTANCE_FILTERS, lambda i: region.tags.get(i.instance_id, account)
-    )
+    """The caller's instances (terminated ones for an hour), by id or filters."""
+    now = env.now()
+    fields = {**instance_filters(now), **volume_filters(region)}
+    matches = FilterSet(filters, fields, lambda i: region.tags.get(i.instance_id, account))
     if instance_ids:
-        found = _own_instances(region, account, instance_ids)
+        found = own_instances(env, region, account, instance_ids)
     else:
-        found = [i for i in region.instances.values() if i.owner == account]
+        found = [i for i in region.instances.values() if i.owner == account and visible(i, now)]
     return [i for i in found if matches(i)]
-
-
-def terminate_instances(
-    region: RegionState, account: str, instance_ids: list[str]
-) -> list[tuple[Instance, str]]:
-    """Terminate; volumes marked delete-on-termination go, the others are detached."""
-    changed = []
-    owned = _own_instances(region, account, instance_ids)
-    commit()
-    for instance in owned:
-        previous = instance.state
-        if previous != TERMINATED:
-            instance.state = TERMINATED
-            _release_volumes(region, instance)
-        changed.append((instance, previous))
-    return changed
-
-
-def _release_volumes(region: RegionState, instance: Instance) -> None:
-    for volume_id in instance.volume_ids:
-        vol = region.volumes.get(volume_id)
-        if vol is None or vol.instance_id != instance.instance_id:
-            continue
-        if vol.delete_on_termination:
-            del region.volumes[volume_id]
-            region.tags.drop(volume_id)
-        else:
-            vol.instance_id = vol.device = vol.attach_time = None
-            vol.delete_on_termination = False
 
 
 def attached_volumes(region: RegionState, instance: Instance) -> list[Volume]:
     """The volumes attached to ``instance`` now (none once terminated)."""
-    if instance.state != RUNNING:
+    if instance.state == TERMINATED:
         return []
     return [
         region.volumes[v]
