@@ -79,7 +79,8 @@ def _exists(region: RegionState, resource_id: str) -> bool:
     if image is not None:
         return image.state != DEREGISTERED
     return any(
-        resource_id in table for table in (region.snapshots, region.volumes, region.instances)
+        resource_id in table
+        for table in (region.snapshots, region.volumes, region.instances, region.launch_templates)
     )
 
 
