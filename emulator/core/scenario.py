@@ -20,6 +20,7 @@ from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
 from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
+from emulator.core.ec2.launch_templates import operations as templates
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
@@ -40,6 +41,7 @@ TOP_KEYS = {
     "keys",
     "images",
     "block_public_access",
+    "launch_templates",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -76,6 +78,8 @@ DEVICE_KEYS = {
 GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
 KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "enabled"}
 BPA_KEYS = {"account", "region", "state"}
+LAUNCH_TEMPLATE_KEYS = {"account", "region", "name", "versions", "default_version", "tags"}
+TEMPLATE_VERSION_KEYS = {"description", "data"}
 
 
 class ScenarioError(DocumentError):
@@ -199,6 +203,8 @@ def build(data: Any, world: World | None = None) -> World:
         _image(fresh, image, at("images", i))
     for i, entry in enumerate(_list(top.get("block_public_access"), "block_public_access")):
         _bpa(fresh, entry, at("block_public_access", i))
+    for i, entry in enumerate(_list(top.get("launch_templates"), "launch_templates")):
+        _launch_template(fresh, entry, at("launch_templates", i))
     return fresh
 
 
@@ -485,6 +491,60 @@ def _bpa(world: World, entry: Any, path: str) -> None:
             bpa.enable(regional, account, state)
 
 
+def _launch_template(world: World, entry: Any, path: str) -> None:
+    """A launch template of ``account``: its versions in order (1, 2, ...), each with the
+    LaunchTemplateData it holds, as CreateLaunchTemplate(Version) take it."""
+    entry = _mapping(entry, path, LAUNCH_TEMPLATE_KEYS, ("account", "name", "versions"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    name = _text(entry["name"], at(path, "name"))
+    where = at(path, "versions")
+    versions = []
+    for i, version in enumerate(_list(entry["versions"], where)):
+        version = _mapping(version, at(where, i), TEMPLATE_VERSION_KEYS, ("data",))
+        data = version["data"]
+        if not isinstance(data, dict):
+            raise ScenarioError(
+                at(at(where, i), "data"), "expected a mapping of LaunchTemplateData"
+            )
+        description = _optional_text(version.get("description"), at(at(where, i), "description"))
+        versions.append((data, description))
+    if not versions:
+        raise ScenarioError(where, "expected at least one version")
+    tags = {"launch-template": _tags(entry.get("tags"), at(path, "tags"))}
+    env = world.ec2.env
+    with world.ec2.write(region) as state:
+        first, description = versions[0]
+        made = _core(
+            path,
+            lambda: templates.create_launch_template(
+                env, state, account, name=name, data=first, description=description, tags=tags
+            ),
+        )
+        for i, (data, description) in enumerate(versions[1:], start=1):
+            _core(
+                at(where, i),
+                lambda d=data, t=description: templates.create_launch_template_version(
+                    env,
+                    state,
+                    account,
+                    template_id=made.template_id,
+                    name=None,
+                    data=d,
+                    description=t,
+                    source_version=None,
+                ),
+            )
+        if entry.get("default_version") is not None:
+            default = _int(entry["default_version"], at(path, "default_version"))
+            _core(
+                at(path, "default_version"),
+                lambda: templates.modify_launch_template(
+                    state, account, made.template_id, None, str(default)
+                ),
+            )
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -496,8 +556,8 @@ def load_into(world: World, data: Any) -> None:
 
 
 def dump(world: World) -> dict[str, Any]:
-    """The world in scenario form. Instances, volumes, snapshot ids and deregistered images
-    are not part of a scenario (the state file keeps everything)."""
+    """The world in scenario form. Instances, volumes, snapshot ids, deregistered images and
+    launch template ids are not part of a scenario (the state file keeps everything)."""
     config = world.config
     out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
@@ -528,6 +588,40 @@ def dump(world: World) -> dict[str, Any]:
         for name, region in world.ec2.regions.items()
         for account, state in region.bpa.items()
     ]
+    templates_out = [
+        _dump_launch_template(world, name, template)
+        for name, region in world.ec2.regions.items()
+        for template in region.launch_templates.values()
+    ]
+    if templates_out:  # left out when there are none, as in scenarios written before them
+        out["launch_templates"] = templates_out
+    return out
+
+
+def _dump_launch_template(world: World, region_name: str, template: Any) -> dict[str, Any]:
+    """Its versions in order; deleted versions leave no gap (they are numbered anew)."""
+    numbers = sorted(template.versions)
+    out: dict[str, Any] = {
+        "account": template.owner,
+        "region": region_name,
+        "name": template.name,
+        "versions": [
+            {
+                **(
+                    {"description": template.versions[n].description}
+                    if template.versions[n].description is not None
+                    else {}
+                ),
+                "data": template.versions[n].data,
+            }
+            for n in numbers
+        ],
+    }
+    if template.default_version != numbers[0]:
+        out["default_version"] = numbers.index(template.default_version) + 1
+    tags = world.ec2.regions[region_name].tags.get(template.template_id, template.owner)
+    if tags:
+        out["tags"] = dict(tags)
     return out
 
 
