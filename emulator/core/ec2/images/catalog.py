@@ -13,6 +13,7 @@ from emulator.core.ec2.filters import Filter, FilterSet, as_text
 from emulator.core.ec2.images import block_public_access as bpa
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant, change, validate
 from emulator.core.ec2.images.records import DEREGISTERED, BlockDevice, Image, check_name
+from emulator.core.ec2.instances.lifecycle import own_instance
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     check_named_key,
@@ -304,9 +305,7 @@ def create_image(
     or add an empty EBS volume or an instance store volume."""
     check_name(name)
     check_specs(tags, ["image", "snapshot"])
-    instance = resource_ids.find(
-        "instance", region.instances, instance_id, resource_ids.owned_by(account)
-    )
+    instance = own_instance(env, region, account, instance_id)
     state = instance.state_at(env.now())
     if state not in ("running", "stopped"):
         raise Conflict("instance_state_incorrect", id=instance_id, state=state)
