@@ -360,6 +360,10 @@ def test_instance_attribute_errors(owner: Client, image_id: str) -> None:
             InstanceId=instance_id,
             BlockDeviceMappings=[{"DeviceName": "/dev/sdz", "Ebs": {"DeleteOnTermination": True}}],
         )
+    with aws_error(
+        "InvalidGroup.NotFound", "The security group 'sg-0123456789abcdef0' does not exist"
+    ):
+        owner.modify_instance_attribute(InstanceId=instance_id, Groups=["sg-0123456789abcdef0"])
     with aws_error("InvalidInstanceID.NotFound"):
         owner.describe_instance_attribute(InstanceId="i-0123456789abcdef0", Attribute="kernel")
 

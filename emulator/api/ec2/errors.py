@@ -279,6 +279,9 @@ EC2_ERRORS = catalogue(
                 "The instance can't be hibernated because it was not configured at launch for"
                 " hibernation: {id}",
             ),
+            "security_group_not_found": Entry(
+                "InvalidGroup.NotFound", "The security group '{id}' does not exist"
+            ),
             "device_not_mapped": Entry(
                 "InvalidInstanceAttributeValue",
                 "No device is currently mapped at {device} on instance {id}",

@@ -115,6 +115,8 @@ def modify_instance_attribute(call: Call, params: dict[str, Any]) -> None:
         if params.get(member) is not None:
             value = params[member].get("Value")
             changes[name] = _user_data(value) if member == "UserData" else value
+    if params.get("Groups") is not None:
+        changes["groupSet"] = params["Groups"]
     delete_on_termination = {
         m.get("DeviceName") or "": bool((m.get("Ebs") or {}).get("DeleteOnTermination"))
         for m in params.get("BlockDeviceMappings") or []

@@ -8,7 +8,7 @@ from emulator.core.commit import commit
 from emulator.core.ec2.instances.lifecycle import own_instance
 from emulator.core.ec2.instances.records import STOPPED, Instance
 from emulator.core.ec2.region import Env, RegionState
-from emulator.core.errors import Conflict, InvalidValue
+from emulator.core.errors import Conflict, InvalidValue, NotFound
 
 # The names DescribeInstanceAttribute takes, as the EC2 API reference spells them.
 DESCRIBABLE = (
@@ -117,6 +117,13 @@ def modify_instance_attribute(
     values = {}
     for attribute, value in changes.items():
         name = canonical(attribute)
+        if name == "groupSet":
+            # No security group exists until instances have placement (VPCs and groups); each
+            # group named is then unknown, as AWS answers an unknown one.
+            groups = list(value or [])
+            if not groups:
+                raise InvalidValue("missing_parameter", name="GroupId")
+            raise NotFound("security_group_not_found", id=groups[0])
         if name not in _FIELDS:
             raise InvalidValue("attribute_unknown", attribute=attribute)
         if name in NEEDS_STOPPED and inst.state_at(env.now()) != STOPPED:
