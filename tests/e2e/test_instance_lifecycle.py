@@ -191,6 +191,16 @@ def test_run_instances_defaults_tags_and_user_data(owner: Client, image_id: str)
     )["Volumes"]
     assert sorted(v["Attachments"][0]["Device"] for v in volumes) == ["/dev/sdf", "/dev/xvda"]
     assert all(v["Tags"] == [{"Key": "Disk", "Value": "root"}] for v in volumes)
+
+    def launched_with(name: str, value: str) -> list[str]:
+        reply = owner.describe_instances(Filters=[{"Name": name, "Values": [value]}])
+        return [i["InstanceId"] for r in reply["Reservations"] for i in r["Instances"]]
+
+    assert launched_with("block-device-mapping.device-name", "/dev/sdf") == [instance_id]
+    assert launched_with("block-device-mapping.delete-on-termination", "false") == [instance_id]
+    assert launched_with("block-device-mapping.volume-id", volumes[0]["VolumeId"]) == [instance_id]
+    assert launched_with("instance-type", "m1.small") == [instance_id]
+    assert launched_with("block-device-mapping.device-name", "/dev/sdz") == []
     data = owner.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
     assert base64.b64decode(data["UserData"]["Value"]) == b"#!/bin/sh\necho hi\n"
 

@@ -67,7 +67,6 @@ def instance_filters(now: str) -> dict[str, Callable[[Instance], list[str]]]:
         "platform-details": lambda i: [i.platform_details],
         "usage-operation": lambda i: [i.usage_operation],
         "platform": lambda i: ["windows"] if i.platform_details.startswith("Windows") else [],
-        "block-device-mapping.volume-id": lambda i: list(i.volume_ids),
         "instance-lifecycle": lambda i: [],
         "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
         "state-reason-message": lambda i: [i.state_reason["Message"]] if i.state_reason else [],
@@ -101,6 +100,7 @@ def volume_filters(
         ),
         "block-device-mapping.device-name": each(lambda v: v.device or ""),
         "block-device-mapping.status": each(lambda v: "attached"),
+        "block-device-mapping.volume-id": each(lambda v: v.volume_id),
     }
 
 
