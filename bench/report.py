@@ -297,6 +297,8 @@ def markdown(r: dict) -> str:
             f"| {n:,} images | {o['organization']:.1f} s | {m['organization']:.1f} s | "
             f"{o['images']:.1f} s | {m['images']:.1f} s |"
         )
+    if "instances" in r:
+        lines += _instance_lines(r["instances"], sizes)
     lines += [
         "",
         "## What moto does differently",
@@ -309,6 +311,25 @@ def markdown(r: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _instance_lines(figures: dict, sizes: list[int]) -> list[str]:
+    """RunInstances and DescribeInstances by id in worlds of that many instances (ours only,
+    in process: bench/instances.py)."""
+    lines = [
+        "",
+        "## Instances: RunInstances and DescribeInstances by id",
+        "",
+        "Median of the calls in process (boto3 with the real dispatch, no socket) in a world"
+        " of that many instances of the caller; flat means the cost does not follow the world.",
+        "",
+        "| call | " + " | ".join(f"{n:,} instances" for n in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for call, by_size in figures.items():
+        cells = " | ".join(_ms(by_size[n]) for n in sizes)
+        lines.append(f"| {call} | {cells} |")
+    return lines
 
 
 def summary(r: dict) -> str:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import instances as instance_calls
 from bench import latency, report, throughput
 from bench.clients import Clients
 from bench.systems import FIRST_CALLS, System, moto, ours, trivial
@@ -99,6 +100,8 @@ def main() -> None:
     results: dict = {"machine": report.machine(), "sizes": opts.sizes, "samples": opts.samples}
     log("startup")
     results["startup"] = startup(opts.startups)
+    log("instances: RunInstances and DescribeInstances by id")
+    results["instances"] = instance_calls.measure(opts.sizes, opts.samples)
 
     # One process per system and world size, all up at once, so that every timed call can
     # take turns with its counterparts: drift in the machine's load hits every cell alike.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.api.regions import partition_of
+from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
 from emulator.core.ec2.region import valid_region_name
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.persistence import StateFile, StateFileError
@@ -91,6 +92,13 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         help="accept requests signed for this Region besides the real ones (repeatable)",
     )
     serve.add_argument(
+        "--transition-seconds",
+        type=_transition_seconds,
+        metavar="N",
+        help="instances show pending / stopping / shutting-down for N seconds (default 0:"
+        " only the call that starts a transition shows it)",
+    )
+    serve.add_argument(
         "--default-account",
         type=_account,
         help=f"account for access keys that name none (default {DEFAULT_ACCOUNT})",
@@ -159,6 +167,16 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     _add_world_source(serve)
 
 
+def _transition_seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole seconds, got {text!r}") from None
+    if not 0 <= seconds <= MAX_TRANSITION_SECONDS:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_TRANSITION_SECONDS} seconds")
+    return seconds
+
+
 def _add_world_source(serve: argparse.ArgumentParser) -> None:
     source = serve.add_mutually_exclusive_group()
     source.add_argument(
@@ -204,6 +222,8 @@ def pinned_settings(args: argparse.Namespace) -> dict[str, Any]:
     pinned = {name: value for name, value in given.items() if value is not None}
     if args.extra_region:
         pinned["extra_regions"] = list(args.extra_region)
+    if getattr(args, "transition_seconds", None) is not None:
+        pinned["transition_seconds"] = args.transition_seconds
     if args.access_key:
         pinned["access_keys"] = {key: account for key, account, _ in args.access_key}
         pinned["secret_keys"] = {

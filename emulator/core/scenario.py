@@ -29,7 +29,9 @@ from emulator.core.ec2.images.records import (
     BlockDevice,
     aws_time,
 )
+from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
 from emulator.core.ec2.keypairs import operations as key_pairs
+from emulator.core.ec2.launch_templates import operations as templates
 from emulator.core.ec2.network import operations as network
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
@@ -55,6 +57,7 @@ TOP_KEYS = {
     "clock",
     "key_pairs",
     "vpcs",
+    "launch_templates",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -62,6 +65,7 @@ SETTINGS_KEYS = {
     "block_public_access",
     "max_launch_permissions",
     "extra_regions",
+    "transition_seconds",
 }
 ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
 OU_KEYS = {"id", "name", "accounts", "ous"}
@@ -114,6 +118,8 @@ SCAN_KEYS = {"max_days_since_last_finding_scan", "maximum_severity_label", *FIX_
 KEY_PAIR_KEYS = {"account", "region", "name", "public_key", "tags"}
 VPC_KEYS = {"account", "region", "cidr_block", "tags", "subnets"}
 SUBNET_KEYS = {"cidr_block", "availability_zone", "tags"}
+LAUNCH_TEMPLATE_KEYS = {"account", "region", "name", "versions", "default_version", "tags"}
+TEMPLATE_VERSION_KEYS = {"description", "data"}
 
 
 class ScenarioError(DocumentError):
@@ -248,6 +254,8 @@ def build(data: Any, world: World | None = None) -> World:
         _key_pair(fresh, entry, at("key_pairs", i))
     for i, entry in enumerate(_list(top.get("vpcs"), "vpcs")):
         _vpc(fresh, entry, at("vpcs", i))
+    for i, entry in enumerate(_list(top.get("launch_templates"), "launch_templates")):
+        _launch_template(fresh, entry, at("launch_templates", i))
     return fresh
 
 
@@ -282,6 +290,14 @@ def _config(top: dict) -> WorldConfig:
         config.max_launch_permissions = _int(
             settings["max_launch_permissions"], "settings.max_launch_permissions"
         )
+    if settings.get("transition_seconds") is not None:
+        seconds = _int(settings["transition_seconds"], "settings.transition_seconds")
+        if not 0 <= seconds <= MAX_TRANSITION_SECONDS:
+            raise ScenarioError(
+                "settings.transition_seconds",
+                f"expected 0 to {MAX_TRANSITION_SECONDS} seconds, got {seconds}",
+            )
+        config.transition_seconds = seconds
     for i, name in enumerate(_list(settings.get("extra_regions"), "settings.extra_regions")):
         path = at("settings.extra_regions", i)
         config.extra_regions.append(_region(name, path))
@@ -709,6 +725,60 @@ def _vpc(world: World, entry: Any, path: str) -> None:
             )
 
 
+def _launch_template(world: World, entry: Any, path: str) -> None:
+    """A launch template of ``account``: its versions in order (1, 2, ...), each with the
+    LaunchTemplateData it holds, as CreateLaunchTemplate(Version) take it."""
+    entry = _mapping(entry, path, LAUNCH_TEMPLATE_KEYS, ("account", "name", "versions"))
+    account = _account(entry["account"], at(path, "account"))
+    region = _region(entry.get("region") or world.config.default_region, at(path, "region"))
+    name = _text(entry["name"], at(path, "name"))
+    where = at(path, "versions")
+    versions = []
+    for i, version in enumerate(_list(entry["versions"], where)):
+        version = _mapping(version, at(where, i), TEMPLATE_VERSION_KEYS, ("data",))
+        data = version["data"]
+        if not isinstance(data, dict):
+            raise ScenarioError(
+                at(at(where, i), "data"), "expected a mapping of LaunchTemplateData"
+            )
+        description = _optional_text(version.get("description"), at(at(where, i), "description"))
+        versions.append((data, description))
+    if not versions:
+        raise ScenarioError(where, "expected at least one version")
+    tags = {"launch-template": _tags(entry.get("tags"), at(path, "tags"))}
+    env = world.ec2.env
+    with world.ec2.write(region) as state:
+        first, description = versions[0]
+        made = _core(
+            path,
+            lambda: templates.create_launch_template(
+                env, state, account, name=name, data=first, description=description, tags=tags
+            ),
+        )
+        for i, (data, description) in enumerate(versions[1:], start=1):
+            _core(
+                at(where, i),
+                lambda d=data, t=description: templates.create_launch_template_version(
+                    env,
+                    state,
+                    account,
+                    template_id=made.template_id,
+                    name=None,
+                    data=d,
+                    description=t,
+                    source_version=None,
+                ),
+            )
+        if entry.get("default_version") is not None:
+            default = _int(entry["default_version"], at(path, "default_version"))
+            _core(
+                at(path, "default_version"),
+                lambda: templates.modify_launch_template(
+                    state, account, made.template_id, None, str(default)
+                ),
+            )
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -720,8 +790,9 @@ def load_into(world: World, data: Any) -> None:
 
 
 def dump(world: World) -> dict[str, Any]:
-    """The world in scenario form. Instances, volumes, snapshot ids, deregistered images and
-    image usage reports are not part of a scenario (the state file keeps everything)."""
+    """The world in scenario form. Instances, volumes, snapshot ids, deregistered images,
+    image usage reports and launch template ids are not part of a scenario (the state file
+    keeps everything)."""
     config = world.config
     out: dict[str, Any] = {
         "version": SCHEMA_VERSION,
@@ -735,6 +806,8 @@ def dump(world: World) -> dict[str, Any]:
         out["settings"]["max_launch_permissions"] = config.max_launch_permissions
     if config.extra_regions:
         out["settings"]["extra_regions"] = list(config.extra_regions)
+    if config.transition_seconds:
+        out["settings"]["transition_seconds"] = config.transition_seconds
     if config.access_keys:
         out["access_keys"] = dict(config.access_keys)
     # The emulator's time, when it is not real time: loading the dump sets the clock there.
@@ -783,6 +856,40 @@ def dump(world: World) -> dict[str, Any]:
     ]
     if allowed:
         out["allowed_images"] = allowed
+    templates_out = [
+        _dump_launch_template(world, name, template)
+        for name, region in world.ec2.regions.items()
+        for template in region.launch_templates.values()
+    ]
+    if templates_out:  # left out when there are none, as in scenarios written before them
+        out["launch_templates"] = templates_out
+    return out
+
+
+def _dump_launch_template(world: World, region_name: str, template: Any) -> dict[str, Any]:
+    """Its versions in order; deleted versions leave no gap (they are numbered anew)."""
+    numbers = sorted(template.versions)
+    out: dict[str, Any] = {
+        "account": template.owner,
+        "region": region_name,
+        "name": template.name,
+        "versions": [
+            {
+                **(
+                    {"description": template.versions[n].description}
+                    if template.versions[n].description is not None
+                    else {}
+                ),
+                "data": template.versions[n].data,
+            }
+            for n in numbers
+        ],
+    }
+    if template.default_version != numbers[0]:
+        out["default_version"] = numbers.index(template.default_version) + 1
+    tags = world.ec2.regions[region_name].tags.get(template.template_id, template.owner)
+    if tags:
+        out["tags"] = dict(tags)
     return out
 
 

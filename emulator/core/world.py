@@ -49,6 +49,8 @@ class WorldConfig:
     secret_keys: dict[str, str] = field(default_factory=dict)
     bpa_default: str = "unblocked"  # "unblocked" | "block-new-sharing"
     max_launch_permissions: int | None = None  # None: no quota (decisions.md)
+    # Seconds instances show pending / stopping / shutting-down (docs/semantics.md).
+    transition_seconds: int = 0
     # Regions that exist beside botocore's (the edge holds that list; docs/semantics.md).
     extra_regions: list[str] = field(default_factory=list)
 

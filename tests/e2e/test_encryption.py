@@ -321,7 +321,9 @@ def test_launch_overrides_encrypt_with_the_launchers_key(aws: ClientFactory) -> 
         MaxCount=1,
         BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}}],
     )["Instances"]
-    assert instance["State"]["Name"] == "running"
+    assert instance["State"]["Name"] == "pending"
+    (reservation,) = dev.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"]
+    assert reservation["Instances"][0]["State"]["Name"] == "running"
     (volume,) = dev.describe_volumes()["Volumes"]
     assert (volume["Encrypted"], volume["KmsKeyId"]) == (True, aws_ebs_arn(aws, DEV))
 

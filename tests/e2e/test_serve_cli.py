@@ -103,6 +103,20 @@ def test_default_account_and_region(tmp_path: Path) -> None:
         emulator.stop()
 
 
+def test_transition_seconds_keep_instances_pending(tmp_path: Path) -> None:
+    emulator = start_emulator(tmp_path / "serve.log", "--empty", "--transition-seconds", "600")
+    try:
+        ec2 = emulator.client("ec2", "111122223333")
+        image_id = ec2.register_image(Name="base")["ImageId"]
+        (instance,) = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)["Instances"]
+        (reservation,) = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])[
+            "Reservations"
+        ]
+        assert reservation["Instances"][0]["State"]["Name"] == "pending"
+    finally:
+        assert emulator.stop() == 0
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -111,6 +125,9 @@ def test_default_account_and_region(tmp_path: Path) -> None:
         ["--access-key", "KEY=111122223333:"],
         ["--default-account", "abc"],
         ["--log-level", "chatty"],
+        ["--transition-seconds", "-1"],
+        ["--transition-seconds", "3601"],
+        ["--transition-seconds", "soon"],
     ],
 )
 def test_bad_options_exit_2(bad: list[str]) -> None:

@@ -22,7 +22,11 @@ def sample(shape: Shape, name: str = "v", depth: int = 0) -> Any:
                 continue
             if depth >= MAX_DEPTH and member_name not in shape.required_members:
                 continue
-            out[member_name] = sample(member, member_name, depth + 1)
+            value = sample(member, member_name, depth + 1)
+            # A structure cut off by the depth limit is empty and so is not on the wire at all.
+            if _nothing(value) and member_name not in shape.required_members:
+                continue
+            out[member_name] = value
         return out
     if isinstance(shape, ListShape):
         return [sample(shape.member, f"{name}{i}", depth + 1) for i in (1, 2)]
@@ -42,6 +46,13 @@ def sample(shape: Shape, name: str = "v", depth: int = 0) -> Any:
     if kind == "blob":
         return b"blob-bytes"
     raise AssertionError(f"no sample for {kind}")
+
+
+def _nothing(value: Any) -> bool:
+    """An empty structure, or a list of nothing but empty structures."""
+    if isinstance(value, dict):
+        return not value
+    return isinstance(value, list) and bool(value) and all(_nothing(v) for v in value)
 
 
 def normalise(value: Any) -> Any:

@@ -104,8 +104,10 @@ def root_ebs(ec2: Client, image_id: str) -> dict[str, Any]:
 
 
 def launch(ec2: Client, image_id: str, **extra: Any) -> dict[str, Any]:
+    """RunInstances (it answers pending, as AWS), then the instance as the next read shows it."""
     (instance,) = ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, **extra)["Instances"]
-    return instance
+    (reservation,) = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"]
+    return reservation["Instances"][0]
 
 
 def not_accessible(key: str, resource: str) -> tuple[str, str]:

@@ -33,7 +33,13 @@ OWNER = "111111111111"
 OTHER = "222222222222"
 REGION = "us-east-1"
 EMPTY_REGION = "ap-southeast-2"  # nothing is ever made there before the dry runs
-MISSING = {"ami": "ami-00000000", "vol": "vol-00000000", "snap": "snap-00000000", "i": "i-00000000"}
+MISSING = {
+    "ami": "ami-00000000",
+    "vol": "vol-00000000",
+    "snap": "snap-00000000",
+    "i": "i-00000000",
+    "lt": "lt-00000000000000000",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class Things:
     snapshot: str  # backs no image, so it can be deleted
     instance: str
     report: str  # an image usage report on the image
+    stopped: str  # a stopped instance
+    attached: str  # a data volume attached to ``instance`` at /dev/sdf
+    template: str  # a launch template with versions 1 and 2
     shared: str = ""  # another account's image shared with the owner by account id
     net: dict[str, str] = field(default_factory=dict)  # the network's, by make_network
 
@@ -59,16 +68,34 @@ def make_things(ec2: Any, other: Any) -> Things:
     )["ImageId"]
     ec2.create_tags(Resources=[image], Tags=[{"Key": "Team", "Value": "web"}])
     spare = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
-    run = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)
+    run = ec2.run_instances(ImageId=image, MinCount=2, MaxCount=2)
+    instance, stopped = (i["InstanceId"] for i in run["Instances"])
+    ec2.stop_instances(InstanceIds=[stopped])
+    data = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8)["VolumeId"]
+    ec2.attach_volume(VolumeId=data, InstanceId=instance, Device="/dev/sdf")
+    template = ec2.create_launch_template(
+        LaunchTemplateName=f"t-{volume}", LaunchTemplateData={"ImageId": image}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    ec2.create_launch_template_version(
+        LaunchTemplateId=template, LaunchTemplateData={"InstanceType": "t3.micro"}
+    )
     report = ec2.create_image_usage_report(
         ImageId=image, ResourceTypes=[{"ResourceType": "ec2:Instance"}]
     )["ReportId"]
     shared = other.register_image(Name="theirs")["ImageId"]
     other.modify_image_attribute(ImageId=shared, LaunchPermission={"Add": [{"UserId": OWNER}]})
     return Things(
-        image, volume, spare, run["Instances"][0]["InstanceId"], report, shared, make_network(ec2)
+        image,
+        volume,
+        spare,
+        instance,
+        report,
+        stopped,
+        data,
+        template,
+        shared,
+        make_network(ec2),
     )
-
 
 def make_network(ec2: Any) -> dict[str, str]:
     """A VPC with a subnet and a route table, an empty VPC, a group with an SSH rule, a
@@ -284,6 +311,80 @@ CASES: dict[str, tuple[list[Params], Params | None]] = {
     "DeleteImageUsageReport": (
         [lambda t: {"ReportId": t.report}],
         lambda t: {"ReportId": "amiur-00000000"},
+    ),
+    "StopInstances": (
+        [lambda t: {"InstanceIds": [t.instance]}],
+        lambda t: {"InstanceIds": [t.instance], "Hibernate": True},
+    ),
+    "StartInstances": (
+        [lambda t: {"InstanceIds": [t.stopped]}],
+        lambda t: {"InstanceIds": [t.stopped, MISSING["i"]]},
+    ),
+    "RebootInstances": (
+        [lambda t: {"InstanceIds": [t.instance]}],
+        lambda t: {"InstanceIds": [t.stopped]},
+    ),
+    "DescribeInstanceStatus": (
+        [lambda t: {"IncludeAllInstances": True}],
+        lambda t: {"InstanceIds": [MISSING["i"]]},
+    ),
+    "DescribeInstanceAttribute": (
+        [lambda t: {"InstanceId": t.instance, "Attribute": "instanceType"}],
+        lambda t: {"InstanceId": t.instance, "Attribute": "colour"},
+    ),
+    "ModifyInstanceAttribute": (
+        [
+            lambda t: {"InstanceId": t.instance, "DisableApiTermination": {"Value": True}},
+            lambda t: {"InstanceId": t.stopped, "InstanceType": {"Value": "t3.large"}},
+        ],
+        lambda t: {"InstanceId": t.instance, "InstanceType": {"Value": "t3.large"}},
+    ),
+    "CopySnapshot": (
+        [
+            lambda t: {"SourceSnapshotId": t.snapshot, "SourceRegion": REGION},
+            lambda t: {"SourceSnapshotId": t.snapshot, "SourceRegion": REGION, "Encrypted": True},
+        ],
+        lambda t: {"SourceSnapshotId": MISSING["snap"], "SourceRegion": REGION},
+    ),
+    "CreateSnapshots": (
+        [lambda t: {"InstanceSpecification": {"InstanceId": t.instance}}],
+        lambda t: {"InstanceSpecification": {"InstanceId": MISSING["i"]}},
+    ),
+    "AttachVolume": (
+        [lambda t: {"VolumeId": t.volume, "InstanceId": t.instance, "Device": "/dev/sdg"}],
+        lambda t: {"VolumeId": t.volume, "InstanceId": t.instance, "Device": "/dev/sdf"},
+    ),
+    "DetachVolume": (
+        [lambda t: {"VolumeId": t.attached}],
+        lambda t: {"VolumeId": t.volume},
+    ),
+    "CreateLaunchTemplate": (
+        [lambda t: {"LaunchTemplateName": "new", "LaunchTemplateData": {"ImageId": t.image}}],
+        lambda t: {"LaunchTemplateName": "x", "LaunchTemplateData": {"ImageId": t.image}},
+    ),
+    "CreateLaunchTemplateVersion": (
+        [lambda t: {"LaunchTemplateId": t.template, "LaunchTemplateData": {"EbsOptimized": True}}],
+        lambda t: {"LaunchTemplateId": MISSING["lt"], "LaunchTemplateData": {"EbsOptimized": True}},
+    ),
+    "DescribeLaunchTemplates": (
+        [lambda t: {}],
+        lambda t: {"LaunchTemplateIds": [MISSING["lt"]]},
+    ),
+    "DescribeLaunchTemplateVersions": (
+        [lambda t: {"LaunchTemplateId": t.template}],
+        lambda t: {"LaunchTemplateId": t.template, "Versions": ["9"]},
+    ),
+    "ModifyLaunchTemplate": (
+        [lambda t: {"LaunchTemplateId": t.template, "DefaultVersion": "2"}],
+        lambda t: {"LaunchTemplateId": t.template, "DefaultVersion": "9"},
+    ),
+    "DeleteLaunchTemplate": (
+        [lambda t: {"LaunchTemplateId": t.template}],
+        lambda t: {"LaunchTemplateId": MISSING["lt"]},
+    ),
+    "DeleteLaunchTemplateVersions": (
+        [lambda t: {"LaunchTemplateId": t.template, "Versions": ["2"]}],
+        lambda t: {"LaunchTemplateId": MISSING["lt"], "Versions": ["2"]},
     ),
 }
 

@@ -331,6 +331,134 @@ EC2_ERRORS = catalogue(
                 "Value ({min}) for parameter minCount is invalid. It must not exceed maxCount"
                 " ({max}).",
             ),
+            # Instance states, attributes, attachments (docs/semantics.md, "Instance states
+            # and timing").
+            "instance_never_running": Entry(
+                "IncorrectInstanceState",
+                "Instance '{id}' cannot be stopped as it has never reached the 'running' state.",
+            ),
+            "instance_not_stoppable": Entry(
+                "IncorrectInstanceState",
+                "The instance '{id}' is not in a state from which it can be stopped.",
+            ),
+            "instance_not_startable": Entry(
+                "IncorrectInstanceState",
+                "The instance '{id}' is not in a state from which it can be started.",
+            ),
+            "instance_not_rebootable": Entry(
+                "IncorrectInstanceState",
+                "The instance '{id}' is not in a state from which it can be rebooted.",
+            ),
+            "instance_not_stopped": Entry(
+                "IncorrectInstanceState", "The instance '{id}' is not in the 'stopped' state."
+            ),
+            "instance_stop_protected": Entry(
+                "OperationNotPermitted",
+                "The instance '{id}' may not be stopped. Modify its 'disableApiStop' instance"
+                " attribute and try again.",
+            ),
+            "instance_termination_protected": Entry(
+                "OperationNotPermitted",
+                "The instance '{id}' may not be terminated. Modify its 'disableApiTermination'"
+                " instance attribute and try again.",
+            ),
+            "hibernation_not_configured": Entry(
+                "UnsupportedHibernationConfiguration",
+                "The instance can't be hibernated because it was not configured at launch for"
+                " hibernation: {id}",
+            ),
+            "security_group_not_found": Entry(
+                "InvalidGroup.NotFound", "The security group '{id}' does not exist"
+            ),
+            "device_not_mapped": Entry(
+                "InvalidInstanceAttributeValue",
+                "No device is currently mapped at {device} on instance {id}",
+            ),
+            "client_token_too_long": Entry(
+                _BAD_VALUE, "Value for parameter clientToken exceeds {length} characters."
+            ),
+            "volume_attached": Entry("VolumeInUse", "{id} is already attached to an instance"),
+            "instance_not_running": Entry("IncorrectState", "Instance '{id}' is not 'running'."),
+            "volume_zone_mismatch": Entry(
+                "InvalidVolume.ZoneMismatch",
+                "The volume '{id}' is not in the same availability zone as instance"
+                " '{instance_id}'",
+            ),
+            "attachment_point_in_use": Entry(
+                _BAD_VALUE, "Attachment point {device} is already in use"
+            ),
+            "volume_not_attached": Entry(
+                "IncorrectState", "Volume '{id}' is in the '{state}' state."
+            ),
+            "attachment_not_found": Entry(
+                "InvalidAttachment.NotFound",
+                "The volume '{id}' is not attached to instance '{instance_id}'.",
+            ),
+            "root_volume_detach": Entry(
+                "IncorrectState",
+                "Unable to detach root volume '{id}' from instance '{instance_id}'",
+            ),
+            "no_volumes_to_snapshot": Entry(
+                _BAD_VALUE, "The instance '{id}' has no data volumes to snapshot."
+            ),
+            # Launch templates.
+            "launch_template_id_malformed": Entry(
+                "InvalidLaunchTemplateId.Malformed",
+                "The specified ID for the launch template ({id}) is not valid. Launch template"
+                " IDs begin with 'lt-'.",
+            ),
+            "launch_template_not_found": Entry(
+                "InvalidLaunchTemplateId.NotFound",
+                "The specified launch template, with template ID {ids}, does not exist.",
+            ),
+            "launch_templates_not_found": Entry(
+                "InvalidLaunchTemplateId.NotFound",
+                "The specified launch templates, with template IDs {ids}, do not exist.",
+            ),
+            "launch_template_name_malformed": Entry(
+                "InvalidLaunchTemplateName.MalformedException",
+                "A launch template name must be between 3 and 128 characters, and may contain"
+                " letters, numbers, and the following characters: - ( ) . / _.",
+            ),
+            "launch_template_name_taken": Entry(
+                "InvalidLaunchTemplateName.AlreadyExistsException",
+                "Launch template name already in use.",
+            ),
+            "launch_template_id_not_found": Entry(
+                "InvalidLaunchTemplateId.NotFound",
+                "The specified launch template, with template ID {id}, does not exist.",
+            ),
+            "launch_template_name_not_found": Entry(
+                "InvalidLaunchTemplateName.NotFoundException",
+                "The specified launch template, with template name {name}, does not exist.",
+            ),
+            "launch_template_version_not_found": Entry(
+                "InvalidLaunchTemplateId.VersionNotFound",
+                "Could not find the specified version {version} for the launch template with"
+                " ID {id}.",
+            ),
+            "launch_template_version_invalid": Entry(
+                "InvalidLaunchTemplateId.VersionNotFound",
+                "Could not find the specified version {version} for the launch template.",
+            ),
+            "launch_template_missing": Entry(
+                "MissingParameter",
+                "The request must contain the parameter launchTemplateName or launchTemplateId",
+            ),
+            "launch_template_id_and_name": Entry(
+                "InvalidParameterCombination",
+                "The parameters launchTemplateName and launchTemplateId cannot be used"
+                " together. Specify one or the other.",
+            ),
+            "launch_template_version_limit": Entry(
+                "VersionLimitExceeded",
+                "The maximum number of versions ({limit}) for this launch template has been"
+                " reached.",
+            ),
+            "launch_template_versions_too_many": Entry(
+                _BAD_VALUE,
+                "You can specify up to {limit} launch template versions in one request.",
+            ),
             # Tags.
             "tag_key_empty": Entry(_BAD_VALUE, "Tag key must not be empty"),
             "tag_key_reserved": Entry(

@@ -50,8 +50,9 @@ def register_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ec2", "CreateImage")
 def create_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """Makes a new AMI owned by the caller from its instance, over new snapshots of the instance's
-    volumes; works for instances launched from shared AMIs.
+    """Makes a new AMI owned by the caller from its running or stopped instance, over new
+    snapshots of the instance's volumes (BlockDeviceMappings change, add or leave out devices;
+    NoReboot changes nothing here); works for instances launched from shared AMIs.
     """
     with writing(call) as (env, region):
         image = catalog.create_image(
@@ -62,6 +63,7 @@ def create_image(call: Call, params: dict[str, Any]) -> dict[str, Any]:
             name=required(params, "Name"),
             description=params.get("Description"),
             tags=tag_specs(params),
+            block_devices=block_devices(params.get("BlockDeviceMappings")),
         )
     return {"ImageId": image.image_id}
 

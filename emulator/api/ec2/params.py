@@ -102,9 +102,12 @@ def paged(
     render: Callable[[T], Any],
     bounds: tuple[int, int] = (5, 1000),
 ) -> dict[str, Any]:
-    """One page of ``items`` (MaxResults / NextToken from ``params``) as the output member
-    ``member``, each item rendered, with the NextToken of the next page when there is one."""
-    shown, token = page(items, key, params.get("MaxResults"), params.get("NextToken"), bounds)
+    """One page of ``items`` in ``key`` order (MaxResults / NextToken from ``params``) as the
+    output member ``member``, each item rendered, with the NextToken of the next page when
+    there is one. The token is the last key shown, so the items are sorted by it here."""
+    shown, token = page(
+        sorted(items, key=key), key, params.get("MaxResults"), params.get("NextToken"), bounds
+    )
     out: dict[str, Any] = {member: [render(item) for item in shown]}
     if token:
         out["NextToken"] = token

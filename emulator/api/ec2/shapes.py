@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.core.ec2.images.records import BlockDevice, Image
-from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.instances.records import PENDING, STATE_CODES, Instance
 from emulator.core.ec2.storage.records import Snapshot, Volume
 
 
@@ -148,16 +148,23 @@ def volume(vol: Volume, tags: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def state(instance_state: str, code: int) -> dict[str, Any]:
-    return {"Code": code, "Name": instance_state}
+def state(instance_state: str) -> dict[str, Any]:
+    return {"Code": STATE_CODES[instance_state], "Name": instance_state}
 
 
-def instance(inst: Instance, volumes: list[Volume], tags: dict[str, str]) -> dict[str, Any]:
+def instance(
+    inst: Instance, shown_state: str, volumes: list[Volume], tags: dict[str, str]
+) -> dict[str, Any]:
+    """``inst`` as DescribeInstances shows it in ``shown_state`` (the state a read sees now,
+    or the transition the call that made it answers)."""
+    reason = inst.state_reason
+    if shown_state == PENDING:
+        reason = {"Code": "pending", "Message": "pending"}
     out = _drop_none(
         {
             "InstanceId": inst.instance_id,
             "ImageId": inst.image_id,
-            "State": state(inst.state, inst.state_code),
+            "State": state(shown_state),
             "InstanceType": inst.instance_type,
             "LaunchTime": timestamp(inst.launch_time),
             "Placement": {"AvailabilityZone": inst.availability_zone, "Tenancy": "default"},
@@ -169,11 +176,12 @@ def instance(inst: Instance, volumes: list[Volume], tags: dict[str, str]) -> dic
             "Hypervisor": inst.hypervisor,
             "PlatformDetails": inst.platform_details,
             "UsageOperation": inst.usage_operation,
+            "KernelId": inst.kernel_id,
+            "RamdiskId": inst.ramdisk_id,
+            "ClientToken": inst.client_token or "",
             "StateTransitionReason": inst.state_transition_reason,
             "StateReason": (
-                {"Code": inst.state_reason["Code"], "Message": inst.state_reason["Message"]}
-                if inst.state_reason
-                else None
+                {"Code": reason["Code"], "Message": reason["Message"]} if reason else None
             ),
             "BlockDeviceMappings": [
                 {
@@ -188,8 +196,11 @@ def instance(inst: Instance, volumes: list[Volume], tags: dict[str, str]) -> dic
                 for v in volumes
             ],
             "Monitoring": {"State": "disabled"},
-            "EbsOptimized": False,
-            "EnaSupport": True,
+            "EbsOptimized": inst.ebs_optimized,
+            "EnaSupport": inst.ena_support,
+            "SriovNetSupport": inst.sriov_net_support,
+            "SourceDestCheck": inst.source_dest_check,
+            "HibernationOptions": {"Configured": inst.hibernation_configured},
             "SecurityGroups": [],
             "ProductCodes": [],
         }
@@ -197,3 +208,11 @@ def instance(inst: Instance, volumes: list[Volume], tags: dict[str, str]) -> dic
     if tags:
         out["Tags"] = tag_list(tags)
     return out
+
+
+def state_change(inst: Instance, previous: str, current: str) -> dict[str, Any]:
+    return {
+        "InstanceId": inst.instance_id,
+        "CurrentState": state(current),
+        "PreviousState": state(previous),
+    }

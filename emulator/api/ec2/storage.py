@@ -1,4 +1,4 @@
-"""Volumes and snapshots: Create-, Describe- and DeleteVolume, and the same for snapshots."""
+"""Volumes and snapshots: create, describe, delete, copy, CreateSnapshots, attach and detach."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from typing import Any
 from emulator.api.ec2 import shapes
 from emulator.api.ec2.params import filters, no_max_results_with_ids, paged, required, tag_specs
 from emulator.api.ec2.region import reading, writing
+from emulator.api.regions import is_known
 from emulator.api.registry import Call, operation
+from emulator.core.ec2.instances import attachments
+from emulator.core.ec2.storage import copies
 from emulator.core.ec2.storage import operations as storage
+from emulator.core.errors import InvalidValue
 
 
 @operation("ec2", "CreateVolume")
@@ -104,3 +108,111 @@ def delete_snapshot(call: Call, params: dict[str, Any]) -> None:
     """Deletes one of the caller's snapshots unless an AMI uses it."""
     with writing(call) as (_, region):
         storage.delete_snapshot(region, call.account, required(params, "SnapshotId"))
+
+
+@operation("ec2", "CopySnapshot")
+def copy_snapshot(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Copies a snapshot the caller may read (its own, shared with it, public) from SourceRegion
+    into the calling Region; an encrypted source stays encrypted; Encrypted/KmsKeyId (in the
+    destination Region) encrypt or re-key; PresignedUrl is not needed and ignored."""
+    source_region = required(params, "SourceRegion")
+    if not is_known(source_region, call.world.config):
+        raise InvalidValue("parameter_value_invalid", name="SourceRegion", value=source_region)
+    with writing(call) as (env, region):
+        snap = copies.copy_snapshot(
+            env,
+            call.world.ec2.read(source_region),
+            region,
+            call.account,
+            source_snapshot_id=required(params, "SourceSnapshotId"),
+            description=params.get("Description"),
+            encrypted=params.get("Encrypted"),
+            kms_key_id=params.get("KmsKeyId"),
+            tags=tag_specs(params),
+        )
+        tags = region.tags.get(snap.snapshot_id, call.account)
+    out: dict[str, Any] = {"SnapshotId": snap.snapshot_id}
+    if tags:
+        out["Tags"] = shapes.tag_list(tags)
+    return out
+
+
+@operation("ec2", "CreateSnapshots")
+def create_snapshots(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Snapshots every volume attached to the caller's instance at once (ExcludeBootVolume,
+    ExcludeDataVolumeIds); CopyTagsFromSource=volume copies each volume's tags."""
+    spec = required(params, "InstanceSpecification")
+    with writing(call) as (env, region):
+        made = copies.create_snapshots(
+            env,
+            region,
+            call.account,
+            instance_id=required(spec, "InstanceId"),
+            exclude_boot_volume=bool(spec.get("ExcludeBootVolume")),
+            exclude_volume_ids=spec.get("ExcludeDataVolumeIds") or [],
+            description=params.get("Description"),
+            copy_tags_from=params.get("CopyTagsFromSource"),
+            tags=tag_specs(params),
+        )
+        return {
+            "Snapshots": [
+                {
+                    "SnapshotId": snap.snapshot_id,
+                    "VolumeId": vol.volume_id,
+                    "State": snap.state,
+                    "VolumeSize": snap.volume_size,
+                    "StartTime": shapes.timestamp(snap.start_time),
+                    "Progress": "100%",
+                    "OwnerId": snap.owner,
+                    "Encrypted": snap.encrypted,
+                    "Description": snap.description or "",
+                    "Tags": shapes.tag_list(region.tags.get(snap.snapshot_id, call.account)),
+                }
+                for snap, vol in made
+            ]
+        }
+
+
+def _attachment(vol_id: str, instance_id: str, device: str, when: str, state: str) -> dict:
+    return {
+        "VolumeId": vol_id,
+        "InstanceId": instance_id,
+        "Device": device,
+        "State": state,
+        "AttachTime": shapes.timestamp(when),
+        "DeleteOnTermination": False,
+    }
+
+
+@operation("ec2", "AttachVolume")
+def attach_volume(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Attaches the caller's available volume to its running or stopped instance in the same
+    zone (attaching, then attached); a taken device is InvalidParameterValue."""
+    with writing(call) as (env, region):
+        vol, inst = attachments.attach_volume(
+            env,
+            region,
+            call.account,
+            required(params, "VolumeId"),
+            required(params, "InstanceId"),
+            required(params, "Device"),
+        )
+        return _attachment(
+            vol.volume_id, inst.instance_id, vol.device or "", vol.attach_time or "", "attaching"
+        )
+
+
+@operation("ec2", "DetachVolume")
+def detach_volume(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """Detaches the caller's volume (detaching, then available); not the root volume of an
+    instance that is not stopped."""
+    with writing(call) as (env, region):
+        vol, instance_id, device, when = attachments.detach_volume(
+            env,
+            region,
+            call.account,
+            required(params, "VolumeId"),
+            params.get("InstanceId"),
+            params.get("Device"),
+        )
+    return _attachment(vol.volume_id, instance_id, device, when, "detaching")

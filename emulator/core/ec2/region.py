@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from emulator.core.authorization import Authorize
@@ -15,6 +15,7 @@ from emulator.core.ec2.images.records import DEREGISTERED, Image, aws_time
 from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.instances.records import Instance
 from emulator.core.ec2.keypairs.records import KeyPair
+from emulator.core.ec2.launch_templates.records import LaunchTemplate
 from emulator.core.ec2.network.store import NetworkState
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.ec2.tags import TagStore
@@ -36,6 +37,9 @@ class Ec2Config(Protocol):
 
     bpa_default: str
     max_launch_permissions: int | None
+    # Seconds an instance shows pending / stopping / shutting-down (0: only the call that
+    # caused it shows it; docs/semantics.md, "Instance states and timing").
+    transition_seconds: int
 
 
 @dataclass
@@ -51,6 +55,11 @@ class Env:
 
     def now(self) -> str:
         return aws_time(self.clock())
+
+    def settles_at(self) -> str | None:
+        """When a transition begun now settles; None when it settles at once."""
+        seconds = self.config.transition_seconds
+        return aws_time(self.clock() + timedelta(seconds=seconds)) if seconds > 0 else None
 
 
 @dataclass
@@ -71,6 +80,10 @@ class RegionState:
     grants: GrantIndex = field(default_factory=GrantIndex)
     # (owner, name) -> id of each image not deregistered: names are unique per owner.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    launch_templates: dict[str, LaunchTemplate] = field(default_factory=dict)
+    # Derived: (owner, name) -> launch template id; (owner, ClientToken) -> instance ids.
+    template_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    client_tokens: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     # Each account's network (its default one until changed) and key pairs.
     network: NetworkState = field(default=None)  # type: ignore[assignment]
     key_pairs: dict[str, KeyPair] = field(default_factory=dict)
@@ -87,6 +100,7 @@ class RegionState:
             or self.snapshots
             or self.volumes
             or self.instances
+            or self.launch_templates
             or self.bpa
             or self.allowed_images
             or self.usage_reports
@@ -101,6 +115,7 @@ class RegionState:
             "snapshots": [s.to_dict() for s in self.snapshots.values()],
             "volumes": [v.to_dict() for v in self.volumes.values()],
             "instances": [i.to_dict() for i in self.instances.values()],
+            "launch_templates": [t.to_dict() for t in self.launch_templates.values()],
             "tags": self.tags.to_dict(),
             "bpa": dict(self.bpa),
             "allowed_images": {a: s.to_dict() for a, s in self.allowed_images.items()},
@@ -113,6 +128,12 @@ class RegionState:
     def from_dict(cls, name: str, data: dict[str, Any]) -> RegionState:
         images = [Image.from_dict(d) for d in data.get("images", [])]
         key_pairs = [KeyPair(**d) for d in data.get("key_pairs", [])]
+        instances = [Instance.from_dict(d) for d in data.get("instances", [])]
+        templates = [LaunchTemplate.from_dict(d) for d in data.get("launch_templates", [])]
+        tokens: dict[tuple[str, str], list[str]] = {}
+        for inst in instances:
+            if inst.client_token:
+                tokens.setdefault((inst.owner, inst.client_token), []).append(inst.instance_id)
         state = cls(
             name=name,
             images={i.image_id: i for i in images},
@@ -120,9 +141,10 @@ class RegionState:
                 s.snapshot_id: s for s in map(Snapshot.from_dict, data.get("snapshots", []))
             },
             volumes={v.volume_id: v for v in map(Volume.from_dict, data.get("volumes", []))},
-            instances={
-                i.instance_id: i for i in map(Instance.from_dict, data.get("instances", []))
-            },
+            instances={i.instance_id: i for i in instances},
+            launch_templates={t.template_id: t for t in templates},
+            template_names={(t.owner, t.name): t.template_id for t in templates},
+            client_tokens=tokens,
             tags=TagStore.from_dict(data.get("tags", {})),
             bpa=dict(data.get("bpa", {})),
             allowed_images={

@@ -57,6 +57,7 @@ def _resolve(
         "volume": region.volumes,
         "instance": region.instances,
         "key-pair": region.key_pairs,
+        "launch-template": region.launch_templates,
     }
     resource_ids.find(kind, table[kind], resource_id, resource_ids.owned_by(account))
     return resource_id
@@ -126,6 +127,7 @@ def _exists(region: RegionState, resource_id: str, network: Mapping[str, Mapping
             region.instances,
             region.usage_reports,
             region.key_pairs,
+            region.launch_templates,
             *network.values(),
         )
     )

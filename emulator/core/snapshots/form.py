@@ -45,8 +45,14 @@ from emulator.core.ec2.images.records import DISABLED as IMAGE_DISABLED
 from emulator.core.ec2.images.usage_report_records import UsageReport
 from emulator.core.ec2.images.usage_reports import RESOURCE_TYPES as USAGE_RESOURCE_TYPES
 from emulator.core.ec2.images.usage_reports import VERSION_DEPTH
-from emulator.core.ec2.instances.records import STATE_CODES, Instance
+from emulator.core.ec2.instances.attributes import SHUTDOWN_BEHAVIORS
+from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
+from emulator.core.ec2.instances.operations import MAX_CLIENT_TOKEN
+from emulator.core.ec2.instances.records import SETTLES_TO, Instance
 from emulator.core.ec2.keypairs.records import ED25519, RSA, KeyPair
+from emulator.core.ec2.launch_templates.operations import MAX_DESCRIPTION
+from emulator.core.ec2.launch_templates.operations import NAME_PATTERN as TEMPLATE_NAME
+from emulator.core.ec2.launch_templates.records import LaunchTemplate, TemplateVersion
 from emulator.core.ec2.network.cidr import parse_block
 from emulator.core.ec2.network.records import (
     Association,
@@ -95,6 +101,7 @@ from emulator.core.snapshots.schema import (
     Boolean,
     DocumentError,
     Integer,
+    Json,
     ListOf,
     MapOf,
     Node,
@@ -130,9 +137,10 @@ IMAGE_ID = _ec2_id("ami", "an image id")
 SNAPSHOT_ID = _ec2_id("snap", "a snapshot id")
 VOLUME_ID = _ec2_id("vol", "a volume id")
 INSTANCE_ID = _ec2_id("i", "an instance id")
+LAUNCH_TEMPLATE_ID = _ec2_id("lt", "a launch template id")
 RESOURCE_ID = Text(
     "an EC2 resource id",
-    re.compile(r"(?:ami|snap|vol|i|amiur|vpc|subnet|sg|sgr|igw|rtb|key)" + HEX_ID),
+    re.compile(r"(?:ami|snap|vol|i|amiur|vpc|subnet|sg|sgr|igw|rtb|key|lt)" + HEX_ID),
 )
 USAGE_REPORT_ID = _ec2_id("amiur", "an image usage report id")
 KEY_ARN = Text(
@@ -372,7 +380,9 @@ INSTANCE = record(
         "launch_time": EC2_TIME,
         "availability_zone": NAME,
         "ami_launch_index": Integer(),
-        "state": Text(choices=tuple(STATE_CODES)),
+        "state": Text(choices=tuple(SETTLES_TO.values())),
+        "transition": Nullable(Text(choices=tuple(SETTLES_TO))),
+        "settles_at": Nullable(EC2_TIME),
         "root_device_name": NAME,
         "root_device_type": NAME,
         "architecture": NAME,
@@ -384,6 +394,45 @@ INSTANCE = record(
         "state_transition_reason": Text(),
         "state_reason": Nullable(MapOf(Text(), Text())),
         **INSTANCE_PLACEMENT,
+        "terminated_at": Nullable(EC2_TIME),
+        "kernel_id": OPTIONAL_TEXT,
+        "ramdisk_id": OPTIONAL_TEXT,
+        "user_data": OPTIONAL_TEXT,
+        "disable_api_termination": Boolean(),
+        "disable_api_stop": Boolean(),
+        "shutdown_behavior": Text(choices=SHUTDOWN_BEHAVIORS),
+        "source_dest_check": Boolean(),
+        "ebs_optimized": Boolean(),
+        "ena_support": Boolean(),
+        "sriov_net_support": OPTIONAL_TEXT,
+        "hibernation_configured": Boolean(),
+        "client_token": Nullable(Text(min_length=1, max_length=MAX_CLIENT_TOKEN)),
+        "launch_template_id": Nullable(LAUNCH_TEMPLATE_ID),
+        "launch_template_version": OPTIONAL_TEXT,
+    },
+)
+TEMPLATE_VERSION = record(
+    TemplateVersion,
+    {
+        "number": Integer(low=1),
+        "create_time": EC2_TIME,
+        "created_by": NAME,
+        "description": Nullable(Text(max_length=MAX_DESCRIPTION)),
+        "data": MapOf(Text(min_length=1), Json()),
+    },
+)
+LAUNCH_TEMPLATE = record(
+    LaunchTemplate,
+    {
+        "template_id": LAUNCH_TEMPLATE_ID,
+        "owner": ACCOUNT,
+        "region": REGION_NAME,
+        "name": Text("a launch template name", TEMPLATE_NAME),
+        "create_time": EC2_TIME,
+        "created_by": NAME,
+        "default_version": Integer(low=1),
+        "latest_version": Integer(low=1),
+        "versions": ListOf(TEMPLATE_VERSION),
     },
 )
 NETWORK = Record(
@@ -589,6 +638,7 @@ REGION_STATE = Record(
         "snapshots": ListOf(SNAPSHOT),
         "volumes": ListOf(VOLUME),
         "instances": ListOf(INSTANCE),
+        "launch_templates": ListOf(LAUNCH_TEMPLATE),
         # resource id -> tagging account -> key -> value
         "tags": MapOf(RESOURCE_ID, MapOf(ACCOUNT, MapOf(TAG_KEY, Text(max_length=256)))),
         "bpa": MapOf(ACCOUNT, Text(choices=(UNBLOCKED, BLOCKED))),
@@ -609,6 +659,7 @@ REGION_STATE = Record(
             "usage_reports",
             "network",
             "key_pairs",
+            "launch_templates",
         }
     ),
 )
@@ -621,6 +672,7 @@ CONFIG = Record(
         "bpa_default": Text(choices=(UNBLOCKED, BLOCKED)),
         "max_launch_permissions": Nullable(Integer(low=1)),
         "extra_regions": ListOf(REGION_NAME),
+        "transition_seconds": Integer(low=0, high=MAX_TRANSITION_SECONDS),
     },
     frozenset(
         {
@@ -630,6 +682,7 @@ CONFIG = Record(
             "secret_keys",
             "bpa_default",
             "max_launch_permissions",
+            "transition_seconds",
         }
     ),
 )

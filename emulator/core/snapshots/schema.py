@@ -185,3 +185,24 @@ class Record:
                 node.check(value[key], at(path, key))
             elif key not in self.optional:
                 raise DocumentError(at(path, key), "required key is missing")
+
+
+@dataclass(frozen=True)
+class Json:
+    """Any JSON value (what a request's free-form data, such as a launch template's, holds);
+    its depth and size are bounded by ``check_bounds``."""
+
+    def check(self, value: Any, path: str) -> None:
+        if value is None or isinstance(value, (str, bool, int, float)):
+            return
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                self.check(item, at(path, i))
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    raise DocumentError(path, f"expected string keys, got {kind(k)}")
+                self.check(v, at(path, k))
+            return
+        raise DocumentError(path, f"expected a JSON value, got {kind(value)}")

@@ -51,6 +51,7 @@ def recorded(ec2: Ec2State, region: str) -> RegionState:
 class Config:
     bpa_default: str = "unblocked"
     max_launch_permissions: int | None = None
+    transition_seconds: int = 0
 
 
 class Rule(NamedTuple):

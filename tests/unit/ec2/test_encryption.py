@@ -13,7 +13,7 @@ from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.launch_permissions import GROUP, Grant
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.instances import operations as instances
-from emulator.core.ec2.instances.operations import KMS_FAILURE_REASON
+from emulator.core.ec2.instances.operations import KMS_FAILURE_REASON, LaunchSpec
 from emulator.core.ec2.state import Ec2State
 from emulator.core.ec2.storage import operations as storage
 from emulator.core.ec2.storage import snapshot_permissions
@@ -97,14 +97,13 @@ def run(h: Harness, account: str, image: Image, devices: list[BlockDevice] | Non
         h.env,
         h.at(),
         account,
-        image_id=image.image_id,
-        min_count=1,
-        max_count=1,
-        instance_type=None,
-        availability_zone=None,
-        block_devices=devices or [],
-        tags={},
-    )
+        LaunchSpec(
+            image_id=image.image_id,
+            min_count=1,
+            max_count=1,
+            block_devices=devices or [],
+        ),
+    )[0]
     return instance
 
 

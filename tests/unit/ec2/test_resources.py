@@ -12,7 +12,9 @@ from emulator.core.ec2.filters import Filter
 from emulator.core.ec2.images import catalog
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.records import BlockDevice
+from emulator.core.ec2.instances import lifecycle
 from emulator.core.ec2.instances import operations as instances
+from emulator.core.ec2.instances.operations import LaunchSpec
 from emulator.core.ec2.storage import operations as storage
 from emulator.core.ec2.storage import snapshot_permissions
 from emulator.core.errors import (
@@ -93,40 +95,40 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
             h.env,
             h.at(),
             A,
-            image_id=image.image_id,
-            min_count=1,
-            max_count=1,
-            instance_type=None,
-            availability_zone=None,
-            block_devices=[],
-            tags={},
-        )
+            LaunchSpec(
+                image_id=image.image_id,
+                min_count=1,
+                max_count=1,
+            ),
+        )[0]
     assert aws(denied.value) == ("AuthFailure", f"Not authorized for images: [{image.image_id}]")
     h.share(image, org_grant())
     launched = instances.run_instances(
         h.env,
         h.at(),
         A,
-        image_id=image.image_id,
-        min_count=2,
-        max_count=2,
-        instance_type="t3.micro",
-        availability_zone=None,
-        block_devices=[],
-        tags={"instance": {"Name": "x"}},
-    )
+        LaunchSpec(
+            image_id=image.image_id,
+            min_count=2,
+            max_count=2,
+            instance_type="t3.micro",
+            tags={"instance": {"Name": "x"}},
+        ),
+    )[0]
     assert len(launched) == 2 and {i.owner for i in launched} == {A}
     volumes = storage.describe_volumes(h.ec2.read(REGION), A, [], [])
     assert len(volumes) == 2 and all(v.owner == A and v.state == "in-use" for v in volumes)
     assert storage.describe_snapshots(h.ec2.read(REGION), A, [], [], [], []) == []
-    found = instances.describe_instances(h.ec2.read(REGION), A, [], [Filter("tag:Name", ("x",))])
+    found = instances.describe_instances(
+        h.env, h.ec2.read(REGION), A, [], [Filter("tag:Name", ("x",))]
+    )
     assert len(found) == 2
-    assert instances.describe_instances(h.ec2.read(REGION), OWNER, [], []) == []
-    instances.terminate_instances(h.at(), A, [launched[0].instance_id])
-    assert launched[0].state_code == 48
+    assert instances.describe_instances(h.env, h.ec2.read(REGION), OWNER, [], []) == []
+    lifecycle.terminate_instances(h.env, h.at(), A, [launched[0].instance_id])
+    assert launched[0].state == "terminated"
     assert len(storage.describe_volumes(h.ec2.read(REGION), A, [], [])) == 1
     running = instances.describe_instances(
-        h.ec2.read(REGION), A, [], [Filter("instance-state-name", ("running",))]
+        h.env, h.ec2.read(REGION), A, [], [Filter("instance-state-name", ("running",))]
     )
     assert [i.instance_id for i in running] == [launched[1].instance_id]
     with pytest.raises(NotFound) as unknown:
@@ -134,14 +136,12 @@ def test_launch_shared_image_gives_launcher_owned_volumes() -> None:
             h.env,
             h.at(),
             A,
-            image_id="ami-00000000000000000",
-            min_count=1,
-            max_count=1,
-            instance_type=None,
-            availability_zone=None,
-            block_devices=[],
-            tags={},
-        )
+            LaunchSpec(
+                image_id="ami-00000000000000000",
+                min_count=1,
+                max_count=1,
+            ),
+        )[0]
     assert aws(unknown.value)[0] == "InvalidAMIID.NotFound"
 
 
@@ -156,14 +156,12 @@ def test_create_image_and_copy_make_caller_owned_private_images() -> None:
         h.env,
         h.at(),
         A,
-        image_id=image.image_id,
-        min_count=1,
-        max_count=1,
-        instance_type=None,
-        availability_zone=None,
-        block_devices=[],
-        tags={},
-    )
+        LaunchSpec(
+            image_id=image.image_id,
+            min_count=1,
+            max_count=1,
+        ),
+    )[0]
     derived = catalog.create_image(
         h.env,
         h.at(),

@@ -12,6 +12,7 @@ from emulator.core.ec2.images import usage_reports as ur
 from emulator.core.ec2.images.catalog import ImageSpec
 from emulator.core.ec2.images.usage_report_records import Entry, ResourceTypeRequest
 from emulator.core.ec2.instances import operations as instances
+from emulator.core.ec2.instances.operations import LaunchSpec
 from emulator.core.errors import CoreError
 from emulator.core.world import World
 from tests.unit.ec2.ec2_world import OWNER, REGION, Harness, user
@@ -24,16 +25,7 @@ def shared_and_used(h: Harness) -> str:
     image = h.image()
     h.share(image, user(USER))
     instances.run_instances(
-        h.env,
-        h.at(),
-        USER,
-        image_id=image.image_id,
-        min_count=2,
-        max_count=2,
-        instance_type=None,
-        availability_zone=None,
-        block_devices=[],
-        tags={},
+        h.env, h.at(), USER, LaunchSpec(image_id=image.image_id, min_count=2, max_count=2)
     )
     return image.image_id
 

@@ -26,6 +26,7 @@ from emulator.core.ec2.images.records import (
     aws_time,
     check_name,
 )
+from emulator.core.ec2.instances.lifecycle import own_instance
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.encryption import (
     check_named_key,
@@ -342,40 +343,52 @@ def create_image(
     name: str,
     description: str | None,
     tags: TagSpecs,
+    block_devices: list[BlockDevice] | None = None,
 ) -> Image:
-    """A new AMI owned by the caller, over new snapshots of the instance's volumes."""
+    """A new AMI owned by the caller, over new snapshots of its running or stopped
+    instance's volumes (an instance launched from a shared AMI included). Mappings in the
+    request change a volume's size, type or DeleteOnTermination, leave one out (NoDevice),
+    or add an empty EBS volume or an instance store volume."""
     check_name(name)
     check_specs(tags, ["image", "snapshot"])
-    instance = resource_ids.find(
-        "instance", region.instances, instance_id, resource_ids.owned_by(account)
-    )
-    if instance.state == "terminated":
-        raise Conflict("instance_state_incorrect", id=instance_id, state=instance.state)
+    instance = own_instance(env, region, account, instance_id)
+    state = instance.state_at(env.now())
+    if state not in ("running", "stopped"):
+        raise Conflict("instance_state_incorrect", id=instance_id, state=state)
     _check_unique_name(region, account, name)
     source = region.images.get(instance.image_id)
-    attached = [
-        vol
+    attached = {
+        vol.device or instance.root_device_name: vol
         for vol in map(region.volumes.get, instance.volume_ids)
         if vol is not None and vol.instance_id == instance_id
-    ]
-    check_stored_keys(env, [(v.volume_id, v.kms_key_id) for v in attached], account, region.name)
+    }
+    overrides = _checked_image_overrides(block_devices or [], attached)
+    kept = [vol for device, vol in attached.items() if device not in overrides.get(None, set())]
+    check_stored_keys(env, [(v.volume_id, v.kms_key_id) for v in kept], account, region.name)
     commit()
     devices = []
-    for vol in attached:
+    for vol in kept:
+        device = vol.device or instance.root_device_name
+        change = overrides.get(device)
         snap = snapshot_of(
             env, region, account, vol, f"Created by CreateImage({instance_id}) for ami"
         )
         devices.append(
             BlockDevice(
-                device_name=vol.device or instance.root_device_name,
+                device_name=device,
                 snapshot_id=snap.snapshot_id,
-                volume_size=vol.size,
-                volume_type=vol.volume_type,
-                delete_on_termination=vol.delete_on_termination,
+                volume_size=(change.volume_size if change and change.volume_size else vol.size),
+                volume_type=(
+                    change.volume_type if change and change.volume_type else vol.volume_type
+                ),
+                delete_on_termination=(
+                    change.delete_on_termination if change else vol.delete_on_termination
+                ),
                 encrypted=vol.encrypted,
                 kms_key_id=vol.kms_key_id,
             )
         )
+    devices.extend(overrides.get("new", []))
     inherited = _inheritable(source) if source is not None else {}
     image = Image(
         **{
@@ -396,6 +409,50 @@ def create_image(
         }
     )
     return _store(env, region, image, account, tags)
+
+
+def _checked_image_overrides(block_devices: list[BlockDevice], attached: dict) -> dict:
+    """CreateImage's mappings by what they do: device -> change of an attached volume,
+    None -> devices left out, "new" -> added empty EBS or instance store mappings."""
+    out: dict = {None: set(), "new": []}
+    seen: set[str] = set()
+    for bd in block_devices:
+        if not bd.device_name:
+            raise InvalidValue("device_name_missing")
+        if bd.device_name in seen:
+            raise InvalidValue("device_name_duplicate", device=bd.device_name)
+        seen.add(bd.device_name)
+        vol = attached.get(bd.device_name)
+        if bd.no_device:
+            out[None].add(bd.device_name)
+        elif not bd.is_ebs:
+            out["new"].append(
+                replace(bd, volume_type=None, encrypted=None, delete_on_termination=False)
+            )
+        elif vol is not None:
+            check_volume_type(bd.volume_type)
+            if bd.volume_size is not None and bd.volume_size < vol.size:
+                raise InvalidValue(
+                    "volume_smaller_than_snapshot", size=bd.volume_size, snapshot_size=vol.size
+                )
+            out[bd.device_name] = bd
+        else:
+            check_volume_type(bd.volume_type)
+            if bd.snapshot_id:
+                raise InvalidValue(
+                    "parameter_value_invalid", name="SnapshotId", value=bd.snapshot_id
+                )
+            check_size(bd.volume_size or DEFAULT_VOLUME_SIZE)
+            out["new"].append(
+                replace(
+                    bd,
+                    volume_size=bd.volume_size or DEFAULT_VOLUME_SIZE,
+                    volume_type=bd.volume_type or "gp3",
+                    encrypted=bool(bd.encrypted),
+                    kms_key_id=None,
+                )
+            )
+    return out
 
 
 def _inheritable(source: Image) -> dict[str, object]:

@@ -6,48 +6,54 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping
 
 from emulator.core.ec2.filters import Field, always, as_text, field_table
-from emulator.core.ec2.instances.records import Instance
+from emulator.core.ec2.instances.records import STATE_CODES, Instance
 from emulator.core.ec2.network.placement import INSTANCE_NETWORK_FILTERS
 from emulator.core.ec2.storage.records import Volume
 
+_READ: dict[str, Field[Instance]] = {
+    "instance-id": lambda i: [i.instance_id],
+    "image-id": lambda i: [i.image_id],
+    "instance-state-name": lambda i: [i.state],
+    "instance-state-code": lambda i: [str(i.state_code)],
+    "instance-type": lambda i: [i.instance_type],
+    "reservation-id": lambda i: [i.reservation_id],
+    "owner-id": lambda i: [i.owner],
+    "availability-zone": lambda i: [i.availability_zone],
+    "root-device-type": lambda i: [i.root_device_type],
+    "root-device-name": lambda i: [i.root_device_name],
+    "architecture": lambda i: [i.architecture],
+    "launch-time": lambda i: [i.launch_time],
+    "launch-index": lambda i: [str(i.ami_launch_index)],
+    "ami-launch-index": lambda i: [str(i.ami_launch_index)],
+    "virtualization-type": lambda i: [i.virtualization_type],
+    "hypervisor": lambda i: [i.hypervisor],
+    "platform-details": lambda i: [i.platform_details],
+    "usage-operation": lambda i: [i.usage_operation],
+    # Windows instances alone show a Platform (``windows``).
+    "platform": lambda i: ["windows"] if i.platform_details.startswith("Windows") else [],
+    "reason": lambda i: [i.state_transition_reason] if i.state_transition_reason else [],
+    "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
+    "state-reason-message": lambda i: [i.state_reason["Message"]] if i.state_reason else [],
+    # What every instance's answer shows the same (api/ec2/shapes.py): default tenancy,
+    # basic monitoring; and features never enabled here.
+    "tenancy": always("default"),
+    "monitoring-state": always("disabled"),
+    "enclave-options.enabled": always(as_text(False)),
+    "operator.managed": always(as_text(False)),
+    # Subnet, VPC, groups, key, addresses, interfaces (core/ec2/network/placement.py).
+    **INSTANCE_NETWORK_FILTERS,
+    # What RunInstances records of the request and the image.
+    "client-token": lambda i: [i.client_token] if i.client_token else [],
+    "kernel-id": lambda i: [i.kernel_id] if i.kernel_id else [],
+    "ramdisk-id": lambda i: [i.ramdisk_id] if i.ramdisk_id else [],
+    "source-dest-check": lambda i: [as_text(i.source_dest_check)],
+    "ebs-optimized": lambda i: [as_text(i.ebs_optimized)],
+    "ena-support": lambda i: [as_text(i.ena_support)],
+    "hibernation-options.configured": lambda i: [as_text(i.hibernation_configured)],
+}
 INSTANCE_FILTERS = field_table(
-    {
-        "instance-id": lambda i: [i.instance_id],
-        "image-id": lambda i: [i.image_id],
-        "instance-state-name": lambda i: [i.state],
-        "instance-state-code": lambda i: [str(i.state_code)],
-        "instance-type": lambda i: [i.instance_type],
-        "reservation-id": lambda i: [i.reservation_id],
-        "owner-id": lambda i: [i.owner],
-        "availability-zone": lambda i: [i.availability_zone],
-        "root-device-type": lambda i: [i.root_device_type],
-        "root-device-name": lambda i: [i.root_device_name],
-        "architecture": lambda i: [i.architecture],
-        "launch-time": lambda i: [i.launch_time],
-        "launch-index": lambda i: [str(i.ami_launch_index)],
-        "ami-launch-index": lambda i: [str(i.ami_launch_index)],
-        "virtualization-type": lambda i: [i.virtualization_type],
-        "hypervisor": lambda i: [i.hypervisor],
-        "platform-details": lambda i: [i.platform_details],
-        "usage-operation": lambda i: [i.usage_operation],
-        # Windows instances alone show a Platform (``windows``).
-        "platform": lambda i: ["windows"] if i.platform_details.startswith("Windows") else [],
-        "reason": lambda i: [i.state_transition_reason],
-        "state-reason-code": lambda i: [i.state_reason["Code"]] if i.state_reason else [],
-        "state-reason-message": lambda i: [i.state_reason["Message"]] if i.state_reason else [],
-        # What every instance's answer shows the same (api/ec2/shapes.py): default tenancy,
-        # basic monitoring, no EBS optimisation, ENA on; and features never enabled here.
-        "tenancy": always("default"),
-        "monitoring-state": always("disabled"),
-        "ebs-optimized": always(as_text(False)),
-        "ena-support": always(as_text(True)),
-        "enclave-options.enabled": always(as_text(False)),
-        "hibernation-options.configured": always(as_text(False)),
-        "operator.managed": always(as_text(False)),
-        # Subnet, VPC, groups, key, addresses, interfaces (core/ec2/network/placement.py).
-        **INSTANCE_NETWORK_FILTERS,
-    },
-    # The network names leave this list as placement learns them.
+    _READ,
+    # A name leaves this list as the emulator learns its field.
     without_data=tuple(
         n
         for n in (
@@ -157,19 +163,24 @@ INSTANCE_FILTERS = field_table(
             "network-interface.tag-value",
             "network-interface.vpc-id",
         )
-        if n not in INSTANCE_NETWORK_FILTERS
+        if n not in _READ
     ),
 )
 
 
-def instance_filters(attached: Callable[[Instance], list[Volume]]) -> Mapping[str, Field[Instance]]:
-    """The table, with the block device filters over the volumes ``attached`` gives (those
-    the answer's BlockDeviceMappings shows). A view: nothing is copied per call."""
+def instance_filters(
+    attached: Callable[[Instance], list[Volume]], now: str
+) -> Mapping[str, Field[Instance]]:
+    """The table, with the state as it reads at ``now`` and the block device filters over
+    the volumes ``attached`` gives (those the answer's BlockDeviceMappings shows). A view:
+    nothing is copied per call."""
 
     def over_volumes(read: Callable[[Volume], str | None]) -> Field[Instance]:
         return lambda i: [v for v in map(read, attached(i)) if v is not None]
 
     devices: dict[str, Field[Instance]] = {
+        "instance-state-name": lambda i: [i.state_at(now)],
+        "instance-state-code": lambda i: [str(STATE_CODES[i.state_at(now)])],
         "block-device-mapping.volume-id": over_volumes(lambda v: v.volume_id),
         "block-device-mapping.device-name": over_volumes(lambda v: v.device),
         "block-device-mapping.attach-time": over_volumes(lambda v: v.attach_time),

@@ -1,13 +1,26 @@
-"""The instance record: nothing runs, it only has a state, an image, an owner and volumes."""
+"""The instance record: a state and the transition it shows, an image, volumes, attributes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+PENDING = "pending"
 RUNNING = "running"
+SHUTTING_DOWN = "shutting-down"
 TERMINATED = "terminated"
-STATE_CODES = {"pending": 0, RUNNING: 16, "shutting-down": 32, TERMINATED: 48, "stopped": 80}
+STOPPING = "stopping"
+STOPPED = "stopped"
+STATE_CODES = {
+    PENDING: 0,
+    RUNNING: 16,
+    SHUTTING_DOWN: 32,
+    TERMINATED: 48,
+    STOPPING: 64,
+    STOPPED: 80,
+}
+# The settled state each transition leads to.
+SETTLES_TO = {PENDING: RUNNING, STOPPING: STOPPED, SHUTTING_DOWN: TERMINATED}
 
 
 @dataclass
@@ -21,7 +34,11 @@ class Instance:
     launch_time: str
     availability_zone: str
     ami_launch_index: int = 0
+    # The settled state; ``transition`` (pending, stopping, shutting-down) is shown instead
+    # until ``settles_at`` (docs/semantics.md, "Instance states and timing").
     state: str = RUNNING
+    transition: str | None = None
+    settles_at: str | None = None
     root_device_name: str = "/dev/xvda"
     root_device_type: str = "ebs"
     architecture: str = "x86_64"
@@ -52,9 +69,28 @@ class Instance:
         a, b, c, d = (int(x) for x in self.private_ip_address.split("."))
         return (a << 24) | (b << 16) | (c << 8) | d
 
-    @property
-    def state_code(self) -> int:
-        return STATE_CODES[self.state]
+    # When it was terminated: it stays visible for an hour after, as in AWS.
+    terminated_at: str | None = None
+    kernel_id: str | None = None
+    ramdisk_id: str | None = None
+    user_data: str | None = None  # base64, as RunInstances carries it
+    disable_api_termination: bool = False
+    disable_api_stop: bool = False
+    shutdown_behavior: str = "stop"
+    source_dest_check: bool = True
+    ebs_optimized: bool = False
+    ena_support: bool = True
+    sriov_net_support: str | None = None
+    hibernation_configured: bool = False
+    client_token: str | None = None
+    launch_template_id: str | None = None
+    launch_template_version: str | None = None
+
+    def state_at(self, now: str) -> str:
+        """The state a read at ``now`` (an EC2 time string) shows."""
+        if self.transition is not None and self.settles_at is not None and now < self.settles_at:
+            return self.transition
+        return self.state
 
     def to_dict(self) -> dict[str, Any]:
         # Copies of the containers, not dataclasses.asdict: several times faster (see Image).
