@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.request
 
 import pytest
 
@@ -268,3 +269,43 @@ def test_the_cli_encrypts_and_a_member_decrypts(aws: ClientFactory, cli, tmp_pat
     with pytest.raises(CliError) as refused:
         cli("kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}", account=world.outsider)
     assert "AccessDeniedException" in refused.value.stderr
+
+
+def _state(server) -> dict:
+    with urllib.request.urlopen(f"{server.url}/_emulator/state", timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def _put_state(server, document: dict) -> None:
+    body = json.dumps(document).encode()
+    request = urllib.request.Request(f"{server.url}/_emulator/state", data=body, method="PUT")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+
+def test_key_material_is_secret_and_survives_a_redacted_state(server, kms, key: str) -> None:
+    blob = kms.encrypt(KeyId=key, Plaintext=SECRET)["CiphertextBlob"]
+    grant = kms.create_grant(
+        KeyId=key, GranteePrincipal=f"arn:aws:iam::{OTHER}:root", Operations=["Decrypt"]
+    )
+    state = _state(server)
+    (record,) = [k for k in state["kms"]["keys"] if key.endswith(k["key_id"])]
+    assert record["material"] == "<redacted>"
+    assert [g["grant_id"] for g in state["kms"]["grants"]] == [grant["GrantId"]]
+    _put_state(server, state)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == SECRET
+    assert [g["GrantId"] for g in kms.list_grants(KeyId=key)["Grants"]] == [grant["GrantId"]]
+
+
+def test_a_key_loaded_without_its_material_gets_new_material(server, kms, key: str) -> None:
+    blob = kms.encrypt(KeyId=key, Plaintext=SECRET)["CiphertextBlob"]
+    state = _state(server)
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)  # the world changes ...
+    for record in state["kms"]["keys"]:
+        del record["material"]  # ... and the document loaded back holds no material
+    _put_state(server, state)
+    assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "Enabled"
+    with aws_error("InvalidCiphertextException", ""):
+        kms.decrypt(CiphertextBlob=blob)
+    again = kms.encrypt(KeyId=key, Plaintext=SECRET)["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=again)["Plaintext"] == SECRET

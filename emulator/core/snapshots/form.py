@@ -219,7 +219,7 @@ ALIAS = record(
 )
 CONTEXT = MapOf(Text(max_length=384), Text(max_length=384))
 GRANTEE = Text("an IAM or STS principal ARN or a service principal", PRINCIPAL, max_length=256)
-GRANT = record(
+KMS_GRANT = record(
     KmsGrant,
     {
         "grant_id": Text("64 hex digits", GRANT_ID),
@@ -403,7 +403,7 @@ SNAPSHOT_FORM = Record(
         ),
         "sessions": MapOf(Text(min_length=1, max_length=128), SESSION),
         "kms": Record(
-            {"keys": ListOf(KEY), "aliases": ListOf(ALIAS), "grants": ListOf(GRANT)},
+            {"keys": ListOf(KEY), "aliases": ListOf(ALIAS), "grants": ListOf(KMS_GRANT)},
             frozenset({"keys", "aliases", "grants"}),
         ),
         "ec2": Record({"regions": MapOf(REGION_NAME, REGION_STATE)}, frozenset({"regions"})),
