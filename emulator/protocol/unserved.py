@@ -54,9 +54,14 @@ def unserved_service(request: WireRequest, scope: Scope) -> str | None:
     it, else None. Every SDK signs, so a well-formed credential scope names the service; a
     name botocore does not know, or a malformed signature, goes the usual way (and is
     refused there), and a JSON request whose target is a served service's is served."""
-    prefix = request.headers.get("x-amz-target", "").rpartition(".")[0]
     name = scope.service
-    if prefix in json_targets() or not name or scope.problem or name in _served_signing_names():
+    # The served services sign with their own names: their requests cost no lookup here.
+    if not name or name in SERVICES or scope.problem:
+        return None
+    target = request.headers.get("x-amz-target")
+    if target is not None and target.rpartition(".")[0] in json_targets():
+        return None
+    if name in _served_signing_names():
         return None
     return name if _model(name) is not None or name in _endpoint_prefixes() else None
 

@@ -309,3 +309,19 @@ def test_a_key_loaded_without_its_material_gets_new_material(server, kms, key: s
         kms.decrypt(CiphertextBlob=blob)
     again = kms.encrypt(KeyId=key, Plaintext=SECRET)["CiphertextBlob"]
     assert kms.decrypt(CiphertextBlob=again)["Plaintext"] == SECRET
+
+
+def test_a_missing_or_empty_ciphertext_is_a_validation_error(aws: ClientFactory) -> None:
+    kms = aws("kms", account=OWNER)
+    with aws_error(
+        "ValidationException",
+        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
+        "constraint: Member must not be null",
+    ):
+        kms.decrypt()
+    with aws_error(
+        "ValidationException",
+        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1",
+    ):
+        kms.encrypt(KeyId=kms.create_key()["KeyMetadata"]["KeyId"], Plaintext=b"")

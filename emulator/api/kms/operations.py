@@ -211,7 +211,7 @@ def decrypt(call: Call, p: Params) -> Result:
     key, plaintext = call.world.kms.decrypt(
         call.account,
         call.region,
-        p.get("CiphertextBlob", b""),
+        p.get("CiphertextBlob"),
         p.get("EncryptionContext"),
         p.get("GrantTokens"),
         p.get("KeyId"),
@@ -233,7 +233,7 @@ def re_encrypt(call: Call, p: Params) -> Result:
     source, target, blob = call.world.kms.re_encrypt(
         call.account,
         call.region,
-        p.get("CiphertextBlob", b""),
+        p.get("CiphertextBlob"),
         p["DestinationKeyId"],
         source_ref=p.get("SourceKeyId"),
         source_context=p.get("SourceEncryptionContext"),

@@ -107,6 +107,7 @@ DIRECT_ACTIONS = frozenset(
     }
 )
 PLAINTEXT_BOUNDS = (1, 4096)
+CIPHERTEXT_BOUNDS = (1, 6144)
 DATA_KEY_BYTES = (1, 1024)
 DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}
 ALGORITHM = "SYMMETRIC_DEFAULT"
@@ -407,7 +408,7 @@ class Kms:
         self,
         caller: str,
         region: str,
-        blob: bytes,
+        blob: bytes | None,
         context: dict[str, str] | None = None,
         grant_tokens: list[str] | None = None,
         key_ref: str | None = None,
@@ -417,6 +418,9 @@ class Kms:
     ) -> tuple[Key, bytes]:
         """Decrypt: the key the blob names (it must be ``key_ref``'s when one is given) and
         the plaintext. ReEncrypt asks the same as ``kms:ReEncryptFrom``."""
+        if blob is None:
+            raise InvalidValue("missing_parameter", name="ciphertextBlob")
+        _check_size("ciphertextBlob", len(blob), CIPHERTEXT_BOUNDS)
         _check_algorithm("encryptionAlgorithm", algorithm)
         self._check_grant_tokens(grant_tokens)
         try:
@@ -440,7 +444,7 @@ class Kms:
         self,
         caller: str,
         region: str,
-        blob: bytes,
+        blob: bytes | None,
         destination_ref: str,
         *,
         source_ref: str | None = None,
