@@ -73,7 +73,7 @@ def test_any_changed_byte_fails(plaintext: bytes, context: dict, data: st.DataOb
     )
 
 
-@given(st.binary(max_size=200))
+@given(st.binary(min_size=1, max_size=200))
 def test_junk_is_never_a_ciphertext(junk: bytes) -> None:
     assert refused(lambda: WORLD.kms.decrypt(ACCOUNT, REGION, junk, {})) == "invalid_ciphertext"
 
