@@ -31,6 +31,11 @@ class AccessRequest:
     region: str
     image: Any = None  # the image an image action is about (``ec2.images.records.Image``)
     keys: tuple[str, ...] = ()  # the key ARNs a key action (or a launch) uses
+    # A KMS call the principal makes itself (Encrypt, CreateGrant, ...), not EC2's use of
+    # the keys on its behalf; ``parameters`` holds what it asks, for its condition keys and
+    # grant constraints: its ``encryption_context``, or a new grant's terms.
+    direct: bool = False
+    parameters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from emulator.core.ec2.network import operations as network
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
-from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
+from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID, key_arn
 from emulator.core.snapshots.form import REGION_NAME
 from emulator.core.snapshots.schema import DocumentError, at, check_bounds
 from emulator.core.world import World, WorldConfig
@@ -95,7 +95,18 @@ DEVICE_KEYS = {
     "delete_on_termination",
 }
 GRANT_KEYS = {"public", "accounts", "organizations", "organizational_units"}
-KMS_KEY_KEYS = {"id", "account", "region", "description", "aliases", "policy", "enabled"}
+KMS_KEY_KEYS = {
+    "id",
+    "account",
+    "region",
+    "description",
+    "aliases",
+    "policy",
+    "enabled",
+    "grants",
+}
+KMS_GRANT_KEYS = {"grantee", "operations", "retiring", "constraints", "name"}
+GRANT_CONSTRAINTS = ("EncryptionContextEquals", "EncryptionContextSubset")
 BPA_KEYS = {"account", "region", "state"}
 ALLOWED_IMAGES_KEYS = {"account", "region", "state", "criteria", "managed_by"}
 CRITERION_KEYS = {
@@ -413,8 +424,41 @@ def _keys(world: World, entries: list) -> None:
                     a, r, n, k
                 ),
             )
+        for j, raw in enumerate(_list(entry.get("grants"), at(path, "grants"))):
+            _grant(world, key.arn, raw, at(at(path, "grants"), j))
         if not _bool(entry.get("enabled", True), at(path, "enabled")):
             world.kms.disable_key(account, region, key.key_id)
+
+
+def _grant(world: World, key_arn: str, raw: Any, path: str) -> None:
+    """A grant on a key, made as the key's account makes one with CreateGrant."""
+    entry = _mapping(raw, path, KMS_GRANT_KEYS, ("grantee", "operations"))
+    where = at(path, "operations")
+    operations = [_text(op, at(where, i)) for i, op in enumerate(_list(entry["operations"], where))]
+    constraints = _mapping(
+        entry.get("constraints") or {}, at(path, "constraints"), set(GRANT_CONSTRAINTS)
+    )
+    for name, pairs in constraints.items():
+        here = at(at(path, "constraints"), name)
+        if not isinstance(pairs, dict):
+            raise ScenarioError(here, "expected a mapping of encryption context keys to values")
+        for k, v in pairs.items():
+            _text(k, here)
+            _text(v, at(here, str(k)))
+    _, _, _, region, account, _ = key_arn.split(":", 5)
+    _core(
+        path,
+        lambda: world.kms.create_grant(
+            account,
+            region,
+            key_arn,
+            _text(entry["grantee"], at(path, "grantee")),
+            operations,
+            retiring=_optional_text(entry.get("retiring"), at(path, "retiring")),
+            constraints=constraints or None,
+            name=_optional_text(entry.get("name"), at(path, "name")),
+        ),
+    )
 
 
 def _policy(value: Any, path: str) -> str | None:
@@ -988,7 +1032,28 @@ def _dump_keys(world: World) -> list[dict[str, Any]]:
         entry["policy"] = json.loads(raw["policy"])
         # A key pending deletion comes back disabled: either way no launch may use it.
         entry["enabled"] = raw["state"] == ENABLED
+        # The grants a caller made; EC2's own are made again by EC2's use of the key.
+        arn = key_arn(raw["partition"], raw["account"], raw["region"], raw["key_id"])
+        grants = [_dump_grant(g) for g in world.kms.grants.of_key(arn) if not g.for_aws_resource]
+        if grants:
+            entry["grants"] = grants
         out.append(entry)
+    return out
+
+
+def _dump_grant(grant: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"grantee": grant.grantee, "operations": list(grant.operations)}
+    if grant.retiring:
+        out["retiring"] = grant.retiring
+    constraints = {
+        name: dict(pairs)
+        for name, pairs in zip(GRANT_CONSTRAINTS, (grant.equals, grant.subset), strict=True)
+        if pairs is not None
+    }
+    if constraints:
+        out["constraints"] = constraints
+    if grant.name:
+        out["name"] = grant.name
     return out
 
 

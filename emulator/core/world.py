@@ -145,7 +145,7 @@ class World:
         whole snapshot is checked first; a bad one raises ``DocumentError`` at its path and
         changes nothing."""
         check_snapshot(data)
-        data = restore(data, self.config.secret_keys, self.sessions)
+        data = restore(data, self.config.secret_keys, self.sessions, self.kms.materials())
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.clock.load(data.get("clock", {}))
         self._build_domains(data)
@@ -160,6 +160,7 @@ class World:
             clock=self.clock,
             membership=self.orgs.membership,
             partition_of=self.partition_of,
+            authorize=self.authorize,
         )
         self.ec2 = Ec2State.from_dict(
             data.get("ec2", {}),

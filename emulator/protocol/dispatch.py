@@ -30,6 +30,13 @@ log = logging.getLogger("emulator")
 
 STS_VERSION = "2011-06-15"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
+# KMS answers a dry run with its own code and words (KMS Developer Guide, "Testing your
+# permissions").
+KMS_DRY_RUN = AwsError(
+    "DryRunOperationException",
+    "The request would have succeeded, but the DryRun option is set.",
+    412,
+)
 INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
 UNAVAILABLE_MESSAGE = "The request has failed due to a temporary failure of the server."
 # The 500 code each service's model names for its own failures; EC2 and STS use InternalError.
@@ -197,7 +204,7 @@ def _invoke(
                 handler(call, params)
         except DryRunPassed:
             pass
-        raise DRY_RUN
+        raise KMS_DRY_RUN if service == "kms" else DRY_RUN
 
 
 def _as_aws(service: str, exc: Exception, request_id: str) -> AwsError:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from emulator.api.errors import AwsError
 from emulator.api.json_errors import JSON_ERRORS
 from emulator.api.registry import CATALOGUES
-from emulator.protocol import auth_errors, json_protocol
+from emulator.protocol import auth_errors, json_protocol, unserved
 from emulator.protocol.dispatch import (
     STS_VERSION,
     WireRequest,
@@ -81,7 +81,12 @@ def refusal(request: WireRequest, message: str, status: int = 403) -> WireRespon
 
 def refuse(request: WireRequest, status: int, reason: str, **details: str) -> WireResponse:
     """A request the HTTP layer refuses (its method, path, framing or size), with its
-    service's code for ``reason`` (a ``ProtocolError`` reason) and the HTTP layer's status."""
+    service's code for ``reason`` (a ``ProtocolError`` reason) and the HTTP layer's status.
+    A request for a service this emulator does not serve (an S3 path, say) is told that."""
+    scope = credential_scope(request.headers, request.query)
+    service = unserved.unserved_service(request, scope)
+    if service is not None:
+        return unserved.answer(request, scope, service)
 
     def error_for(service: str) -> AwsError:
         if status >= 500:

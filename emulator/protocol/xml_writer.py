@@ -83,6 +83,14 @@ def query_error(
     )
 
 
+def rest_xml_error(code: str, message: str, request_id: str) -> str:
+    """S3's error document (REST-XML), which botocore's REST-XML parser reads."""
+    return (
+        f"{_DECL}<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        f"<RequestId>{request_id}</RequestId></Error>"
+    )
+
+
 Writer = Callable[[list[str], Any], None]
 # One writer per (shape, tag), made on first use: the walk over the shape happens once, and
 # writing an answer is then a few appends per value (DescribeImages answers thousands).

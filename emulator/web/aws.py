@@ -11,10 +11,12 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.api.registry import is_read_only
-from emulator.protocol.dispatch import WireRequest, dispatch
+from emulator.protocol.dispatch import WireRequest, WireResponse, dispatch
 from emulator.protocol.identity import credential_scope
 from emulator.protocol.refusal import rejection
 from emulator.protocol.signature import check
+from emulator.protocol.unserved import answer as unserved_answer
+from emulator.protocol.unserved import unserved_service
 from emulator.web.edge import refusal
 
 blueprint = Blueprint("aws", __name__)
@@ -38,6 +40,10 @@ def endpoint() -> Response:
     world = current_app.extensions["world"]
     # One reading of the caller, for the check and for the call alike.
     scope = credential_scope(wire.headers, wire.query)
+    service = unserved_service(wire, scope)
+    if service is not None:
+        # Another AWS service: nothing here acts on it, so it is told so before any check.
+        return _logged(unserved_answer(wire, scope, service), started)
     refused = None
     if current_app.config["VERIFY_SIGNATURES"]:
         refused = check(
@@ -50,6 +56,10 @@ def endpoint() -> Response:
         )
     answer = rejection(wire, scope, refused) if refused else dispatch(world, wire, scope)
     g.changed_world = answer.status < 400 and not is_read_only(answer.operation)
+    return _logged(answer, started)
+
+
+def _logged(answer: WireResponse, started: float) -> Response:
     log.info(
         "%s %s %s.%s %d%s %.1fms",
         answer.account or "-",

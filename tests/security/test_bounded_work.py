@@ -428,3 +428,23 @@ def test_a_filter_on_plain_ids_is_a_lookup() -> None:
         costs["instances"].append(cost)
     assert_same_work(*costs["images"])
     assert_same_work(*costs["instances"])
+
+
+def test_a_grant_to_the_caller_is_found_without_scanning_the_key_s_grants() -> None:
+    # Encrypt by a grantee looks at its own grants on the key, not at every grant the key
+    # has (a key may carry 50,000, and EC2 adds one per volume made under it).
+    costs = []
+    for others in (1, 2_000):
+        world = World()
+        key = world.kms.create_key(OWNER, REGION)
+        for i in range(others):
+            world.kms.create_grant(
+                OWNER, REGION, key.arn, f"arn:aws:iam::{100000000000 + i}:root", ["Decrypt"]
+            )
+        world.kms.create_grant(OWNER, REGION, key.arn, f"arn:aws:iam::{CALLER}:root", ["Encrypt"])
+        kms = in_process_client(world, "kms", CALLER, REGION)
+        kms.encrypt(KeyId=key.arn, Plaintext=b"warm-up")
+        answer, cost = work(kms.encrypt, KeyId=key.arn, Plaintext=b"x")
+        assert answer["KeyId"] == key.arn
+        costs.append(cost)
+    assert_same_work(*costs)

@@ -97,6 +97,7 @@ def make_things(ec2: Any, other: Any) -> Things:
         make_network(ec2),
     )
 
+
 def make_network(ec2: Any) -> dict[str, str]:
     """A VPC with a subnet and a route table, an empty VPC, a group with an SSH rule, a
     detached gateway, a key pair, and the default VPC's parts."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.ec2.params import apply_operation_type, required
+from emulator.api.ec2.params import apply_operation_type, attribute_name, required
 from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.images import block_public_access as bpa
@@ -43,7 +43,7 @@ def _flat_entries(params: dict[str, Any]) -> list[Grant]:
 
 def _requested(params: dict[str, Any]) -> set[str]:
     """Which attributes the request asks to change, in either form."""
-    attribute = params.get("Attribute")
+    attribute = attribute_name(params, MODIFIABLE)
     if attribute is not None and attribute not in MODIFIABLE:
         raise InvalidValue("attribute_unknown", attribute=attribute)
     structured = params.get("LaunchPermission") or {}
@@ -126,7 +126,7 @@ def describe_image_attribute(call: Call, params: dict[str, Any]) -> dict[str, An
     """Owner only. Every attribute of the model; launchPermission lists the explicit entries only;
     blockDeviceMapping answers AuthFailure as AWS does.
     """
-    attribute = required(params, "Attribute")
+    attribute = attribute_name(params, catalog.DESCRIBABLE_ATTRIBUTES, needed=True)
     env, region = reading(call)
     image = catalog.image_attribute(
         env, region, call.account, required(params, "ImageId"), attribute
@@ -140,9 +140,10 @@ def reset_image_attribute(call: Call, params: dict[str, Any]) -> None:
     """Owner only. launchPermission: removes public, account, organization and OU grants; the owner
     keeps access.
     """
+    attribute = attribute_name(params, catalog.DESCRIBABLE_ATTRIBUTES, needed=True)
     with writing(call) as (env, region):
         catalog.reset_image_attribute(
-            env, region, call.account, required(params, "ImageId"), required(params, "Attribute")
+            env, region, call.account, required(params, "ImageId"), attribute
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from emulator.core.ec2.filters import Filter
@@ -19,6 +19,20 @@ def required(params: dict[str, Any], name: str) -> Any:
     if value is None or value == "":
         raise InvalidValue("missing_parameter", name=name)
     return value
+
+
+def attribute_name(
+    params: dict[str, Any], names: Collection[str], *, needed: bool = False
+) -> str | None:
+    """The request's ``Attribute`` spelt as the model spells it, for every ``*Attribute``
+    operation. EC2 matches attribute names regardless of case: it takes ``LaunchPermission``
+    and ``Description`` (as Ansible's ec2_ami sends them) for ``launchPermission`` and
+    ``description``. A name that matches none of ``names`` stays as sent, for the
+    operation's own refusal; ``needed``: a missing one is refused here."""
+    value = required(params, "Attribute") if needed else params.get("Attribute")
+    if value is None:
+        return None
+    return next((name for name in names if name.casefold() == value.casefold()), value)
 
 
 def filters(params: dict[str, Any]) -> list[Filter]:
@@ -83,15 +97,22 @@ def no_max_results_with_ids(params: dict[str, Any], ids_member: str, wire_name: 
 def apply_operation_type(params: dict[str, Any], flat: list, adds: list, removes: list) -> None:
     """The flat form of Modify*Attribute: ``OperationType=add|remove`` says what the
     ``UserId.N`` / ``UserGroup.N``-style entries in ``flat`` do; they join ``adds`` or
-    ``removes``."""
-    if not flat and params.get("OperationType") is None:
-        return
+    ``removes``, each entry once. Without ``OperationType`` they are adds when the request
+    also adds in the structured form: Packer sends each entry in both forms, and AWS adds it
+    once."""
     operation_type = params.get("OperationType")
-    if operation_type is None:
+    if not flat and operation_type is None:
+        return
+    if operation_type is None and not adds:
         raise InvalidValue("missing_parameter", name="OperationType")
-    if operation_type not in ("add", "remove"):
+    if operation_type not in (None, "add", "remove"):
         raise InvalidValue("operation_type_invalid", value=operation_type)
-    (adds if operation_type == "add" else removes).extend(flat)
+    joined = removes if operation_type == "remove" else adds
+    present = set(joined)
+    for entry in flat:
+        if entry not in present:
+            present.add(entry)
+            joined.append(entry)
 
 
 def paged(

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.api.ec2.params import apply_operation_type, required
+from emulator.api.ec2.params import apply_operation_type, attribute_name, required
 from emulator.api.ec2.region import reading, writing
 from emulator.api.registry import Call, operation
 from emulator.core.ec2.storage import snapshot_permissions
-from emulator.core.ec2.storage.snapshot_permissions import CREATE_VOLUME_PERMISSION, GROUP, USER
+from emulator.core.ec2.storage.snapshot_permissions import (
+    CREATE_VOLUME_PERMISSION,
+    GROUP,
+    PRODUCT_CODES,
+    USER,
+)
 from emulator.core.errors import InvalidValue
 
 _KINDS = (USER, GROUP)
+ATTRIBUTES = (CREATE_VOLUME_PERMISSION, PRODUCT_CODES)
 
 
 def _entries(items: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
@@ -23,7 +29,7 @@ def _entries(items: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
 
 def _change(params: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The entries to add and remove, from the structure form or the flat form."""
-    attribute = params.get("Attribute")
+    attribute = attribute_name(params, ATTRIBUTES)
     if attribute is not None and attribute != CREATE_VOLUME_PERMISSION:
         raise InvalidValue("attribute_unknown", attribute=attribute)
     structured = params.get("CreateVolumePermission") or {}
@@ -51,7 +57,7 @@ def describe_snapshot_attribute(call: Call, params: dict[str, Any]) -> dict[str,
     """Owner only. createVolumePermission (the accounts and the group all it is shared with) or
     productCodes (none).
     """
-    attribute = required(params, "Attribute")
+    attribute = attribute_name(params, ATTRIBUTES, needed=True)
     _, region = reading(call)
     snap = snapshot_permissions.permissions(
         region, call.account, required(params, "SnapshotId"), attribute
@@ -67,7 +73,6 @@ def describe_snapshot_attribute(call: Call, params: dict[str, Any]) -> dict[str,
 @operation("ec2", "ResetSnapshotAttribute")
 def reset_snapshot_attribute(call: Call, params: dict[str, Any]) -> None:
     """Owner only. createVolumePermission: the snapshot is private again."""
+    attribute = attribute_name(params, ATTRIBUTES, needed=True)
     with writing(call) as (_, region):
-        snapshot_permissions.reset(
-            region, call.account, required(params, "SnapshotId"), required(params, "Attribute")
-        )
+        snapshot_permissions.reset(region, call.account, required(params, "SnapshotId"), attribute)

@@ -107,6 +107,58 @@ KMS_ERRORS = catalogue(
                 _CONSTRAINT + "Member must have length less than or equal to {most}"
             ),
             "unsupported_value": _unsupported("{name} {value} is not supported."),
+            # Cryptographic operations (the ciphertext's problems are not explained: AWS
+            # answers InvalidCiphertextException with an empty message).
+            "invalid_ciphertext": Entry("InvalidCiphertextException", ""),
+            "incorrect_key": Entry(
+                "IncorrectKeyException",
+                "The key ID in the request does not identify a CMK that can perform this "
+                "operation.",
+            ),
+            "key_disabled": Entry("DisabledException", "{arn} is disabled."),
+            "algorithm_not_for_key": Entry(
+                "InvalidKeyUsageException",
+                "The encryption algorithm {algorithm} is not supported by a KMS key with "
+                "KeySpec SYMMETRIC_DEFAULT.",
+            ),
+            "data_key_size": _validation("Please specify either number of bytes or key spec."),
+            # A sensitive member is named without its value.
+            "sensitive_too_short": _validation(
+                "1 validation error detected: Value at '{name}' failed to satisfy constraint: "
+                "Member must have length greater than or equal to {low}"
+            ),
+            "sensitive_too_long": _validation(
+                "1 validation error detected: Value at '{name}' failed to satisfy constraint: "
+                "Member must have length less than or equal to {high}"
+            ),
+            "not_in_enum": _validation(
+                _CONSTRAINT + "Member must satisfy enum value set: [{choices}]"
+            ),
+            # Grants.
+            "invalid_principal": Entry("InvalidArnException", "{name} {value} is not a valid ARN."),
+            "grant_operations_empty": _validation(
+                "1 validation error detected: Value '[]' at 'operations' failed to satisfy "
+                "constraint: Member must have length greater than or equal to 1"
+            ),
+            "grant_operations_invalid": _validation(
+                "Grant operations {operations} are not valid for a KMS key with KeySpec "
+                "SYMMETRIC_DEFAULT."
+            ),
+            "grant_constraints_both": _validation(
+                "A grant can have EncryptionContextEquals or EncryptionContextSubset, not both."
+            ),
+            "grant_limit": Entry(
+                "LimitExceededException",
+                "{arn} already has the most grants a key can have ({most}).",
+            ),
+            "invalid_grant_token": Entry("InvalidGrantTokenException", "Invalid grant token."),
+            "invalid_grant_id": Entry("InvalidGrantIdException", "Invalid grant ID: {grant_id}"),
+            "grant_not_found": Entry(
+                "NotFoundException", "Grant ID {grant_id} not found for {arn}"
+            ),
+            "retire_grant_target": _validation(
+                "Either GrantToken, or both KeyId and GrantId, must be specified."
+            ),
             # Reading the request.
             "missing_parameter": _validation(
                 "1 validation error detected: Value null at '{name}' failed to satisfy "

@@ -9,15 +9,29 @@ accounts (here: DescribeKey, and the key use behind EC2's launches and new stora
 from __future__ import annotations
 
 import heapq
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from emulator.core.commit import in_dry_run
+from emulator.core.authorization import AccessRequest, Authorize, Decision, Step
+from emulator.core.commit import commit, in_dry_run
 from emulator.core.errors import InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
+from emulator.core.kms import ciphertext
+from emulator.core.kms.grants import (
+    EQUALS,
+    GRANT_ID,
+    PRINCIPAL,
+    SUBSET,
+    SYMMETRIC_OPERATIONS,
+    Grant,
+    GrantStore,
+    new_grant_id,
+    new_grant_token,
+)
 from emulator.core.kms.paging import out_of_range, page_by_marker
 from emulator.core.kms.records import (
     ALIAS_CHARACTERS,
@@ -74,6 +88,42 @@ class KeyUseDecision:
     allowed: bool
     reason: str
     statement: str | None  # the key policy statement that decided, when one did
+    grant: str | None = None  # the grant id that allowed, when a grant did
+    explicit_deny: bool = False  # a key policy statement denies
+
+
+# The key operations a caller makes directly, and the action each is authorized as.
+DIRECT_ACTIONS = frozenset(
+    {
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:CreateGrant",
+        "kms:ListGrants",
+        "kms:RevokeGrant",
+    }
+)
+PLAINTEXT_BOUNDS = (1, 4096)
+CIPHERTEXT_BOUNDS = (1, 6144)
+DATA_KEY_BYTES = (1, 1024)
+DATA_KEY_SPECS = {"AES_256": 32, "AES_128": 16}
+ALGORITHM = "SYMMETRIC_DEFAULT"
+MAX_GRANTS_PER_KEY = 50_000  # KMS's quota of grants on one key
+# The model's EncryptionAlgorithmSpec values; only the first is a symmetric key's.
+ENCRYPTION_ALGORITHMS = ("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE")
+# What EC2 grants itself on a key it keeps storage under (EC2 User Guide, "How EBS
+# encryption works": the grant EBS makes so that EC2 may decrypt the volume's data key).
+SERVICE_GRANT_OPERATIONS = (
+    "Decrypt",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "CreateGrant",
+    "DescribeKey",
+)
 
 
 def request_context(account: str, membership: Membership | None) -> dict[str, str | list[str]]:
@@ -108,6 +158,7 @@ class Kms:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         partition_of: Callable[[str], str] = aws_partition,
+        authorize: Authorize | None = None,
     ) -> None:
         self._ids = ids
         self._clock = clock
@@ -119,6 +170,10 @@ class Kms:
         # keys, and must not walk the keys of every account to find them. An entry whose
         # key's date has changed since (cancelled, scheduled again) is skipped.
         self._deletions: list[tuple[datetime, str]] = []
+        self.grants = GrantStore()
+        # The access decision (the World wires ``World.authorize``); a Kms on its own decides
+        # with the rule the key policy layer applies, ``can_call``.
+        self._access = authorize or self._own_decision
 
     def partition(self, region: str) -> str:
         """The partition of ``region`` (for the ARNs other domains write, EC2's among them)."""
@@ -130,6 +185,7 @@ class Kms:
         return {
             "keys": [k.to_dict() for k in self._keys.values()],
             "aliases": [a.to_dict() for a in self._aliases.values()],
+            "grants": [g.to_dict() for g in self.grants.by_id.values()],
         }
 
     @classmethod
@@ -141,18 +197,34 @@ class Kms:
         clock: Callable[[], datetime],
         membership: MembershipLookup,
         partition_of: Callable[[str], str] = aws_partition,
+        authorize: Authorize | None = None,
     ) -> Kms:
-        kms = cls(ids=ids, clock=clock, membership=membership, partition_of=partition_of)
-        # A key or alias the snapshot gives no partition takes its Region's, by the map.
+        kms = cls(
+            ids=ids,
+            clock=clock,
+            membership=membership,
+            partition_of=partition_of,
+            authorize=authorize,
+        )
+        # A key or alias the snapshot gives no partition takes its Region's, by the map; a
+        # key without material (a snapshot that hid it, or one from before) gets its own.
         for raw in data.get("keys", []):
             key = Key.from_dict({"partition": partition_of(raw["region"]), **raw})
+            key.material = key.material or ciphertext.new_material()
             kms._keys[key.arn] = key
+        for raw in data.get("grants", []):
+            kms.grants.add(Grant.from_dict(raw))
         for raw in data.get("aliases", []):
             alias = Alias.from_dict({"partition": partition_of(raw["region"]), **raw})
             kms._aliases[alias.arn] = alias
         kms._deletions = [(k.deletion_date, arn) for arn, k in kms._keys.items() if k.deletion_date]
         heapq.heapify(kms._deletions)
         return kms
+
+    def materials(self) -> dict[tuple[str, str, str], str]:
+        """Each key's secret material by (account, Region, key id): what a redacted
+        snapshot loaded back keeps."""
+        return {(k.account, k.region, k.key_id): k.material for k in self._keys.values()}
 
     # ------------------------------------------------------------ keys
 
@@ -189,6 +261,7 @@ class Kms:
             policy=text,
             description=description,
             partition=self._partition_of(region),
+            material=ciphertext.new_material(),
         )
         self._keys[key.arn] = key
         return key
@@ -317,6 +390,388 @@ class Kms:
         ]
         return page_by_marker(mine, lambda a: a.name, limit, marker)
 
+    # ------------------------------------------------------------ cryptography
+
+    def encrypt(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        plaintext: bytes,
+        context: dict[str, str] | None = None,
+        grant_tokens: list[str] | None = None,
+        algorithm: str | None = None,
+    ) -> tuple[Key, bytes]:
+        """Encrypt: the key and the ciphertext blob of ``plaintext`` under it."""
+        _check_size("plaintext", len(plaintext), PLAINTEXT_BOUNDS)
+        _check_algorithm("encryptionAlgorithm", algorithm)
+        key = self._key_for_use(caller, region, key_ref, "kms:Encrypt", context, grant_tokens)
+        return key, ciphertext.seal(key.material, key.arn, plaintext, context or {})
+
+    def decrypt(
+        self,
+        caller: str,
+        region: str,
+        blob: bytes | None,
+        context: dict[str, str] | None = None,
+        grant_tokens: list[str] | None = None,
+        key_ref: str | None = None,
+        algorithm: str | None = None,
+        *,
+        action: str = "kms:Decrypt",
+    ) -> tuple[Key, bytes]:
+        """Decrypt: the key the blob names (it must be ``key_ref``'s when one is given) and
+        the plaintext. ReEncrypt asks the same as ``kms:ReEncryptFrom``."""
+        if blob is None:
+            raise InvalidValue("missing_parameter", name="ciphertextBlob")
+        _check_size("ciphertextBlob", len(blob), CIPHERTEXT_BOUNDS)
+        _check_algorithm("encryptionAlgorithm", algorithm)
+        self._check_grant_tokens(grant_tokens)
+        try:
+            arn = ciphertext.key_of(blob)
+        except ciphertext.BadCiphertext:
+            raise InvalidValue("invalid_ciphertext") from None
+        if key_ref is not None and self.resolve(key_ref, caller, region).arn != arn:
+            raise InvalidValue("incorrect_key")
+        self._purge_deleted()
+        key = self._keys.get(arn)
+        if key is None or key.region != region:
+            raise InvalidValue("invalid_ciphertext")
+        self._allow(key, caller, region, action, {"encryption_context": context or {}})
+        _check_usable(key)
+        try:
+            return key, ciphertext.open_blob(key.material, blob, context or {})
+        except ciphertext.BadCiphertext:
+            raise InvalidValue("invalid_ciphertext") from None
+
+    def re_encrypt(
+        self,
+        caller: str,
+        region: str,
+        blob: bytes | None,
+        destination_ref: str,
+        *,
+        source_ref: str | None = None,
+        source_context: dict[str, str] | None = None,
+        destination_context: dict[str, str] | None = None,
+        source_algorithm: str | None = None,
+        destination_algorithm: str | None = None,
+        grant_tokens: list[str] | None = None,
+    ) -> tuple[Key, Key, bytes]:
+        """ReEncrypt: ``kms:ReEncryptFrom`` on the source key, ``kms:ReEncryptTo`` on the
+        destination; the plaintext never leaves KMS."""
+        _check_algorithm("destinationEncryptionAlgorithm", destination_algorithm)
+        source, plaintext = self.decrypt(
+            caller,
+            region,
+            blob,
+            source_context,
+            grant_tokens,
+            source_ref,
+            source_algorithm,
+            action="kms:ReEncryptFrom",
+        )
+        target = self._key_for_use(
+            caller, region, destination_ref, "kms:ReEncryptTo", destination_context, None
+        )
+        sealed = ciphertext.seal(target.material, target.arn, plaintext, destination_context or {})
+        return source, target, sealed
+
+    def generate_data_key(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        *,
+        number_of_bytes: int | None = None,
+        key_spec: str | None = None,
+        context: dict[str, str] | None = None,
+        grant_tokens: list[str] | None = None,
+        action: str = "kms:GenerateDataKey",
+    ) -> tuple[Key, bytes, bytes]:
+        """GenerateDataKey (and, with its action, GenerateDataKeyWithoutPlaintext): the key,
+        a fresh random data key, and that data key encrypted under the key."""
+        if number_of_bytes is not None:
+            _check_size_value("numberOfBytes", number_of_bytes, DATA_KEY_BYTES)
+        if key_spec is not None and key_spec not in DATA_KEY_SPECS:
+            raise InvalidValue(
+                "not_in_enum", name="keySpec", value=key_spec, choices=", ".join(DATA_KEY_SPECS)
+            )
+        if (number_of_bytes is None) == (key_spec is None):
+            raise InvalidValue("data_key_size")
+        size = number_of_bytes if key_spec is None else DATA_KEY_SPECS[key_spec]
+        key = self._key_for_use(caller, region, key_ref, action, context, grant_tokens)
+        data_key = secrets.token_bytes(size)
+        return key, data_key, ciphertext.seal(key.material, key.arn, data_key, context or {})
+
+    # ------------------------------------------------------------ grants
+
+    def create_grant(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        grantee: str,
+        operations: list[str],
+        *,
+        retiring: str | None = None,
+        constraints: dict[str, Any] | None = None,
+        grant_tokens: list[str] | None = None,
+        name: str | None = None,
+    ) -> Grant:
+        """CreateGrant. A grant with the same Name and the same terms as one the key already
+        has is that grant again (AWS's idempotence by name)."""
+        _check_operations(operations)
+        for field_name, principal in (
+            ("granteePrincipal", grantee),
+            ("retiringPrincipal", retiring),
+        ):
+            if principal is not None and not PRINCIPAL.match(principal):
+                raise InvalidValue("invalid_principal", name=field_name, value=principal)
+        equals, subset = _constraints(constraints)
+        self._check_grant_tokens(grant_tokens)
+        key = self.resolve(key_ref, caller, region)
+        terms = {
+            "operations": list(dict.fromkeys(operations)),
+            "grantee": grantee,
+            "retiring": retiring,
+            "equals": equals,
+            "subset": subset,
+        }
+        self._allow(key, caller, region, "kms:CreateGrant", terms)
+        _refuse_pending_deletion(key)
+        for grant in self.grants.to(key.arn, grantee):
+            if name and grant.name == name and _same_terms(grant, terms):
+                return grant
+        if len(self.grants.by_key.get(key.arn, {})) >= MAX_GRANTS_PER_KEY:
+            raise InvalidValue("grant_limit", arn=key.arn, most=MAX_GRANTS_PER_KEY)
+        commit()
+        return self._add_grant(key, name or "", terms)
+
+    def list_grants(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        *,
+        grant_id: str | None = None,
+        grantee: str | None = None,
+        limit: int | None = None,
+        marker: str | None = None,
+    ) -> tuple[list[Grant], str | None]:
+        """ListGrants of one key, oldest first, optionally one grant or one grantee's."""
+        if grant_id is not None:
+            _check_grant_id(grant_id)
+        key = self.resolve(key_ref, caller, region)
+        self._allow(key, caller, region, "kms:ListGrants", {})
+        grants = (
+            self.grants.of_key(key.arn) if grantee is None else self.grants.to(key.arn, grantee)
+        )
+        if grant_id is not None:
+            grants = [g for g in grants if g.grant_id == grant_id]
+        return page_by_marker(grants, _grant_order, limit, marker)
+
+    def list_retirable_grants(
+        self,
+        caller: str,
+        region: str,
+        retiring: str | None,
+        limit: int | None = None,
+        marker: str | None = None,
+    ) -> tuple[list[Grant], str | None]:
+        """ListRetirableGrants: the grants in this Region that ``retiring`` (a principal of
+        the caller's account) may retire, on keys of any account."""
+        if retiring is None:
+            raise InvalidValue("missing_parameter", name="retiringPrincipal")
+        if not PRINCIPAL.match(retiring):
+            raise InvalidValue("invalid_principal", name="retiringPrincipal", value=retiring)
+        if retiring.split(":")[4:5] != [caller]:
+            raise NotAuthorized(
+                "access_denied",
+                principal=root_arn(caller),
+                action="kms:ListRetirableGrants",
+                resource=retiring,
+            )
+        grants = [
+            g
+            for g in self.grants.by_retiring.get(retiring, {}).values()
+            if g.key_arn.split(":")[3] == region
+        ]
+        return page_by_marker(grants, _grant_order, limit, marker)
+
+    def retire_grant(
+        self,
+        caller: str,
+        region: str,
+        *,
+        token: str | None = None,
+        key_ref: str | None = None,
+        grant_id: str | None = None,
+    ) -> None:
+        """RetireGrant by its token, or by KeyId and GrantId. The key's account, the grant's
+        retiring principal, and its grantee when it gives RetireGrant may retire it."""
+        if token is not None:
+            grant = self._grant_by_token(token)
+        elif key_ref is not None and grant_id is not None:
+            _check_grant_id(grant_id)
+            grant = self._grant_of(self.resolve(key_ref, caller, region), grant_id)
+        else:
+            raise InvalidValue("retire_grant_target")
+        principal = f"arn:{self._partition_of(region)}:iam::{caller}:root"
+        may = (
+            caller == grant.key_account
+            or grant.retiring == principal
+            or (grant.grantee == principal and "RetireGrant" in grant.operations)
+        )
+        if not may:
+            raise NotAuthorized(
+                "access_denied",
+                principal=root_arn(caller),
+                action="kms:RetireGrant",
+                resource=grant.key_arn,
+            )
+        commit()
+        self.grants.remove(grant)
+
+    def revoke_grant(self, caller: str, region: str, key_ref: str, grant_id: str) -> None:
+        """RevokeGrant: allowed by the key policy (``kms:RevokeGrant``), across accounts too."""
+        _check_grant_id(grant_id)
+        key = self.resolve(key_ref, caller, region)
+        self._allow(key, caller, region, "kms:RevokeGrant", {})
+        grant = self._grant_of(key, grant_id)
+        commit()
+        self.grants.remove(grant)
+
+    def record_service_grant(
+        self, key_arn: str, account: str, region: str, resource_id: str, service: str = "ec2"
+    ) -> Grant | None:
+        """The grant an AWS service makes for its own use of a key on ``account``'s behalf
+        (EC2: a volume or snapshot under another account's key), as ListGrants shows it;
+        None when the key is gone. Called after the service's own checks and commit point."""
+        key = self._keys.get(key_arn)
+        if key is None or in_dry_run():
+            return None
+        partition = key.partition
+        terms = {
+            "operations": list(SERVICE_GRANT_OPERATIONS),
+            "grantee": f"arn:{partition}:sts::{account}:assumed-role/aws:{service}-infrastructure"
+            f"/{resource_id}",
+            "retiring": f"{service}.{region}.amazonaws.com",
+            "equals": None,
+            "subset": {f"aws:{'ebs' if service == 'ec2' else service}:id": resource_id},
+        }
+        return self._add_grant(key, resource_id, terms, for_aws_resource=True)
+
+    def can_call(
+        self,
+        key_arn: str,
+        caller: str,
+        membership: Membership | None,
+        action: str,
+        parameters: dict[str, Any],
+    ) -> KeyUseDecision:
+        """Whether ``caller``'s root may ``action`` the key directly: its policy allows (and
+        no statement denies), or a grant to the caller gives the operation under its
+        constraints. ``parameters``: ``encryption_context``, or a new grant's terms."""
+        key = self._keys.get(key_arn)
+        if key is None:
+            return KeyUseDecision(False, f"key {key_arn} does not exist", None)
+        decision = self.decide(
+            key, caller, action, membership, extra_context=_condition_keys(action, parameters)
+        )
+        if decision.effect == "Deny":
+            return KeyUseDecision(False, decision.reason, decision.statement, explicit_deny=True)
+        if decision.allowed:
+            return KeyUseDecision(True, decision.reason, decision.statement)
+        operation = action.removeprefix("kms:")
+        principal = f"arn:{key.partition}:iam::{caller}:root"
+        for grant in self.grants.to(key.arn, principal):
+            if _grant_gives(grant, operation, parameters):
+                reason = f"grant {grant.grant_id} gives {principal} {operation} on {key.arn}"
+                return KeyUseDecision(True, reason, None, grant=grant.grant_id)
+        return KeyUseDecision(False, decision.reason, None)
+
+    def _key_for_use(
+        self,
+        caller: str,
+        region: str,
+        key_ref: str,
+        action: str,
+        context: dict[str, str] | None,
+        grant_tokens: list[str] | None,
+    ) -> Key:
+        """The key a cryptographic operation names, once the caller may use it and it is
+        Enabled."""
+        self._check_grant_tokens(grant_tokens)
+        key = self.resolve(key_ref, caller, region)
+        self._allow(key, caller, region, action, {"encryption_context": context or {}})
+        _check_usable(key)
+        return key
+
+    def _allow(
+        self, key: Key, caller: str, region: str, action: str, parameters: dict[str, Any]
+    ) -> None:
+        """The access decision on a direct call of ``action`` on ``key``."""
+        request = AccessRequest(
+            caller, action, region, keys=(key.arn,), direct=True, parameters=parameters
+        )
+        decision = self._access(request)
+        if decision.allowed:
+            return
+        refusal = decision.refusal
+        explicit = refusal is not None and refusal.evidence.get("explicit_deny", False)
+        details = {"principal": root_arn(caller), "action": action, "resource": key.arn}
+        raise NotAuthorized("access_denied_explicit" if explicit else "access_denied", **details)
+
+    def _own_decision(self, request: AccessRequest) -> Decision:
+        membership = self._membership(request.principal)
+        decisions = [
+            self.can_call(arn, request.principal, membership, request.action, request.parameters)
+            for arn in request.keys
+        ]
+        return Decision(
+            tuple(
+                Step("key_policy", d.allowed, d.reason, {"explicit_deny": d.explicit_deny})
+                for d in decisions
+            )
+        )
+
+    def _add_grant(
+        self, key: Key, name: str, terms: dict[str, Any], *, for_aws_resource: bool = False
+    ) -> Grant:
+        grant_id = new_grant_id()
+        while grant_id in self.grants.by_id:
+            grant_id = new_grant_id()
+        grant = Grant(
+            grant_id=grant_id,
+            key_arn=key.arn,
+            issuing_account=f"arn:{key.partition}:iam::{key.account}:root",
+            created=self._clock(),
+            token=new_grant_token(),
+            name=name,
+            for_aws_resource=for_aws_resource,
+            **terms,
+        )
+        self.grants.add(grant)
+        return grant
+
+    def _grant_by_token(self, token: str) -> Grant:
+        grant_id = self.grants.by_token.get(token)
+        if grant_id is None:
+            raise InvalidValue("invalid_grant_token")
+        return self.grants.by_id[grant_id]
+
+    def _grant_of(self, key: Key, grant_id: str) -> Grant:
+        grant = self.grants.by_key.get(key.arn, {}).get(grant_id)
+        if grant is None:
+            raise NotFound("grant_not_found", grant_id=grant_id, arn=key.arn)
+        return grant
+
+    def _check_grant_tokens(self, tokens: list[str] | None) -> None:
+        """Each grant token must be one KMS issued for a grant that still exists."""
+        for token in tokens or ():
+            self._grant_by_token(token)
+
     # ------------------------------------------------------------ what EC2 needs
 
     def resolve(
@@ -361,6 +816,7 @@ class Kms:
             description=AWS_EBS_DESCRIPTION,
             manager=AWS,
             partition=self._partition_of(region),
+            material=ciphertext.new_material(),
         )
         # A dry run checks with the key it would create, and keeps none (core/commit.py).
         if not in_dry_run():
@@ -409,8 +865,16 @@ class Kms:
         if key.state != ENABLED:
             return KeyUseDecision(False, f"{key.arn} is {_state_words(key)}", None)
         via_ec2 = {"kms:ViaService": f"ec2.{region}.amazonaws.com"}
+        # The grant EC2 makes for the storage it keeps is for an AWS resource.
+        for_resource = {**via_ec2, "kms:GrantIsForAWSResource": "true"}
         decisions = [
-            self.decide(key, caller_account, action, membership, extra_context=via_ec2)
+            self.decide(
+                key,
+                caller_account,
+                action,
+                membership,
+                extra_context=for_resource if action == "kms:CreateGrant" else via_ec2,
+            )
             for action in actions
         ]
         for decision in decisions:
@@ -425,7 +889,7 @@ class Kms:
         action: str,
         membership: Membership | None,
         *,
-        extra_context: dict[str, str] | None = None,
+        extra_context: dict[str, Any] | None = None,
     ) -> PolicyDecision:
         """The key policy's answer for ``caller``'s root doing ``action`` on ``key``."""
         context: dict[str, Any] = {
@@ -531,6 +995,8 @@ class Kms:
         if not gone:
             return
         targets = {(k.account, k.region, k.key_id) for k in map(self._keys.pop, gone)}
+        for arn in gone:
+            self.grants.drop_key(arn)
         for alias_arn_, alias in list(self._aliases.items()):
             if (alias.account, alias.region, alias.target_key_id) in targets:
                 del self._aliases[alias_arn_]
@@ -591,3 +1057,96 @@ def _refuse_pending_deletion(key: Key) -> None:
 
 def _state_words(key: Key) -> str:
     return "pending deletion" if key.state == PENDING_DELETION else "disabled"
+
+
+def _check_size(name: str, size: int, bounds: tuple[int, int]) -> None:
+    """A sensitive member's length: AWS names the member, never its value."""
+    low, high = bounds
+    if size < low:
+        raise InvalidValue("sensitive_too_short", name=name, low=low)
+    if size > high:
+        raise InvalidValue("sensitive_too_long", name=name, high=high)
+
+
+def _check_size_value(name: str, value: int, bounds: tuple[int, int]) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise out_of_range(name, value, bounds)
+
+
+def _check_algorithm(name: str, algorithm: str | None) -> None:
+    if algorithm is None or algorithm == ALGORITHM:
+        return
+    if algorithm not in ENCRYPTION_ALGORITHMS:
+        choices = ", ".join(ENCRYPTION_ALGORITHMS)
+        raise InvalidValue("not_in_enum", name=name, value=algorithm, choices=choices)
+    raise InvalidValue("algorithm_not_for_key", algorithm=algorithm)
+
+
+def _check_usable(key: Key) -> None:
+    """Cryptographic operations need an Enabled key."""
+    if key.state == DISABLED:
+        raise InvalidValue("key_disabled", arn=key.arn)
+    _refuse_pending_deletion(key)
+
+
+def _check_operations(operations: list[str]) -> None:
+    if not operations:
+        raise InvalidValue("grant_operations_empty")
+    unknown = [op for op in operations if op not in SYMMETRIC_OPERATIONS]
+    if unknown:
+        raise InvalidValue("grant_operations_invalid", operations=unknown)
+
+
+def _check_grant_id(grant_id: str) -> None:
+    if not GRANT_ID.match(grant_id):
+        raise InvalidValue("invalid_grant_id", grant_id=grant_id)
+
+
+def _constraints(
+    constraints: dict[str, Any] | None,
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """(EncryptionContextEquals, EncryptionContextSubset) of a CreateGrant's Constraints."""
+    constraints = constraints or {}
+    if "SourceArn" in constraints:
+        raise InvalidValue("unsupported_value", name="Constraints.SourceArn", value="")
+    equals, subset = constraints.get(EQUALS), constraints.get(SUBSET)
+    if equals is not None and subset is not None:
+        raise InvalidValue("grant_constraints_both")
+    return equals, subset
+
+
+def _same_terms(grant: Grant, terms: dict[str, Any]) -> bool:
+    return all(getattr(grant, name) == value for name, value in terms.items())
+
+
+def _grant_order(grant: Grant) -> str:
+    return f"{grant.created.isoformat()}/{grant.grant_id}"
+
+
+def _grant_gives(grant: Grant, operation: str, parameters: dict[str, Any]) -> bool:
+    """Whether ``grant`` gives ``operation`` for a call with these parameters; a grant
+    made through one must stay within it."""
+    if operation == "CreateGrant":
+        return "CreateGrant" in grant.operations and grant.covers(
+            parameters["operations"], parameters["equals"], parameters["subset"]
+        )
+    context = parameters.get("encryption_context")
+    return grant.allows(operation, context)
+
+
+def _condition_keys(action: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The KMS condition keys of a direct call (KMS Developer Guide, "AWS KMS condition
+    keys"): the encryption context's, and for CreateGrant the new grant's."""
+    keys: dict[str, Any] = {}
+    context = parameters.get("encryption_context")
+    if context is not None:
+        keys["kms:EncryptionContextKeys"] = sorted(context)
+        keys.update({f"kms:EncryptionContext:{k}": v for k, v in context.items()})
+    if action == "kms:CreateGrant":
+        keys["kms:GrantIsForAWSResource"] = "false"
+        keys["kms:GrantOperations"] = list(parameters["operations"])
+        keys["kms:GranteePrincipal"] = parameters["grantee"]
+        if parameters["retiring"]:
+            keys["kms:RetiringPrincipal"] = parameters["retiring"]
+    return keys

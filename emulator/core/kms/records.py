@@ -52,6 +52,9 @@ class Key:
     deletion_date: datetime | None = None
     pending_window_days: int | None = None
     partition: str = "aws"  # of ``region``, by the World's Region -> partition map
+    # The key's secret AES-256 material, as hex (``ciphertext.new_material``); "" until the
+    # KMS that holds the key gives it one.
+    material: str = ""
 
     @property
     def arn(self) -> str:

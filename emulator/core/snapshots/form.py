@@ -69,6 +69,8 @@ from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.errors import CoreError
 from emulator.core.iam.sessions import Session
+from emulator.core.kms.grants import GRANT_ID, PRINCIPAL, SYMMETRIC_OPERATIONS
+from emulator.core.kms.grants import Grant as KmsGrant
 from emulator.core.kms.records import (
     ALIAS_NAME,
     AWS,
@@ -97,6 +99,7 @@ from emulator.core.organizations.records import (
 )
 from emulator.core.organizations.tree import MAX_OU_DEPTH
 from emulator.core.policy.grammar import MAX_POLICY_BYTES, parse_policy
+from emulator.core.snapshots.redaction import REDACTED
 from emulator.core.snapshots.schema import (
     Boolean,
     DocumentError,
@@ -119,6 +122,7 @@ SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2", "clock"})
 # A scenario may set ``clock`` too, so that key alone does not make a document a snapshot.
 SNAPSHOT_ONLY = SECTIONS - {"clock"}
 
+MATERIAL = re.compile(rf"[0-9a-f]{{64}}|{re.escape(REDACTED)}")
 HEX_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
 
 
@@ -244,6 +248,8 @@ KEY = record(
         "deletion_date": Nullable(Time()),
         "pending_window_days": Nullable(Integer(low=7, high=30)),
         "partition": PARTITION_NAME,
+        # Secret: GET /_emulator/state shows it redacted (core/snapshots/redaction.py).
+        "material": Text("64 hex digits of key material", MATERIAL),
     },
 )
 ALIAS = record(
@@ -256,6 +262,25 @@ ALIAS = record(
         "created": Time(),
         "updated": Time(),
         "partition": PARTITION_NAME,
+    },
+)
+CONTEXT = MapOf(Text(max_length=384), Text(max_length=384))
+GRANTEE = Text("an IAM or STS principal ARN or a service principal", PRINCIPAL, max_length=256)
+KMS_GRANT = record(
+    KmsGrant,
+    {
+        "grant_id": Text("64 hex digits", GRANT_ID),
+        "key_arn": KEY_ARN,
+        "grantee": GRANTEE,
+        "operations": ListOf(Text(choices=SYMMETRIC_OPERATIONS)),
+        "issuing_account": Text(max_length=256),
+        "created": Time(),
+        "token": Text(min_length=1, max_length=8192),
+        "retiring": Nullable(GRANTEE),
+        "name": Text(max_length=256),
+        "equals": Nullable(CONTEXT),
+        "subset": Nullable(CONTEXT),
+        "for_aws_resource": Boolean(),
     },
 )
 BLOCK_DEVICE = record(
@@ -702,7 +727,8 @@ SNAPSHOT_FORM = Record(
         ),
         "sessions": MapOf(Text(min_length=1, max_length=128), SESSION),
         "kms": Record(
-            {"keys": ListOf(KEY), "aliases": ListOf(ALIAS)}, frozenset({"keys", "aliases"})
+            {"keys": ListOf(KEY), "aliases": ListOf(ALIAS), "grants": ListOf(KMS_GRANT)},
+            frozenset({"keys", "aliases", "grants"}),
         ),
         "ec2": Record({"regions": MapOf(REGION_NAME, REGION_STATE)}, frozenset({"regions"})),
         # The world's clock: its offset from real time, or the moment it is stopped at.
@@ -846,6 +872,15 @@ def _check_kms(kms: dict[str, Any]) -> None:
                 at(path, "target_key_id"),
                 f"no key {alias['target_key_id']} of {place[0]} in {place[1]}",
             )
+    grants: dict[Any, str] = {}
+    tokens: dict[Any, str] = {}
+    for i, grant in enumerate(kms.get("grants", [])):
+        path = at("kms.grants", i)
+        _unique(grants, grant["grant_id"], at(path, "grant_id"), "grant")
+        _unique(tokens, grant["token"], at(path, "token"), "grant token")
+        _, _, _, region, account, resource = grant["key_arn"].split(":", 5)
+        if (account, region, resource.removeprefix("key/")) not in keys:
+            raise DocumentError(at(path, "key_arn"), f"no key {grant['key_arn']}")
 
 
 def _check_region(name: str, region: dict[str, Any], path: str) -> None:

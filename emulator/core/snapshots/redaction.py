@@ -2,9 +2,9 @@
 
 A hidden secret loaded back is never taken for the secret itself.
 
-The secrets are the configured secret access keys (``config.secret_keys``) and each
-AssumeRole session's secret key and token. Access key ids, role ids and expirations are
-public ids and stay visible.
+The secrets are the configured secret access keys (``config.secret_keys``), each
+AssumeRole session's secret key and token, and each KMS key's material. Access key ids, role
+ids, expirations, key ids and grant tokens (handed to the grantee as any id) stay visible.
 """
 
 from __future__ import annotations
@@ -26,16 +26,27 @@ def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
         key: {**session, **dict.fromkeys(SESSION_SECRETS, REDACTED)}
         for key, session in snapshot.get("sessions", {}).items()
     }
-    return {**snapshot, "config": config, "sessions": sessions}
+    kms = snapshot.get("kms", {})
+    keys = [{**key, "material": REDACTED} for key in kms.get("keys", [])]
+    return {**snapshot, "config": config, "sessions": sessions, "kms": {**kms, "keys": keys}}
 
 
 def restore(
-    data: dict[str, Any], secret_keys: Mapping[str, str], sessions: Sessions
+    data: dict[str, Any],
+    secret_keys: Mapping[str, str],
+    sessions: Sessions,
+    materials: Mapping[tuple[str, str, str], str] | None = None,
 ) -> dict[str, Any]:
     """``data`` to load, where each redacted secret is the one the world already holds for
     that key; a secret the world does not hold is unknown, so that key's entry (a configured
-    secret, a session) is dropped rather than loaded with the placeholder as its secret."""
+    secret, a session) is dropped rather than loaded with the placeholder as its secret. A
+    KMS key whose material is unknown is kept, with fresh material (``materials``: by
+    account, Region and key id): what was encrypted under the old one no longer decrypts."""
     out = dict(data)
+    kms = data.get("kms")
+    if isinstance(kms, dict) and isinstance(kms.get("keys"), list):
+        held = materials or {}
+        out["kms"] = {**kms, "keys": [_key_material(key, held) for key in kms["keys"]]}
     config = data.get("config")
     if isinstance(config, dict) and isinstance(config.get("secret_keys"), dict):
         out["config"] = {
@@ -57,3 +68,11 @@ def restore(
                 session = {**session, "secret_key": held.secret_key, "token": held.token}
             out["sessions"][key] = session
     return out
+
+
+def _key_material(key: Any, held: Mapping[tuple[str, str, str], str]) -> Any:
+    if not isinstance(key, dict) or key.get("material") != REDACTED:
+        return key
+    place = (key.get("account"), key.get("region"), key.get("key_id"))
+    rest = {name: value for name, value in key.items() if name != "material"}
+    return {**rest, "material": held[place]} if place in held else rest

@@ -336,3 +336,86 @@ def test_key_errors_name_the_bad_key(data: dict, path: str, words: str) -> None:
         build(data)
     assert err.value.path == path
     assert words in err.value.message
+
+
+GRANTED = {
+    "keys": [
+        {
+            "id": KEY_ID,
+            "account": "123456789012",
+            "grants": [
+                {
+                    "grantee": "arn:aws:iam::111122223333:root",
+                    "operations": ["Decrypt", "Encrypt"],
+                    "retiring": "arn:aws:iam::111122223333:root",
+                    "constraints": {"EncryptionContextSubset": {"app": "web"}},
+                    "name": "web",
+                },
+                {"grantee": "arn:aws:iam::555566667777:root", "operations": ["Decrypt"]},
+            ],
+        }
+    ]
+}
+
+
+def test_grants_are_built_on_their_key_and_dumped_back() -> None:
+    world = build(GRANTED)
+    arn = key_arn("aws", "123456789012", "us-east-1", KEY_ID)
+    web, other = world.kms.grants.of_key(arn)
+    assert (web.grantee, web.operations, web.subset, web.name) == (
+        "arn:aws:iam::111122223333:root",
+        ["Decrypt", "Encrypt"],
+        {"app": "web"},
+        "web",
+    )
+    assert other.retiring is None and other.subset is None
+    assert (
+        world.kms.can_call(
+            arn, "111122223333", None, "kms:Encrypt", {"encryption_context": {"app": "web"}}
+        ).grant
+        == web.grant_id
+    )
+    data = dump(world)
+    assert data["keys"][0]["grants"] == GRANTED["keys"][0]["grants"]
+    assert dump(build(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("grant", "path", "words"),
+    [
+        ({"operations": ["Decrypt"]}, "keys[0].grants[0].grantee", "required"),
+        (
+            {"grantee": "arn:aws:iam::111122223333:root", "operations": ["Sign"]},
+            "keys[0].grants[0]",
+            "grant operations invalid",
+        ),
+        (
+            {"grantee": "nobody", "operations": ["Decrypt"]},
+            "keys[0].grants[0]",
+            "invalid principal",
+        ),
+        (
+            {
+                "grantee": "arn:aws:iam::111122223333:root",
+                "operations": ["Decrypt"],
+                "constraints": {"EncryptionContextSubset": ["app"]},
+            },
+            "keys[0].grants[0].constraints.EncryptionContextSubset",
+            "expected a mapping",
+        ),
+        (
+            {
+                "grantee": "arn:aws:iam::111122223333:root",
+                "operations": ["Decrypt"],
+                "constraints": {"SourceArn": "x"},
+            },
+            "keys[0].grants[0].constraints.SourceArn",
+            "unknown key",
+        ),
+    ],
+)
+def test_grant_errors_name_the_bad_key(grant: dict, path: str, words: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        build({"keys": [{"account": "123456789012", "grants": [grant]}]})
+    assert err.value.path == path
+    assert words in err.value.message

@@ -1,13 +1,15 @@
-"""The key policy layer: KMS decides for encrypted storage.
+"""The key policy layer: KMS decides for encrypted storage and for direct calls on a key.
 
 Each key EC2 would use for the principal must exist, be Enabled, and have a key policy
-allowing the principal what EC2 asks of it."""
+allowing the principal what EC2 asks of it. A direct call (Encrypt, Decrypt, CreateGrant,
+...) is allowed by the key policy or by a grant to the principal, unless a statement denies.
+"""
 
 from __future__ import annotations
 
 from emulator.core.access.facts import Facts
 from emulator.core.authorization import CREATE_GRANT, AccessRequest, Step
-from emulator.core.kms.keys import KeyUseDecision, key_account
+from emulator.core.kms.keys import DIRECT_ACTIONS, KeyUseDecision, key_account
 
 LAYER = "key_policy"
 
@@ -21,7 +23,9 @@ def steps(request: AccessRequest, facts: Facts) -> list[Step]:
 def _step(request: AccessRequest, facts: Facts, arn: str) -> Step:
     account, region, keys = request.principal, request.region, facts.keys
     decision: KeyUseDecision
-    if request.action == CREATE_GRANT:
+    if request.direct and request.action in DIRECT_ACTIONS:
+        decision = keys.can_call(arn, account, facts.membership, request.action, request.parameters)
+    elif request.action == CREATE_GRANT:
         if key_account(arn) == account:
             decision = KeyUseDecision(True, f"{arn} is {account}'s own key", None)
         else:
@@ -33,4 +37,8 @@ def _step(request: AccessRequest, facts: Facts, arn: str) -> Step:
         "aws_managed": keys.is_aws_managed(arn),
         "statement": decision.statement,
     }
+    if request.direct:
+        # A direct call may be allowed by a grant, and is refused in other words when a
+        # statement denies it.
+        evidence |= {"grant": decision.grant, "explicit_deny": decision.explicit_deny}
     return Step(LAYER, decision.allowed, decision.reason, evidence)

@@ -34,6 +34,7 @@ from emulator.core.ec2.storage.encryption import (
     check_stored_keys,
     key_for,
     named_key,
+    record_key_grant,
 )
 from emulator.core.ec2.storage.operations import (
     DEFAULT_VOLUME_SIZE,
@@ -529,6 +530,9 @@ def copy_image(
             encrypted=is_encrypted,
             kms_key_id=key_for(env, account, region.name, is_encrypted, key),
         )
+        if bd.encrypted and bd.kms_key_id != snap.kms_key_id:
+            # The source snapshot's key opens the data the copy re-encrypts.
+            record_key_grant(env, bd.kms_key_id, account, snap.snapshot_id)
         devices.append(
             replace(
                 bd,

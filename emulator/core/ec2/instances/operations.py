@@ -22,6 +22,7 @@ from emulator.core.ec2.storage.encryption import (
     key_for,
     key_refusal,
     named_key,
+    record_key_grant,
 )
 from emulator.core.ec2.storage.operations import (
     DEFAULT_VOLUME_SIZE,
@@ -158,6 +159,7 @@ def run_instances(
     used = {bd.device_name for bd in devices}
     sources = [bd for bd in image.block_devices if bd.device_name in used]
     keys = device_keys([*sources, *devices])
+    image_keys = {bd.device_name: bd.kms_key_id for bd in sources if bd.encrypted}
     # Another account's key named in the request must allow everything EBS needs.
     named = [o.kms_key_id for o in overrides if o.kms_key_id]
     failed = (
@@ -234,6 +236,10 @@ def run_instances(
                 encrypted=bool(bd.encrypted),
                 kms_key_id=bd.kms_key_id,
             )
+            # The volume's data is opened with the image snapshot's key too.
+            source = image_keys.get(bd.device_name)
+            if source != vol.kms_key_id:
+                record_key_grant(env, source, account, vol.volume_id)
             vol.instance_id = instance.instance_id
             vol.device = bd.device_name
             vol.attach_time = now

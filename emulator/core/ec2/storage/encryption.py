@@ -10,7 +10,9 @@ the account's AWS managed key ``alias/aws/ebs`` of that Region, created on first
 New storage under a key of another account (a volume, a snapshot, or an image's snapshots)
 is made only while that key's policy allows the caller every action EBS needs; the caller's
 own keys are not checked, and a launch's volumes follow the launch rule instead. Those
-checks are the access decision's (``Env.authorize``); this module only asks.
+checks are the access decision's (``Env.authorize``); this module only asks. Once made,
+EC2's use of another account's key shows up on that key as a grant, as in AWS
+(``record_key_grant``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from emulator.core.authorization import CREATE_GRANT, AccessRequest, Step
 from emulator.core.ec2.images.records import BlockDevice, Image
 from emulator.core.ec2.region import Env
 from emulator.core.errors import InvalidValue, NotFound
+from emulator.core.kms.keys import key_account
 
 
 def key_arn_of(env: Env, key_ref: str, account: str, region: str) -> str:
@@ -84,3 +87,11 @@ def check_stored_keys(
     for resource_id, key_arn in sources:
         if key_arn and key_refusal(env, CREATE_GRANT, [key_arn], account, region):
             raise InvalidValue("storage_key_not_accessible", key=key_arn, resource=resource_id)
+
+
+def record_key_grant(env: Env, key_arn: str | None, account: str, resource_id: str) -> None:
+    """EC2 keeps ``resource_id`` (a volume or snapshot of ``account``) under, or made from,
+    another account's key: the grant EC2 makes itself on that key, which its owner sees in
+    ListGrants. The caller's own keys get none here (they need no cross-account grant)."""
+    if key_arn and key_account(key_arn) != account:
+        env.keys.record_service_grant(key_arn, account, key_arn.split(":")[3], resource_id)

@@ -18,6 +18,7 @@ from emulator.core.ec2.storage.encryption import (
     check_stored_keys,
     key_for,
     named_key,
+    record_key_grant,
 )
 from emulator.core.ec2.storage.records import ALL, NO_VOLUME, Snapshot, Volume
 from emulator.core.ec2.tags import TagSpecs, check_specs
@@ -123,6 +124,7 @@ def new_snapshot(
         kms_key_id=kms_key_id if encrypted else None,
     )
     region.snapshots[snap.snapshot_id] = snap
+    record_key_grant(env, snap.kms_key_id, owner, snap.snapshot_id)
     return snap
 
 
@@ -193,6 +195,7 @@ def new_volume(
         kms_key_id=kms_key_id if encrypted else None,
     )
     region.volumes[vol.volume_id] = vol
+    record_key_grant(env, vol.kms_key_id, owner, vol.volume_id)
     return vol
 
 
@@ -299,6 +302,8 @@ def create_volume(
         encrypted=is_encrypted,
         kms_key_id=key_for(env, account, region.name, is_encrypted, key),
     )
+    if snap is not None and snap.encrypted and snap.kms_key_id != vol.kms_key_id:
+        record_key_grant(env, snap.kms_key_id, account, vol.volume_id)
     vol.multi_attach_enabled = multi_attach
     region.tags.put(vol.volume_id, account, tags.get("volume", {}))
     return vol
