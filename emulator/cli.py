@@ -81,7 +81,9 @@ def _listen_host(text: str) -> str:
     try:
         socket.getaddrinfo(text.strip("[]"), None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not an address, nor a name that resolves")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an address, nor a name that resolves"
+        ) from None
     return text
 
 

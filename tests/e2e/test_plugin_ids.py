@@ -32,7 +32,7 @@ def test_an_unknown_image_lists_the_images(ami_ids) -> None:
 
 
 def test_an_empty_world_says_it_has_no_names(ami_ids) -> None:
-    with pytest.raises(UnknownName, match="its accounts: none$"):
+    with pytest.raises(UnknownName, match=r"its accounts: none$"):
         ami_ids.account("Dev")
     with pytest.raises(LookupError, match="has no organization"):
         _ = ami_ids.org_id
