@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from emulator import __version__
+from tests.skip_summary import HOW_TO_ENABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent.parent
@@ -221,3 +222,15 @@ def test_skipped_groups_say_how_to_run_them(tmp_path: Path) -> None:
     )
     assert "start a Docker daemon the current user may use to run the 1 docker test" in done.stdout
     assert "SKIPPED [2] test_groups.py" in done.stdout  # -rs: the reason of each
+
+
+def test_the_readme_lists_what_the_whole_suite_needs() -> None:
+    """What the skipped groups ask for, and the tools the docs' examples run, are in the
+    README's quick start, as are where the installed tools are."""
+    readme = (ROOT / "README.md").read_text()
+    quick_start = readme[readme.index("## Quick start") : readme.index("## Use it")]
+    for needed in ("chromium chromium-driver", "Docker daemon", "`bash`", "`curl`", "python3-venv"):
+        assert needed in quick_start, needed
+    for tool in (".venv/bin/ami-emulator", ".venv/bin/aws", "source .venv/bin/activate"):
+        assert tool in quick_start, tool
+    assert set(HOW_TO_ENABLE) == {"browser", "docker"}  # each said above
