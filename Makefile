@@ -2,25 +2,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What serving needs, and the test extra on top: `make serve` installs only the first.
+SERVE_STAMP := $(VENV)/.serve-installed
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+# `make serve PORT=4567 ARGS='--scenario my.yaml'`
+PORT ?= 4566
+ARGS ?=
 
 .PHONY: serve test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# A cold install shows pip's progress: a silent minute looks like a hang.
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	@echo "installing ami-emulator into $(VENV) (about 30 s the first time)"
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e .
+	touch $(SERVE_STAMP)
+
+$(STAMP): pyproject.toml | $(SERVE_STAMP)
+	@echo "installing the test extra into $(VENV) (about a minute the first time)"
+	$(BIN)/pip install -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
-	$(BIN)/ami-emulator serve
+serve: $(SERVE_STAMP)
+	@$(BIN)/ami-emulator serve --port $(PORT) $(ARGS)
 
+# -rs: each skipped test says why (tests/conftest.py adds how to enable them).
 test: $(STAMP)
 	$(BIN)/ruff check emulator tests
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests

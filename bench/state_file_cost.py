@@ -49,7 +49,7 @@ def start(*args: str) -> tuple[subprocess.Popen[str], str]:
     if not line.startswith(LISTENING):
         proc.kill()
         raise RuntimeError(f"emulator did not start: {line!r}")
-    return proc, line[len(LISTENING) :].strip()
+    return proc, line[len(LISTENING) :].split()[0]
 
 
 def burst(url: str, writers: int, seconds: float) -> tuple[float, list[float]]:

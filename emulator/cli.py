@@ -7,16 +7,19 @@ so a new one is one more ``_add_*`` function.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import signal
+import socket
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from emulator import __version__
 from emulator.api.regions import partition_of
 from emulator.core.ec2.instances.lifecycle import MAX_TRANSITION_SECONDS
 from emulator.core.ec2.region import valid_region_name
@@ -55,6 +58,36 @@ def _access_key(text: str) -> tuple[str, str, str | None]:
     return key, _account(account), secret if colon else None
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad options are told in one line (the usage is one ``--help`` away), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: 0 to 65535 (0: any free one)")
+    return port
+
+
+def _listen_host(text: str) -> str:
+    """An address or a name that resolves: a typo is refused before anything starts."""
+    if host_name(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a host name or address (no port)")
+    try:
+        socket.getaddrinfo(text.strip("[]"), None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an address, nor a name that resolves"
+        ) from None
+    return text
+
+
 def _allowed_host(text: str) -> str:
     if host_name(text) is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a host name or address (no port)")
@@ -74,10 +107,13 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     serve.set_defaults(run=serve_command)
     serve.add_argument(
         "--host",
+        type=_listen_host,
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
     )
-    serve.add_argument("--port", type=int, default=4566, help="port (default 4566; 0: any free)")
+    serve.add_argument(
+        "--port", type=_port, default=4566, help="port, 0 to 65535 (default 4566; 0: any free)"
+    )
     # No argparse defaults for these two: given, they win over a state file's saved settings.
     serve.add_argument(
         "--region",
@@ -193,22 +229,32 @@ def _add_dump(commands: argparse._SubParsersAction) -> None:
     dump.add_argument(
         "--endpoint", default="http://127.0.0.1:4566", help="the emulator (default %(default)s)"
     )
-    dump.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    dump.add_argument(
+        "--format",
+        choices=["yaml", "json"],
+        default="yaml",
+        help="scenario file format (default %(default)s)",
+    )
     dump.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
 
 def _add_check(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="validate scenario files without serving them")
     check.set_defaults(run=check_command)
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument(
+        "files", nargs="+", metavar="FILE", help="scenario files (YAML or JSON) to check"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="ami-emulator",
         description="Local AWS emulator for AMI sharing with AWS Organizations.",
     )
-    commands = top.add_subparsers(dest="command", required=True)
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = top.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do (COMMAND --help)"
+    )
     _add_serve(commands)
     _add_dump(commands)
     _add_check(commands)
@@ -257,6 +303,7 @@ def serve_command(args: argparse.Namespace) -> int:
         print(f"ami-emulator: {exc}", file=sys.stderr)
         return 2
     state: StateFile | None = None
+    loaded = False
     if args.state_file:
         # A saved world wins over the starting scenario, which stays what reset returns to.
         state = StateFile(world, args.state_file)
@@ -288,7 +335,8 @@ def serve_command(args: argparse.Namespace) -> int:
         server = build_server(app, args.host, args.port, debug=args.debug)
     except OSError as exc:
         print(f"ami-emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
+        # An address of no interface here is a bad --host; a port in use is the machine's.
+        return 2 if exc.errno == errno.EADDRNOTAVAIL else 1
     # SIGTERM (docker stop, kill) shuts down like Ctrl-C: finish running requests, then save.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if state is not None:
@@ -297,7 +345,9 @@ def serve_command(args: argparse.Namespace) -> int:
         except StateFileError as exc:
             print(f"ami-emulator: {exc}", file=sys.stderr)
             return 1
-    print(f"ami-emulator listening on http://{server.host}:{server.port}", flush=True)
+    source = f"saved world from {args.state_file}" if state and loaded else _source(args)
+    url = f"http://{server.host}:{server.port}"
+    print(first_line(url, world, source, console=not args.no_console), flush=True)
     saved = True
     try:
         server.serve_forever()
@@ -313,6 +363,25 @@ def serve_command(args: argparse.Namespace) -> int:
                     f"ami-emulator: the last save failed: {world.writes_refused}", file=sys.stderr
                 )
     return 0 if saved else 1
+
+
+def first_line(url: str, world: World, source: str, *, console: bool) -> str:
+    """Where to point SDKs, the console, and whom to act as. The AWS endpoint stays the
+    fourth word, for scripts that read it (``awk '{print $4}'``)."""
+    parts = [f"ami-emulator listening on {url} (AWS endpoint)"]
+    if console:
+        parts.append(f"console {url}/_emulator/console/")
+    with world.lock:
+        organizations = world.orgs.organizations()
+        management = organizations[0].management_account if organizations else None
+    parts.append(source if management is None else f"{source}, management account {management}")
+    return "; ".join(parts)
+
+
+def _source(args: argparse.Namespace) -> str:
+    if args.scenario:
+        return f"scenario {args.scenario}"
+    return "empty world" if args.empty else "demo world"
 
 
 def dump_command(args: argparse.Namespace) -> int:

@@ -15,8 +15,9 @@ from hypothesis import settings
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION
 from emulator.server import RunningServer
 from emulator.testing.pytest_plugin import CLIENT_CONFIG
+from tests.skip_summary import pytest_terminal_summary
 
-__all__ = ["CLIENT_CONFIG", "CliError"]
+__all__ = ["CLIENT_CONFIG", "CliError", "pytest_terminal_summary"]
 
 # No per-example time limit: speed is measured in bench/, and a property must not fail
 # because the machine running it is busy (hypothesis's default deadline is 200 ms).

@@ -132,8 +132,27 @@ def ami_local(request: pytest.FixtureRequest) -> Clients:
     return Clients(None, world)
 
 
+class UnknownName(KeyError):
+    """A name the world under test does not hold; the message lists the names it does."""
+
+    def __init__(self, kind: str, name: str, known: dict[str, Any]) -> None:
+        names = ", ".join(repr(n) for n in sorted(known)) or "none"
+        super().__init__(f"no {kind} named {name!r} in the world under test; its {kind}s: {names}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _named(kind: str, names: dict[str, Any], name: str) -> Any:
+    try:
+        return names[name]
+    except KeyError:
+        raise UnknownName(kind, name, names) from None
+
+
 class Ids:
-    """Names to ids in the world under test, read from its scenario form."""
+    """Names to ids in the world under test, read from its scenario form. An unknown name
+    raises ``UnknownName`` (a KeyError) listing the names the world knows."""
 
     def __init__(self, world: World) -> None:
         with world.lock:
@@ -154,6 +173,11 @@ class Ids:
     @property
     def organization(self) -> dict[str, Any]:
         """The first organization: ``id``, ``root_id``, ``management_account``."""
+        if not self.data["organizations"]:
+            raise LookupError(
+                "the world under test has no organization: load a scenario that has one "
+                '(@pytest.mark.ami_scenario("demo"), or a file)'
+            )
         return self.data["organizations"][0]
 
     @property
@@ -166,17 +190,17 @@ class Ids:
         return f"arn:aws:organizations::{org['management_account']}:organization/{org['id']}"
 
     def account(self, name: str) -> str:
-        return self._accounts[name]
+        return _named("account", self._accounts, name)
 
     def ou(self, name: str) -> str:
-        return self._ous[name][0]
+        return _named("OU", self._ous, name)[0]
 
     def ou_arn(self, name: str) -> str:
-        ou_id, org_id, mgmt = self._ous[name]
+        ou_id, org_id, mgmt = _named("OU", self._ous, name)
         return f"arn:aws:organizations::{mgmt}:ou/{org_id}/{ou_id}"
 
     def image(self, name: str) -> str:
-        return self._images[name]
+        return _named("image", self._images, name)
 
 
 @pytest.fixture

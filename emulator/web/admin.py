@@ -15,7 +15,7 @@ from emulator.core.snapshots.redaction import redact
 from emulator.core.snapshots.schema import DocumentError, check_bounds
 from emulator.core.world import World
 from emulator.document_parsers import DocumentSyntaxError, line_of, parse_json, parse_yaml
-from emulator.scenario_files import dump_text
+from emulator.scenario_files import dump_text, load_demo_into
 
 blueprint = Blueprint("admin", __name__)
 
@@ -40,10 +40,18 @@ def health():
 
 @blueprint.post("/reset")
 def reset():
-    """Back to the scenario the server started from (the demo world, a file, or empty)."""
+    """Back to the scenario the server started from (the demo world, a file, or empty), or
+    the last one loaded; ``?to=demo``: to the built-in demo world, which later resets then
+    return to."""
+    target = request.args.get("to")
+    if target not in (None, "demo"):
+        return _problem("to must be demo (or left out: back to what the server started from)")
     world = _world()
     with world.lock:
-        world.reset()
+        if target == "demo":
+            load_demo_into(world)
+        else:
+            world.reset()
     return jsonify(status="reset")
 
 

@@ -401,6 +401,7 @@ def _editor(
         image_id=image_id,
         image_name=name,
         draft=draft,
+        unsaved=draft.unsaved(),
         arns=arns,
         error=error,
         adding=adding,

@@ -68,6 +68,11 @@ class Draft:
         removes = [g for g in self.base if g not in wanted]
         return adds, removes
 
+    def unsaved(self) -> Unsaved:
+        """What Save changes would change: marked on the page, as the EC2 console does."""
+        adds, removes = self.changes()
+        return Unsaved(adds, removes)
+
     def add_account(self, value: str) -> None:
         """Raises the API's ``invalid_attribute_item`` for anything but a 12-digit id."""
         validate(Grant(USER, value))
@@ -91,3 +96,31 @@ class Draft:
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """The draft's changes that are not saved yet."""
+
+    adds: list[Grant]
+    removes: list[Grant]
+
+    def __bool__(self) -> bool:
+        return bool(self.adds or self.removes)
+
+    def added(self, value: str) -> bool:
+        """Is the account id or ARN of a row one this page added (not saved yet)?"""
+        return any(g.value == value for g in self.adds)
+
+    def summary(self) -> str:
+        """``To add: … To remove: …`` in the words of the page's fields."""
+        parts = []
+        if self.adds:
+            parts.append("To add: " + ", ".join(_label(g) for g in self.adds) + ".")
+        if self.removes:
+            parts.append("To remove: " + ", ".join(_label(g) for g in self.removes) + ".")
+        return " ".join(parts)
+
+
+def _label(grant: Grant) -> str:
+    return "public availability" if grant == PUBLIC else grant.value

@@ -3,6 +3,11 @@
 One test per file. The blocks of a file run top to bottom against one fresh server holding
 the demo world (the plugin's ``ami_server`` / ``ami_world`` with ``ami_scenario("demo")``),
 so a page reads like a session at a terminal: what one block changes, the next one sees.
+
+And one test reads every page in sequence, as a reader who keeps one ``make serve`` running
+and one folder: alphabetically, then in reverse, against one server started as ``make serve``
+starts it, in one scratch directory, with no reset but those the pages show. So every page
+works whatever was read before it, and every page can be read twice in the same folder.
 ``http://127.0.0.1:4566`` in a block is replaced by the test server's URL, and the port of
 a server a block starts itself (``ami-emulator serve --port 4567``) by a free one, in the
 ``--port`` option and in ``127.0.0.1:4567`` alike.
@@ -20,9 +25,11 @@ By language:
   ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION=us-east-1`` unless the block sets its own.
   Variables a block exports carry over to later sh and python blocks of the same file. Its
   standard output is its output. Background processes it starts (``ami-emulator serve
-  --port N > serve.log 2>&1 &``) are stopped when it ends; a command that never ends must
-  be shown as ```text instead. When a block fails, the ends of the ``*.log`` and ``*.out``
-  files in the scratch directory are shown with the failure.
+  --port N > serve.log 2>&1 &``) must be stopped by the block itself (``kill %1 && wait
+  %1``), as a reader's terminal would otherwise keep them; a block that leaves one running
+  fails. A command that never ends must be shown as ```text instead. When a block fails,
+  the ends of the ``*.log`` and ``*.out`` files in the scratch directory are shown with the
+  failure.
 - ```yaml: must parse. A mapping with a top-level key of the scenario schema is built with
   ``emulator.scenario_files.check_text``. A first line ``# NAME.yaml`` also writes the block
   to NAME.yaml in the scratch directory, for later blocks (``--scenario NAME.yaml``, a
@@ -39,8 +46,9 @@ Directives, HTML comments on the line(s) right above a fence (invisible on the p
 - ``<!-- docs-test: error -->``: this block must fail (a command exiting non-zero, a python
   exception, a scenario that does not build); its output is then the error message
   (standard error then standard output for sh; ``Type: message`` for python).
-- ``<!-- docs-test: world=empty -->`` / ``world=demo``: reset the server to an empty world or
-  to the demo world before this block.
+
+There is no hidden reset: a page that needs the demo world (or an empty one) shows the
+request that gets it (``curl -s -X POST http://127.0.0.1:4566/_emulator/reset?to=demo``).
 
 A failure names the file, the line of the block's opening fence, and what went wrong.
 """
@@ -56,6 +64,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,16 +74,18 @@ import boto3
 import pytest
 import yaml
 
+from emulator.api.regions import partition_of
 from emulator.core.scenario import TOP_KEYS
 from emulator.core.world import World
 from emulator.scenario_files import ScenarioFileError, check_text, load_demo_into
-from emulator.server import RunningServer
+from emulator.server import RunningServer, start_in_thread
 from tests.docs.markdown_blocks import Block, MarkdownError, read_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 DOC_URL = "http://127.0.0.1:4566"
 SHELL_SECONDS = 60
+STOP_GRACE_SECONDS = 5
 PYTEST_SECONDS = 180
 NOT_RUN = {"text"}
 SHELL = {"sh", "bash"}
@@ -112,9 +123,11 @@ class DocRun:
     def run(self, block: Block) -> None:
         if "error" in block.directives and block.lang not in {"python", "yaml", "yml", *SHELL}:
             raise BlockFailed("'error' applies to python, sh and scenario yaml blocks only")
-        world = block.options.get("world")
-        if world is not None:
-            self._reset(world)
+        if block.options or block.directives - {"error", "output"}:
+            raise BlockFailed(
+                f"unknown directive(s) {sorted(block.directives - {'error', 'output'})} "
+                f"{block.options or ''}: use output or error (a page shows its resets)"
+            )
         if "output" in block.directives:
             self._compare(block)
             return
@@ -133,13 +146,6 @@ class DocRun:
                 f"unknown language {block.lang or '(none)'!r}: use python, sh, yaml, json, or "
                 "text for output and synopses"
             )
-
-    # ------------------------------------------------------------------ the world
-
-    def _reset(self, name: str) -> None:
-        if name not in ("empty", "demo"):
-            raise BlockFailed(f"world={name}: expected world=empty or world=demo")
-        reset_world(self.world, demo=name == "demo")
 
     # ------------------------------------------------------------------ sh
 
@@ -163,12 +169,17 @@ class DocRun:
             except subprocess.TimeoutExpired:
                 code = None
             finally:
-                _stop_group(proc.pid)
+                left_running = _stop_group(proc.pid)
         text_out, text_err = stdout.read_text(), stderr.read_text()
         if code is None:
             raise BlockFailed(
                 f"still running after {SHELL_SECONDS} s: a command that never "
                 f"ends must be shown as ```text (or run in the background){self._logs()}"
+            )
+        if left_running and code == 0:
+            raise BlockFailed(
+                "left a process running in the background: stop what the block starts "
+                f"(kill %1 && wait %1), or the reader's terminal keeps it{self._logs()}"
             )
         self._outcome(
             block, code == 0, text_out, f"exit status {code}{self._logs()}", text_err + text_out
@@ -301,14 +312,11 @@ class DocRun:
         return text
 
 
-def reset_world(world: World, *, demo: bool) -> None:
-    """Empty, with the default settings (a scenario loaded by a page brings its own), or the
-    demo world."""
+def reset_world(world: World) -> None:
+    """Empty, with the default settings, so that what a page loaded reaches no other test."""
     with world.lock:
         world.load(World().to_dict())
         world.baseline = None
-        if demo:
-            load_demo_into(world)
 
 
 def _parse(text: str, lang: str, parse: Any) -> Any:
@@ -341,10 +349,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _stop_group(pid: int) -> None:
-    """Stop what a shell block left running in the background."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGTERM)
+def _stop_group(pid: int) -> bool:
+    """Stop what a shell block left running in the background; True when there was any
+    (after a moment's grace for what the block itself was stopping)."""
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while _group_alive(pid):
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGTERM)
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a member that is now another user's: gone from ours
+        return False
+    return True
 
 
 @pytest.mark.ami_scenario("demo")
@@ -358,9 +383,33 @@ def test_every_code_block_runs(
     except MarkdownError as exc:
         failure = f"{name}:{exc.line}: {exc.message}"
     finally:
-        reset_world(ami_world, demo=False)  # what a page loaded must not reach other tests
+        reset_world(ami_world)
     if failure is not None:
         pytest.fail(failure, pytrace=False)
+
+
+def test_every_page_in_any_order_against_one_server(tmp_path: Path) -> None:
+    """A reader with one ``make serve`` and one folder, reading every page alphabetically and
+    then in reverse: each page starts from what the pages before it left (world, files)."""
+    world = World(partition_of=partition_of)  # as `make serve` starts: the demo world
+    load_demo_into(world)
+    world.set_baseline()
+    running = start_in_thread(world)
+    read: list[str] = []
+    try:
+        for order in (sorted(DOCS), sorted(DOCS, reverse=True)):
+            for doc in order:
+                name = doc.relative_to(ROOT).as_posix()
+                # A new terminal per page (its own exports), the same server and folder.
+                failure = _first_failure(name, read_blocks(doc), DocRun(running, world, tmp_path))
+                if failure is not None:
+                    after = ", ".join(read[-3:]) or "nothing"
+                    pytest.fail(
+                        f"read after {len(read)} pages (last: {after}):\n{failure}", pytrace=False
+                    )
+                read.append(name)
+    finally:
+        running.stop()
 
 
 def _first_failure(name: str, blocks: list[Block], run: DocRun) -> str | None:

@@ -18,12 +18,42 @@
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+    watchUnsaved();
     var box = document.querySelector("input[data-autorefresh]");
     if (box) {
       box.closest("label").hidden = false;
       box.checked = timer !== null;
       box.addEventListener("change", function () { autorefresh(box.checked); });
     }
+  }
+
+  // Changes not saved yet: a changed field shows the page's marker, and leaving the page
+  // (but by Cancel, which discards, or by the form's own buttons) asks first.
+  var leaving = { submitting: false, discarding: false };
+  function watchUnsaved() {
+    var form = document.querySelector("form[data-unsaved]");
+    if (!form || form.dataset.watched) { return; }
+    form.dataset.watched = "1";
+    var note = document.getElementById("unsaved-note");
+    function changed(event) {
+      var field = event.target;
+      // Ticking rows to remove selects them; it changes nothing until Remove selected.
+      if (!field.name || /^selected_/.test(field.name)) { return; }
+      form.dataset.changed = "true";
+      if (note) { note.hidden = false; }
+    }
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () { leaving.submitting = true; });
+    document.querySelectorAll("[data-discards]").forEach(function (link) {
+      link.addEventListener("click", function () { leaving.discarding = true; });
+    });
+    window.addEventListener("beforeunload", function (event) {
+      var unsaved = form.dataset.unsaved === "true" || form.dataset.changed === "true";
+      if (!unsaved || leaving.submitting || leaving.discarding) { return; }
+      event.preventDefault();
+      event.returnValue = "";  // older browsers show their own words
+    });
   }
 
   // Auto-refresh: fetch the page again every few seconds and swap in its content.
