@@ -22,7 +22,9 @@ from emulator.protocol.dispatch import WireRequest, dispatch
 ENDPOINT = "http://ami-emulator.in-process"
 
 
-class _Body:
+class Body:
+    """The raw answer botocore reads: the whole body, in one piece."""
+
     def __init__(self, data: bytes) -> None:
         self._data = data
 
@@ -32,6 +34,21 @@ class _Body:
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def answer(world: World, request: AWSPreparedRequest) -> AWSResponse:
+    """``world``'s answer to a request botocore prepared, as botocore reads answers."""
+    body = request.body or b""
+    if hasattr(body, "read"):
+        body = body.read()
+    wire = WireRequest(
+        method=request.method,
+        headers={k.lower(): _text(v) for k, v in request.headers.items()},
+        query=parse_qsl(urlsplit(request.url).query, keep_blank_values=True),
+        body=body.encode() if isinstance(body, str) else body,
+    )
+    reply = dispatch(world, wire)
+    return AWSResponse(request.url, reply.status, reply.headers, Body(reply.body))
 
 
 def in_process_client(
@@ -49,17 +66,7 @@ def in_process_client(
     )
 
     def send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-        body = request.body or b""
-        if hasattr(body, "read"):
-            body = body.read()
-        wire = WireRequest(
-            method=request.method,
-            headers={k.lower(): _text(v) for k, v in request.headers.items()},
-            query=parse_qsl(urlsplit(request.url).query, keep_blank_values=True),
-            body=body.encode() if isinstance(body, str) else body,
-        )
-        answer = dispatch(world, wire)
-        return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+        return answer(world, request)
 
     client.meta.events.register("before-send", send)
     return client
