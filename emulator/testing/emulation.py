@@ -104,7 +104,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) ->
 handlers.BUILTIN_HANDLERS.append(("before-send", _before_send, handlers.REGISTER_FIRST))
 
 
-class emulated:  # noqa: N801 - used like a function, as moto's mock_aws
+class emulated:  # lower case: used like a function, as moto's mock_aws
     """Answer every botocore client in-process from one World for as long as it runs.
 
     ``with emulated() as world:``, ``@emulated()`` on a test function, or on a test class
@@ -250,4 +250,3 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-

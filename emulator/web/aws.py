@@ -16,6 +16,7 @@ from emulator.protocol.identity import credential_scope
 from emulator.protocol.refusal import rejection
 from emulator.protocol.signature import check
 from emulator.web.edge import refusal
+from emulator.web.worlds import current_world, signed_path
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
@@ -35,7 +36,7 @@ def endpoint() -> Response:
         query=parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
         body=body,
     )
-    world = current_app.extensions["world"]
+    world = current_world()
     # One reading of the caller, for the check and for the call alike.
     scope = credential_scope(wire.headers, wire.query)
     refused = None
@@ -43,7 +44,7 @@ def endpoint() -> Response:
         refused = check(
             world,
             wire,
-            request.path,
+            signed_path(),
             scope,
             now=time.time(),
             allow_unverified=current_app.config["ALLOW_UNVERIFIED_KEYS"],

@@ -43,7 +43,8 @@ def test_every_client_is_answered_by_the_world_whatever_it_names() -> None:
         assert sts.get_caller_identity()["Account"] == DEV
         ec2 = _client("ec2", MANAGEMENT, region_name="eu-west-1")
         image = ec2.register_image(Name="made-in-block", RootDeviceName="/dev/xvda")["ImageId"]
-    assert image in {i["image_id"] for i in world.to_dict()["ec2"]["regions"]["eu-west-1"]["images"]}
+    images = world.to_dict()["ec2"]["regions"]["eu-west-1"]["images"]
+    assert image in {i["image_id"] for i in images}
 
 
 def test_org_and_ou_grants_decide_who_sees_an_image() -> None:
@@ -94,7 +95,10 @@ def test_the_default_account_is_configurable() -> None:
 
 
 def test_a_service_the_emulator_does_not_serve_is_refused_clearly() -> None:
-    with emulated(), pytest.raises(NotEmulated, match="does not serve s3 .ListBuckets.*fallback"):
+    with (
+        emulated(),
+        pytest.raises(NotEmulated, match=r"does not serve s3 \(ListBuckets\).*fallback"),
+    ):
         _client("s3", MANAGEMENT).list_buckets()
 
 
