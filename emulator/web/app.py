@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, g, jsonify, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from emulator.api.regions import partition_of
 from emulator.api.registry import load_all
@@ -96,7 +97,14 @@ def create_app(
 
 
 class _ConsoleSessions(SecureCookieSessionInterface):
-    """The console's cookie is sent to its own pages only: in a classroom, to one world's."""
+    """The console's cookie is sent to its own pages only, and trusted by them only: in a
+    classroom, one world's (a session copied to another world's console is no session)."""
 
     def get_cookie_path(self, app: Flask) -> str:
         return request.script_root + CONSOLE_PATH
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            serializer.salt = f"{self.salt} {request.script_root}".encode()
+        return serializer

@@ -122,6 +122,40 @@ def test_each_world_has_its_own_console(room: ClassroomServer) -> None:
     assert "Path=/w/frank/_emulator/console" in headers["set-cookie"]
 
 
+def test_a_console_form_changes_its_own_world_only(room: ClassroomServer) -> None:
+    status, headers, body = _http(room.url, "/w/olga/_emulator/console/")
+    cookie = headers["set-cookie"].split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body.decode())
+    assert status == 200 and token
+    form = f"csrf_token={token[1]}&state=block-new-sharing".encode()
+    status, _, _ = _http(
+        room.url,
+        "/w/olga/_emulator/console/settings/block-public-access",
+        "POST",
+        form,
+        Cookie=cookie,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status in (302, 303)
+    olga, pete = room.client("olga", "ec2"), room.client("pete", "ec2")
+    assert olga.get_image_block_public_access_state()["ImageBlockPublicAccessState"] == (
+        "block-new-sharing"
+    )
+    assert pete.get_image_block_public_access_state()["ImageBlockPublicAccessState"] == (
+        "unblocked"
+    )
+    # Olga's console session is no session in Pete's console.
+    status, _, _ = _http(
+        room.url,
+        "/w/pete/_emulator/console/settings/block-public-access",
+        "POST",
+        form,
+        Cookie=cookie,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 403
+
+
 def test_the_instructor_page_lists_worlds_and_resets_them() -> None:
     with classroom_server() as room:
         room.client("gina", "ec2").create_tags(

@@ -10,7 +10,7 @@ import botocore.exceptions
 import pytest
 
 from emulator.core.world import World
-from emulator.testing import NotEmulated, active_world, emulated
+from emulator.testing import NotEmulated, active_world, emulated, in_process_client
 
 DEMO_IMAGE = "ami-0abcdef1234567890"
 MANAGEMENT, DEV, SANDBOX = "123456789012", "111122223333", "444455556666"
@@ -132,6 +132,15 @@ def test_a_given_world_is_kept_between_blocks() -> None:
         boto3.client("organizations").create_organization(FeatureSet="ALL")
     with emulated(world):
         assert boto3.client("organizations").describe_organization()["Organization"]
+
+
+def test_an_in_process_client_keeps_its_own_world() -> None:
+    own = World()
+    client = in_process_client(own, "organizations")
+    with emulated() as world:
+        client.create_organization(FeatureSet="ALL")
+    assert own.orgs.to_dict() != World().orgs.to_dict()
+    assert world.orgs.to_dict() == World().orgs.to_dict()
 
 
 def test_bad_options_are_refused() -> None:
