@@ -36,16 +36,16 @@ DEMO_IMAGE = "ami-0abcdef1234567890"
 CONFIG = Config(retries={"max_attempts": 1})
 
 
-def _classroom() -> Classroom:
+def _classroom(worlds: int) -> Classroom:
     template = World(partition_of=partition_of)
     load_demo_into(template)
-    return Classroom(worlds_like(template.to_dict(), {}), max_worlds=WORLDS)
+    return Classroom(worlds_like(template.to_dict(), {}), max_worlds=worlds + 1)
 
 
 def memory_per_world(worlds: int = WORLDS) -> dict[str, float]:
     """Bytes per world made on first use, and for comparison a world that keeps a baseline
     of its own (as a single-world server does)."""
-    classroom = _classroom()
+    classroom = _classroom(worlds)
     classroom.seat("warm-up")
     classroom.remove("warm-up")
     gc.collect()
@@ -100,7 +100,7 @@ CALLS: dict[str, Callable[[Callable[[str], Any]], Callable[[], Any]]] = {
 
 
 def latency(worlds: int = WORLDS, samples: int = SAMPLES) -> dict[str, dict[str, float]]:
-    classroom = _classroom()
+    classroom = _classroom(worlds)
     for i in range(worlds):
         classroom.seat(f"trainee-{i}")
     single = World(partition_of=partition_of)
@@ -134,12 +134,12 @@ def latency(worlds: int = WORLDS, samples: int = SAMPLES) -> dict[str, dict[str,
     }
 
 
-def measure(samples: int = SAMPLES) -> dict[str, Any]:
+def measure(samples: int = SAMPLES, worlds: int = WORLDS) -> dict[str, Any]:
     return {
-        "worlds": WORLDS,
+        "worlds": worlds,
         "samples": samples,
-        "memory": memory_per_world(),
-        "latency": latency(samples=samples),
+        "memory": memory_per_world(worlds),
+        "latency": latency(worlds, samples),
     }
 
 

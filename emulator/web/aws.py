@@ -16,7 +16,7 @@ from emulator.protocol.identity import credential_scope
 from emulator.protocol.refusal import rejection
 from emulator.protocol.signature import check
 from emulator.web.edge import refusal
-from emulator.web.worlds import current_world, signed_path
+from emulator.web.worlds import WORLD_KEY, current_world, signed_path
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
@@ -51,9 +51,12 @@ def endpoint() -> Response:
         )
     answer = rejection(wire, scope, refused) if refused else dispatch(world, wire, scope)
     g.changed_world = answer.status < 400 and not is_read_only(answer.operation)
+    # In a classroom, the caller is named with its world: "w/alice:123456789012".
+    world_name = request.environ.get(WORLD_KEY)
+    caller = answer.account or "-"
     log.info(
         "%s %s %s.%s %d%s %.1fms",
-        answer.account or "-",
+        f"w/{world_name}:{caller}" if world_name else caller,
         answer.region or "-",
         answer.service,
         answer.operation or "-",

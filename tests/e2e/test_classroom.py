@@ -310,6 +310,7 @@ def test_the_command_line(tmp_path: Path) -> None:
         assert listing["max_worlds"] == 3 and [w["name"] for w in listing["worlds"]] == ["nina"]
     finally:
         assert emulator.stop() == 0
+    assert "w/nina:210987654321 us-east-1 ec2.DescribeImages 200" in emulator.log_text()
 
 
 @pytest.mark.parametrize(
