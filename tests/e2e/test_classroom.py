@@ -299,12 +299,17 @@ def test_the_command_line(tmp_path: Path) -> None:
         str(scenario),
         "--classroom-max-worlds",
         "3",
+        "--verify-signatures",
+        "--access-key",
+        "AKIACLASSROOM0000001=210987654321:class-secret",
     )
     try:
         assert emulator.proc.stdout.readline().startswith("classroom: trainees use ")
         emulator.url += "/w/nina/"
-        ec2 = emulator.client("ec2", "210987654321")
+        ec2 = emulator.client("ec2", "AKIACLASSROOM0000001", secret="class-secret")
         assert ec2.describe_images(Owners=["self"])["Images"][0]["Name"] == "cli-class-image"
+        wrong = emulator.client("ec2", "AKIACLASSROOM0000001", secret="not-it")
+        assert _code(wrong.describe_images) == "AuthFailure"
         base = emulator.url.removesuffix("/w/nina/")
         _, listing = _json(base, "/_emulator/classroom/worlds")
         assert listing["max_worlds"] == 3 and [w["name"] for w in listing["worlds"]] == ["nina"]
