@@ -168,6 +168,16 @@ class TestAsAClassDecorator:
             boto3.client("organizations").describe_organization()
 
 
+class TestOneMethodDecorated:
+    @emulated(scenario="demo")
+    def test_the_method_runs_inside(self) -> None:
+        assert boto3.client("ec2").describe_images(ImageIds=[DEMO_IMAGE])["Images"]
+
+    def test_the_others_do_not(self) -> None:
+        with pytest.raises(RuntimeError, match="no emulated"):
+            active_world()
+
+
 @emulated()
 class TestWithSetupMethod:
     def setup_method(self, method: object) -> None:
