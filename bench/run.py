@@ -3,7 +3,8 @@
     python -m bench.run                  # the full run (about ten minutes)
     python -m bench.run --quick          # smaller world and fewer samples, to try the harness
 
-Writes bench/results.md, bench/latency.png and the raw figures in bench/out/results.json.
+Writes bench/results.md, bench/latency.png and the raw figures in bench/out/results.json;
+``python -m bench.inprocess`` and ``python -m bench.classroom`` run one section each.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import classroom, inprocess, latency, report, throughput
 from bench import instances as instance_calls
-from bench import latency, report, throughput
 from bench.clients import Clients
 from bench.systems import FIRST_CALLS, System, moto, ours, trivial
 from bench.world import CHILD_OUS, TOP_OUS, World, add_probes, build_org, grow
@@ -166,11 +167,20 @@ def main() -> None:
             system.stop()
         ceiling.stop()
 
+    # In process against moto's mock_aws, and a classroom of worlds: sections of their own.
+    log("in process: emulated() and moto's mock_aws")
+    results["inprocess"] = inprocess.measure(50 if opts.quick else inprocess.SAMPLES)
+    log("classroom: 100 demo worlds")
+    results["classroom"] = classroom.measure(50 if opts.quick else classroom.SAMPLES)
+    sections = (
+        inprocess.markdown(results["inprocess"]) + "\n" + classroom.markdown(results["classroom"])
+    )
+
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     report.chart(results, HERE / "latency.png")
-    (HERE / "results.md").write_text(report.markdown(results))
+    (HERE / "results.md").write_text(report.markdown(results) + "\n" + sections)
     if not opts.quick:
         report.update_docs(HERE.parent / "docs" / "performance.md", report.docs_section(results))
     print(report.summary(results))

@@ -29,10 +29,13 @@ from emulator.scenario_files import ScenarioFileError, load_demo_into, load_file
 from emulator.server import build_server
 from emulator.web import create_app
 from emulator.web.browser_guard import host_name, origin_of
+from emulator.web.worlds import MAX_WORLDS, Classroom, worlds_like
 
 log = logging.getLogger("emulator")
 # More --allowed-host names, comma- or space-separated (handy in a container's environment).
 ALLOWED_HOSTS_ENV = "AMI_EMULATOR_ALLOWED_HOSTS"
+# A world of the demo scenario holds about 30 KB (docs/performance.md); this many is 300 MB.
+MAX_WORLDS_LIMIT = 10_000
 
 
 def _account(text: str) -> str:
@@ -201,6 +204,44 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         help="serve with werkzeug's development server instead of waitress",
     )
     _add_world_source(serve)
+    _add_classroom(serve)
+
+
+def _add_classroom(serve: argparse.ArgumentParser) -> None:
+    classroom = serve.add_argument_group("classroom (many worlds in one server, docs/training.md)")
+    classroom.add_argument(
+        "--classroom",
+        action="store_true",
+        help="serve a world per name under /w/NAME/ (its AWS endpoint; its console and admin "
+        "endpoints under /w/NAME/_emulator/), each made on first use; the instructor's page "
+        "is /_emulator/classroom/; worlds live in memory only",
+    )
+    classroom.add_argument(
+        "--classroom-scenario",
+        metavar="FILE",
+        help="with --classroom: each world starts from this scenario file (default: the demo "
+        "world)",
+    )
+    classroom.add_argument(
+        "--classroom-max-worlds",
+        type=_world_count,
+        default=MAX_WORLDS,
+        metavar="N",
+        help=f"with --classroom: at most N worlds (default {MAX_WORLDS}); past it, a new "
+        "name is refused",
+    )
+
+
+def _world_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_WORLDS_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of worlds (1 to {MAX_WORLDS_LIMIT})"
+        )
+    return count
 
 
 def _transition_seconds(text: str) -> int:
@@ -290,6 +331,35 @@ def starting_world(args: argparse.Namespace) -> World:
     return world
 
 
+def classroom_of(args: argparse.Namespace) -> Classroom:
+    """Worlds made from ``--classroom-scenario`` (or the demo world) with the command
+    line's settings. Raises ScenarioFileError for a bad scenario, before serving."""
+    template = World(pinned=pinned_settings(args), partition_of=partition_of)
+    if args.classroom_scenario:
+        load_file_into(template, args.classroom_scenario)
+    else:
+        load_demo_into(template)
+    make = worlds_like(template.to_dict(), pinned_settings(args))
+    return Classroom(make, max_worlds=args.classroom_max_worlds)
+
+
+def _classroom_conflict(args: argparse.Namespace) -> str | None:
+    if args.classroom:
+        for flag, given in (
+            ("--scenario", args.scenario),
+            ("--empty", args.empty),
+            ("--state-file", args.state_file),
+        ):
+            if given:
+                return (
+                    f"{flag} is for one world; with --classroom, each world starts from "
+                    "--classroom-scenario FILE (or the demo world) and lives in memory"
+                )
+    elif args.classroom_scenario or args.classroom_max_worlds != MAX_WORLDS:
+        return "--classroom-scenario and --classroom-max-worlds need --classroom"
+    return None
+
+
 def serve_command(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
     # Our own request line (emulator.requests) replaces the servers' access logs.
@@ -297,8 +367,13 @@ def serve_command(args: argparse.Namespace) -> int:
     # waitress warns "Task queue depth" for every request that waits for a thread; under a
     # load test that is a line per request, and the request log already shows the latency.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    conflict = _classroom_conflict(args)
+    if conflict is not None:
+        print(f"ami-emulator: {conflict}", file=sys.stderr)
+        return 2
     try:
-        world = starting_world(args)
+        world = World() if args.classroom else starting_world(args)
+        classroom = classroom_of(args) if args.classroom else None
     except ScenarioFileError as exc:
         print(f"ami-emulator: {exc}", file=sys.stderr)
         return 2
@@ -326,6 +401,7 @@ def serve_command(args: argparse.Namespace) -> int:
                 *os.environ.get(ALLOWED_HOSTS_ENV, "").replace(",", " ").split(),
             ],
             cors_origins=args.cors_origin,
+            classroom=classroom,
         )
     except ValueError as exc:
         # A bad --host or $AMI_EMULATOR_ALLOWED_HOSTS: argparse has checked the options.
@@ -348,6 +424,13 @@ def serve_command(args: argparse.Namespace) -> int:
     source = f"saved world from {args.state_file}" if state and loaded else _source(args)
     url = f"http://{server.host}:{server.port}"
     print(first_line(url, world, source, console=not args.no_console), flush=True)
+    if classroom is not None:
+        print(
+            f"classroom: trainees use http://{server.host}:{server.port}/w/NAME/ as the "
+            f"endpoint; the instructor's page is "
+            f"http://{server.host}:{server.port}/_emulator/classroom/",
+            flush=True,
+        )
     saved = True
     try:
         server.serve_forever()

@@ -175,7 +175,16 @@ def _timestamp(value: str | None, problems: list[str]) -> str:
     try:
         if not _TIMESTAMP.match(value):
             raise ValueError(value)
-        datetime.strptime(value, TIMESTAMP)  # a real moment, not only the right digits
+        # A real moment, not only the right digits: what strptime accepts, built directly
+        # (strptime costs ten times as much, on every request).
+        datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+        )
     except ValueError:
         problems.append(f"X-Amz-Date '{value}' is not a time YYYYMMDD'T'HHMMSS'Z'.")
         return ""

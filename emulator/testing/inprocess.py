@@ -22,7 +22,9 @@ from emulator.protocol.dispatch import WireRequest, dispatch
 ENDPOINT = "http://ami-emulator.in-process"
 
 
-class _Body:
+class Body:
+    """The raw answer botocore reads: the whole body, in one piece."""
+
     def __init__(self, data: bytes) -> None:
         self._data = data
 
@@ -32,6 +34,30 @@ class _Body:
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _lower_case(headers: Any) -> dict[str, str]:
+    """Headers by lower-case name. botocore's ``HeadersDict`` keeps a plain dict inside;
+    reading it directly skips a key object and a lookup per header (a quarter of an
+    in-process call), with the public mapping as the fallback."""
+    inner = getattr(headers, "_dict", None)
+    pairs = inner.items() if isinstance(inner, dict) else headers.items()
+    return {str(name).lower(): _text(value) for name, value in pairs}
+
+
+def answer(world: World, request: AWSPreparedRequest) -> AWSResponse:
+    """``world``'s answer to a request botocore prepared, as botocore reads answers."""
+    body = request.body or b""
+    if hasattr(body, "read"):
+        body = body.read()
+    wire = WireRequest(
+        method=request.method,
+        headers=_lower_case(request.headers),
+        query=parse_qsl(urlsplit(request.url).query, keep_blank_values=True),
+        body=body.encode() if isinstance(body, str) else body,
+    )
+    reply = dispatch(world, wire)
+    return AWSResponse(request.url, reply.status, reply.headers, Body(reply.body))
 
 
 def in_process_client(
@@ -49,17 +75,7 @@ def in_process_client(
     )
 
     def send(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-        body = request.body or b""
-        if hasattr(body, "read"):
-            body = body.read()
-        wire = WireRequest(
-            method=request.method,
-            headers={k.lower(): _text(v) for k, v in request.headers.items()},
-            query=parse_qsl(urlsplit(request.url).query, keep_blank_values=True),
-            body=body.encode() if isinstance(body, str) else body,
-        )
-        answer = dispatch(world, wire)
-        return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+        return answer(world, request)
 
     client.meta.events.register("before-send", send)
     return client

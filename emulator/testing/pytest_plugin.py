@@ -16,6 +16,9 @@ Installed with the package (entry point ``pytest11``), so the fixtures are there
   every test starts on real time.
 - ``ami_local``: like ``ami_client`` but in-process, without HTTP, on a World of its own
   (``ami_local.world``), for fast unit tests of code that takes a boto3 client.
+- ``ami_emulated``: the test runs inside ``emulated()`` (``emulator.testing``): every
+  boto3 client it makes, however made, is answered in-process by the World it yields, as
+  under moto's ``mock_aws``; the ``ami_scenario`` marker applies.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from emulator.core.scenario import dump
 from emulator.core.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
 from emulator.scenario_files import load_demo_into, load_file_into
 from emulator.server import RunningServer, start_in_thread
+from emulator.testing.emulation import emulated
 from emulator.testing.inprocess import in_process_client
 
 # One attempt: a test must see the first answer, and nothing may hide a 5xx.
@@ -148,6 +152,16 @@ def _named(kind: str, names: dict[str, Any], name: str) -> Any:
         return names[name]
     except KeyError:
         raise UnknownName(kind, name, names) from None
+
+
+@pytest.fixture
+def ami_emulated(request: pytest.FixtureRequest) -> Iterator[World]:
+    marker = request.node.get_closest_marker("ami_scenario")
+    world = World(partition_of=partition_of)
+    if marker is not None:
+        _load(world, marker.args[0], Path(str(request.node.path)).parent)
+    with emulated(world) as active:
+        yield active
 
 
 class Ids:

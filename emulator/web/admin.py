@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from emulator.core.clock import iso, parse_time
 from emulator.core.explain import access, explain
@@ -16,12 +16,13 @@ from emulator.core.snapshots.schema import DocumentError, check_bounds
 from emulator.core.world import World
 from emulator.document_parsers import DocumentSyntaxError, line_of, parse_json, parse_yaml
 from emulator.scenario_files import dump_text, load_demo_into
+from emulator.web.worlds import current_world
 
 blueprint = Blueprint("admin", __name__)
 
 
 def _world() -> World:
-    return current_app.extensions["world"]
+    return current_world()
 
 
 def _problem(message: str, status: int = 400) -> tuple[Response, int]:
@@ -32,7 +33,8 @@ def _problem(message: str, status: int = 400) -> tuple[Response, int]:
 def health():
     """200 while the world can change; 503 with the reason while the state file cannot be
     saved (state-changing requests are refused meanwhile)."""
-    refused = _world().writes_refused
+    world = g.world  # None at a classroom's top level, which saves nothing
+    refused = world.writes_refused if world is not None else None
     if refused:
         return jsonify(status="unavailable", reason=refused), 503
     return jsonify(status="ok")

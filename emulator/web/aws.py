@@ -18,6 +18,7 @@ from emulator.protocol.signature import check
 from emulator.protocol.unserved import answer as unserved_answer
 from emulator.protocol.unserved import unserved_service
 from emulator.web.edge import refusal
+from emulator.web.worlds import WORLD_KEY, current_world, signed_path
 
 blueprint = Blueprint("aws", __name__)
 log = logging.getLogger("emulator.requests")
@@ -37,7 +38,7 @@ def endpoint() -> Response:
         query=parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
         body=body,
     )
-    world = current_app.extensions["world"]
+    world = current_world()
     # One reading of the caller, for the check and for the call alike.
     scope = credential_scope(wire.headers, wire.query)
     service = unserved_service(wire, scope)
@@ -49,7 +50,7 @@ def endpoint() -> Response:
         refused = check(
             world,
             wire,
-            request.path,
+            signed_path(),
             scope,
             now=time.time(),
             allow_unverified=current_app.config["ALLOW_UNVERIFIED_KEYS"],
@@ -60,9 +61,12 @@ def endpoint() -> Response:
 
 
 def _logged(answer: WireResponse, started: float) -> Response:
+    # In a classroom, the caller is named with its world: "w/alice:123456789012".
+    world_name = request.environ.get(WORLD_KEY)
+    caller = answer.account or "-"
     log.info(
         "%s %s %s.%s %d%s %.1fms",
-        answer.account or "-",
+        f"w/{world_name}:{caller}" if world_name else caller,
         answer.region or "-",
         answer.service,
         answer.operation or "-",

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     Response,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -49,6 +48,7 @@ from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant
 from emulator.web.console_tree import build_tree, grant_words, verdict
+from emulator.web.worlds import current_world
 
 blueprint = Blueprint(
     "console",
@@ -86,7 +86,7 @@ CSRF_KEY = "csrf"
 
 
 def _world() -> World:
-    return current_app.extensions["world"]
+    return current_world()
 
 
 def api_error(err: CoreError) -> tuple[str, int]:
