@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+CLIENTS_STAMP := $(VENV)/.clients-installed
 
-.PHONY: serve test lint docs bench clean
+.PHONY: serve test test-clients lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,15 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check emulator tests
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --ignore=tests/clients
+
+$(CLIENTS_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,clients]'
+	touch $(CLIENTS_STAMP)
+
+# Third-party tools (Ansible's amazon.aws modules) run unchanged against the server.
+test-clients: $(CLIENTS_STAMP)
+	$(BIN)/python -m pytest -n auto tests/clients
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests
