@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 SERVE_STAMP := $(VENV)/.serve-installed
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+CLIENTS_STAMP := $(VENV)/.clients-installed
 # `make serve PORT=4567 ARGS='--scenario my.yaml'`
 PORT ?= 4566
 ARGS ?=
 
-.PHONY: serve test lint docs bench clean
+.PHONY: serve test test-clients lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,15 @@ serve: $(SERVE_STAMP)
 # -rs: each skipped test says why (tests/conftest.py adds how to enable them).
 test: $(STAMP)
 	$(BIN)/ruff check emulator tests
-	$(BIN)/python -m pytest -n auto -rs
+	$(BIN)/python -m pytest -n auto -rs --ignore=tests/clients
+
+$(CLIENTS_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,clients]'
+	touch $(CLIENTS_STAMP)
+
+# Third-party tools (Ansible's amazon.aws modules) run unchanged against the server.
+test-clients: $(CLIENTS_STAMP)
+	$(BIN)/python -m pytest -n auto tests/clients
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests
