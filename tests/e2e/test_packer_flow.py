@@ -213,4 +213,7 @@ def test_packer_builds_copies_encrypted_and_shares_with_an_ou(aws: ClientFactory
     sibling = aws("ec2", account=world.sibling_account, region=COPY_REGION)
     with pytest.raises(ClientError) as refused:
         sibling.run_instances(ImageId=copy, MinCount=1, MaxCount=1)
-    assert refused.value.response["Error"]["Code"] == "InvalidAMIID.NotFound"
+    assert refused.value.response["Error"] == {
+        "Code": "AuthFailure",
+        "Message": f"Not authorized for images: [{copy}]",
+    }

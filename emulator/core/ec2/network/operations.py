@@ -64,6 +64,9 @@ VPC_FILTERS = {
     "ipv6-cidr-block-association.association-id": lambda v: [],
     "ipv6-cidr-block-association.state": lambda v: [],
     "is-default": lambda v: [as_text(v.is_default)],
+    # The older spelling, undocumented now and still answered by AWS: Ansible's
+    # amazon.aws.ec2_instance finds the default VPC with it.
+    "isDefault": lambda v: [as_text(v.is_default)],
     "owner-id": lambda v: [v.owner],
     "state": lambda v: [AVAILABLE],
     "vpc-id": lambda v: [v.vpc_id],
