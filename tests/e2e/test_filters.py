@@ -131,7 +131,9 @@ def test_instance_filters_of_each_kind(aws: ClientFactory, world: OrgWorld, owne
         instance_ids(owner, ("launch-time", [shown["LaunchTime"].strftime("%Y-%m-%d") + "*"]))
         == both
     )
-    for no_data in ("subnet-id", "vpc-id", "key-name", "network-interface.subnet-id", "platform"):
+    assert instance_ids(owner, ("subnet-id", [shown["SubnetId"]])) == both
+    assert instance_ids(owner, ("vpc-id", [shown["VpcId"]])) == both
+    for no_data in ("spot-instance-request-id", "host-id", "iam-instance-profile.arn", "platform"):
         assert instance_ids(owner, (no_data, ["*"])) == set(), no_data
     owner.terminate_instances(InstanceIds=[first])
     # A terminated instance shows no block devices, so it matches none.

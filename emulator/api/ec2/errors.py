@@ -402,16 +402,16 @@ EC2_ERRORS = catalogue(
                 _BAD_VALUE, "The instance '{id}' has no data volumes to snapshot."
             ),
             # Launch templates.
-            "launch_template_id_malformed": Entry(
+            "launch-template_id_malformed": Entry(
                 "InvalidLaunchTemplateId.Malformed",
                 "The specified ID for the launch template ({id}) is not valid. Launch template"
                 " IDs begin with 'lt-'.",
             ),
-            "launch_template_not_found": Entry(
+            "launch-template_not_found": Entry(
                 "InvalidLaunchTemplateId.NotFound",
                 "The specified launch template, with template ID {ids}, does not exist.",
             ),
-            "launch_templates_not_found": Entry(
+            "launch-templates_not_found": Entry(
                 "InvalidLaunchTemplateId.NotFound",
                 "The specified launch templates, with template IDs {ids}, do not exist.",
             ),

@@ -65,7 +65,7 @@ def check(kind: str, value: str) -> str:
     padded with zeros to 8, as AWS writes it back (``ami-c636c6b`` is ``ami-0c636c6b``)."""
     prefix, _, tail = (value or "").partition("-")
     if prefix != _PREFIX[kind] or not tail:
-        raise Malformed(f"{kind.replace('-', '_')}_id_malformed", id=value)
+        raise Malformed(f"{kind}_id_malformed", id=value)
     if _SHORT_HEX.fullmatch(tail):
         return f"{prefix}-{tail.zfill(8)}"
     return value
@@ -79,8 +79,7 @@ def check_all(kind: str, values: Iterable[str]) -> list[str]:
 
 def not_found(kind: str, missing: list[str]) -> NotFound:
     """The ``NotFound`` for one or several ids; the catalogue words the two cases apart."""
-    name = kind.replace("-", "_")
-    reason = f"{name}_not_found" if len(missing) == 1 else f"{name}s_not_found"
+    reason = f"{kind}_not_found" if len(missing) == 1 else f"{kind}s_not_found"
     return NotFound(reason, ids=missing)
 
 
