@@ -7,6 +7,10 @@ SERVE_STAMP := $(VENV)/.serve-installed
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 CLIENTS_STAMP := $(VENV)/.clients-installed
+# The heavier suite of `make test-clients`: third-party tools (Ansible), every docs page's
+# commands (alone and all pages in sequence against one server), the fuzzing and
+# concurrency runs. `.ci/run` runs both targets.
+CLIENT_TESTS := tests/clients tests/docs/test_code_blocks.py tests/robustness
 # `make serve PORT=4567 ARGS='--scenario my.yaml'`
 PORT ?= 4566
 ARGS ?=
@@ -34,15 +38,15 @@ serve: $(SERVE_STAMP)
 # -rs: each skipped test says why (tests/conftest.py adds how to enable them).
 test: $(STAMP)
 	$(BIN)/ruff check emulator tests
-	$(BIN)/python -m pytest -n auto -rs --ignore=tests/clients
+	$(BIN)/python -m pytest -n auto -rs $(addprefix --ignore=,$(CLIENT_TESTS))
 
 $(CLIENTS_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,clients]'
 	touch $(CLIENTS_STAMP)
 
-# Third-party tools (Ansible's amazon.aws modules) run unchanged against the server.
+# Ansible's amazon.aws modules run unchanged against the server, and the rest of CLIENT_TESTS.
 test-clients: $(CLIENTS_STAMP)
-	$(BIN)/python -m pytest -n auto tests/clients
+	$(BIN)/python -m pytest -n auto -rs $(CLIENT_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests

@@ -95,8 +95,9 @@ def new_grant_id() -> str:
 
 
 def new_grant_token() -> str:
-    """An opaque bearer string, as long as AWS's tokens."""
-    return secrets.token_urlsafe(192)
+    """An opaque bearer string, as long as AWS's tokens. It starts with a letter, as AWS's
+    do, so a command line never reads it as an option (``--grant-token -x...``)."""
+    return "A" + secrets.token_urlsafe(192)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pytest
 
 from emulator.core.errors import CoreError, InvalidValue, Malformed, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
+from emulator.core.kms.grants import new_grant_token
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
 
@@ -470,3 +471,8 @@ def test_snapshot_round_trip(kms: Kms, memberships: dict[str, Membership], clock
     assert copy.to_dict() == kms.to_dict()
     restored = copy.describe_key(OWNER, REGION, "alias/k")
     assert (restored.state, restored.deletion_date) == ("PendingDeletion", key.deletion_date)
+
+
+def test_grant_tokens_never_start_like_an_option() -> None:
+    """A token starting with ``-`` broke ``aws kms retire-grant --grant-token <token>``."""
+    assert not any(new_grant_token().startswith("-") for _ in range(2_000))
