@@ -311,3 +311,44 @@ def test_cli_creates_and_launches_from_a_template(cli: Any, aws: ClientFactory) 
         account=account,
     )
     assert shown["LaunchTemplateVersions"][0]["LaunchTemplateData"]["ImageId"] == image_id
+
+
+def test_templates_are_image_references_and_count_in_usage_reports(
+    aws: ClientFactory, world: OrgWorld, owner: Client, image_id: str
+) -> None:
+    """DescribeImageReferences lists the caller's templates whose recent versions name the
+    image (``version-depth``, 20 by default); an owner's usage report counts other accounts'
+    templates per account."""
+    owner.modify_image_attribute(
+        ImageId=image_id, LaunchPermission={"Add": [{"UserId": world.shared_account}]}
+    )
+    consumer = aws("ec2", account=world.shared_account)
+    template = create(consumer, "uses-shared", ImageId=image_id)
+    consumer.create_launch_template_version(
+        LaunchTemplateId=template["LaunchTemplateId"],
+        LaunchTemplateData={"ImageId": "ami-12345678"},
+    )
+    by_type = [{"ResourceType": "ec2:LaunchTemplate"}]
+    refs = consumer.describe_image_references(ImageIds=[image_id], ResourceTypes=by_type)
+    lt_id = template["LaunchTemplateId"]
+    arn = f"arn:aws:ec2:us-east-1:{world.shared_account}:launch-template/{lt_id}"
+    assert [(r["ImageId"], r["ResourceType"], r["Arn"]) for r in refs["ImageReferences"]] == [
+        (image_id, "ec2:LaunchTemplate", arn)
+    ]
+    # Only the latest version is looked at with a depth of 1, and it names another image.
+    shallow = [
+        {
+            "ResourceType": "ec2:LaunchTemplate",
+            "ResourceTypeOptions": [{"OptionName": "version-depth", "OptionValues": ["1"]}],
+        }
+    ]
+    refs = consumer.describe_image_references(ImageIds=[image_id], ResourceTypes=shallow)
+    assert refs["ImageReferences"] == []
+
+    report = owner.create_image_usage_report(ImageId=image_id, ResourceTypes=by_type)["ReportId"]
+    owner.describe_image_usage_reports(ReportIds=[report])  # the clock moves on: available
+    entries = owner.describe_image_usage_report_entries(ReportIds=[report])
+    assert [
+        (e["ResourceType"], e["AccountId"], e["UsageCount"])
+        for e in entries["ImageUsageReportEntries"]
+    ] == [("ec2:LaunchTemplate", world.shared_account, 1)]

@@ -1,7 +1,7 @@
 """DescribeImageReferences: the caller's resources that reference given images.
 
-One finder per resource type the emulator holds; a type it does not hold (Systems Manager
-parameters, Image Builder recipes, and launch templates until EC2 has them) answers nothing.
+One finder per resource type the emulator holds (instances, launch templates); a type it
+does not hold (Systems Manager parameters, Image Builder recipes) answers nothing.
 A new kind of resource is one more entry in ``FINDERS``.
 """
 
@@ -30,6 +30,7 @@ STATE_NAMES = frozenset(
 )
 OPTIONS = {INSTANCE: "state-name", LAUNCH_TEMPLATE: "version-depth"}
 MAX_VERSION_DEPTH = 10_000
+DEFAULT_VERSION_DEPTH = 20
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,26 @@ def _instances(
     ]
 
 
-FINDERS: dict[str, Finder] = {INSTANCE: _instances}
+def _launch_templates(
+    env: Env, region: RegionState, account: str, image_ids: set[str], options: dict[str, list[str]]
+) -> list[Reference]:
+    """The caller's launch templates whose ``version-depth`` most recent versions (20 by
+    default) name one of the images, one reference per template and image."""
+    depth = int((options.get("version-depth") or [DEFAULT_VERSION_DEPTH])[0])
+    partition = env.keys.partition(region.name)
+    return [
+        Reference(
+            image_id,
+            LAUNCH_TEMPLATE,
+            f"arn:{partition}:ec2:{region.name}:{account}:launch-template/{t.template_id}",
+        )
+        for t in region.launch_templates.values()
+        if t.owner == account
+        for image_id in sorted(t.images(depth) & image_ids)
+    ]
+
+
+FINDERS: dict[str, Finder] = {INSTANCE: _instances, LAUNCH_TEMPLATE: _launch_templates}
 
 
 def _checked(query: TypeQuery) -> TypeQuery:

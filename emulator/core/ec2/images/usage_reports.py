@@ -5,8 +5,8 @@ the moment it is created. Its state follows the world's clock: ``pending`` while
 still reads the report's creation time, ``available`` from the next moment on (with a
 running clock: at the next read); it is gone 30 days after creation, as in AWS.
 
-Each resource type is counted by one function in ``COUNTERS``: instances today. Launch
-templates (``ec2:LaunchTemplate``, with its ``version-depth`` option) and the Image Builder
+Each resource type is counted by one function in ``COUNTERS``: instances and launch
+templates (``ec2:LaunchTemplate``, with its ``version-depth`` option); the Image Builder
 recipes are accepted and counted by the counters their resources bring.
 """
 
@@ -72,7 +72,13 @@ def _instances(region: RegionState, image_id: str, options: Options) -> Mapping[
     )
 
 
-COUNTERS: dict[str, Count] = {INSTANCE: _instances}
+def _launch_templates(region: RegionState, image_id: str, options: Options) -> Mapping[str, int]:
+    """Launch templates whose ``version-depth`` most recent versions name the image."""
+    depth = int((options.get(VERSION_DEPTH) or [DEFAULT_VERSION_DEPTH])[0])
+    return Counter(t.owner for t in region.launch_templates.values() if image_id in t.images(depth))
+
+
+COUNTERS: dict[str, Count] = {INSTANCE: _instances, LAUNCH_TEMPLATE: _launch_templates}
 
 
 # ---- ids ---------------------------------------------------------------------------------

@@ -32,6 +32,14 @@ class LaunchTemplate:
     latest_version: int = 1
     versions: dict[int, TemplateVersion] = field(default_factory=dict)
 
+    def images(self, depth: int) -> set[str]:
+        """The AMIs its ``depth`` most recent versions name (DescribeImageReferences' and
+        the usage reports' ``version-depth``)."""
+        recent = sorted(self.versions, reverse=True)[:depth]
+        return {
+            image for n in recent if isinstance(image := self.versions[n].data.get("ImageId"), str)
+        }
+
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in vars(self).items() if k != "versions"}
         data["versions"] = [v.to_dict() for v in self.versions.values()]
