@@ -46,18 +46,43 @@ def world_with(n: int) -> tuple[World, str, str]:
     return world, subnet.subnet_id, vpc.vpc_id
 
 
-def main() -> None:
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
-    sizes = args.parse_args().sizes
-    print("subnets | by id (s) | vpc-id filter, 100 subnets (s)")
+def measure(sizes: list[int]) -> dict[int, dict[str, float]]:
+    """For each number of subnets: DescribeSubnets by id, and by a vpc-id filter (seconds)."""
+    out = {}
     for n in sizes:
         world, subnet_id, vpc_id = world_with(n)
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         by_id = seconds(lambda e=ec2, i=subnet_id: e.describe_subnets(SubnetIds=[i]))
         vpc_filter = [{"Name": "vpc-id", "Values": [vpc_id]}]
         by_vpc = seconds(lambda e=ec2, f=vpc_filter: e.describe_subnets(Filters=f), rounds=5)
-        print(f"{n:>7} | {by_id:9.4f} | {by_vpc:9.4f}")
+        out[n] = {"by_id": by_id, "by_vpc": by_vpc}
+    return out
+
+
+def markdown(result: dict[int, dict[str, float]]) -> str:
+    """The section of bench/results.md: each size's time as a ratio to the smallest size's."""
+    base = result[min(result)]
+    rows = [
+        f"| {n:,} | {r['by_id'] * 1000:.2f} ms ({r['by_id'] / base['by_id']:.2f}x) | "
+        f"{r['by_vpc'] * 1000:.2f} ms ({r['by_vpc'] / base['by_vpc']:.2f}x) |"
+        for n, r in sorted(result.items())
+    ]
+    return "\n".join(
+        [
+            "## DescribeSubnets as the subnets grow (in process)",
+            "",
+            "| subnets | by id | vpc-id filter (100 subnets each) |",
+            "|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
+    print(markdown(measure(args.parse_args().sizes)))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import classroom, inprocess, latency, report, throughput
+from bench import classroom, inprocess, latency, network, report, throughput
 from bench import instances as instance_calls
 from bench.clients import Clients
 from bench.systems import FIRST_CALLS, System, moto, ours, trivial
@@ -172,8 +172,13 @@ def main() -> None:
     results["inprocess"] = inprocess.measure(50 if opts.quick else inprocess.SAMPLES)
     log("classroom: 100 demo worlds")
     results["classroom"] = classroom.measure(50 if opts.quick else classroom.SAMPLES)
+    results["subnets"] = network.measure(opts.sizes)
     sections = (
-        inprocess.markdown(results["inprocess"]) + "\n" + classroom.markdown(results["classroom"])
+        inprocess.markdown(results["inprocess"])
+        + "\n"
+        + classroom.markdown(results["classroom"])
+        + "\n"
+        + network.markdown(results["subnets"])
     )
 
     out = HERE / "out"
