@@ -16,6 +16,8 @@ from typing import Any
 
 from emulator.core.ec2.images.catalog import ImageSpec, register_image
 from emulator.core.ec2.instances.operations import LaunchSpec, run_instances
+from emulator.core.ec2.network import operations as network
+from emulator.core.ec2.network.placement import LaunchPlacement
 from emulator.core.world import World
 from emulator.testing import in_process_client
 
@@ -24,11 +26,17 @@ REGION = "us-east-1"
 BATCH = 100  # RunInstances' own limit per call
 
 
-def world_of(size: int) -> tuple[World, str, list[str]]:
-    """A world whose owner has ``size`` instances; the image and the instance ids."""
+def world_of(size: int) -> tuple[World, str, str, list[str]]:
+    """A world whose owner has ``size`` instances in one /16 subnet (a default /20 holds
+    4,091); the image, the subnet and the instance ids."""
     world = World()
+    env = world.ec2.env
     with world.ec2.write(REGION) as region:
-        image = register_image(world.ec2.env, region, OWNER, ImageSpec(name="base"), [], {})
+        image = register_image(env, region, OWNER, ImageSpec(name="base"), [], {})
+        vpc = network.create_vpc(env, region, OWNER, "10.0.0.0/16", None, {})
+        subnet = network.create_subnet(
+            env, region, OWNER, vpc.vpc_id, "10.0.0.0/16", None, None, {}
+        ).subnet_id
         ids: list[str] = []
         while len(ids) < size:
             count = min(BATCH, size - len(ids))
@@ -36,10 +44,15 @@ def world_of(size: int) -> tuple[World, str, list[str]]:
                 world.ec2.env,
                 region,
                 OWNER,
-                LaunchSpec(image_id=image.image_id, min_count=count, max_count=count),
+                LaunchSpec(
+                    image_id=image.image_id,
+                    min_count=count,
+                    max_count=count,
+                    network=LaunchPlacement(subnet_id=subnet),
+                ),
             )
             ids.extend(i.instance_id for i in launched)
-    return world, image.image_id, ids
+    return world, image.image_id, subnet, ids
 
 
 def median_seconds(call: Any, samples: int) -> float:
@@ -57,11 +70,14 @@ def measure(sizes: list[int], samples: int) -> dict[str, dict[int, float]]:
     """Median seconds of each call at each world size."""
     out: dict[str, dict[int, float]] = {"RunInstances": {}, "DescribeInstances by id": {}}
     for size in sizes:
-        world, image_id, ids = world_of(size)
+        world, image_id, subnet, ids = world_of(size)
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         probe = ids[len(ids) // 2]
         out["RunInstances"][size] = median_seconds(
-            lambda e=ec2, i=image_id: e.run_instances(ImageId=i, MinCount=1, MaxCount=1), samples
+            lambda e=ec2, i=image_id, s=subnet: e.run_instances(
+                ImageId=i, MinCount=1, MaxCount=1, SubnetId=s
+            ),
+            samples,
         )
         out["DescribeInstances by id"][size] = median_seconds(
             lambda e=ec2, p=probe: e.describe_instances(InstanceIds=[p]), samples
