@@ -26,7 +26,7 @@ def _make(*args: str, venv: Path) -> str:
     """What ``make -n`` would run, with the venv at ``venv`` (nothing is run)."""
     assert MAKE is not None
     done = subprocess.run(
-        [MAKE, "-n", *args, f"VENV={venv}"],
+        [MAKE, "--no-print-directory", "-n", *args, f"VENV={venv}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -69,12 +69,15 @@ def test_make_serve_first_line_names_endpoint_console_and_account() -> None:
     assert MAKE is not None
     stamp = VENV / ".serve-installed"
     up_to_date = subprocess.run(
-        [MAKE, "-q", str(stamp), f"VENV={VENV}"], cwd=ROOT, capture_output=True, timeout=30
+        [MAKE, "--no-print-directory", "-q", str(stamp), f"VENV={VENV}"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=30,
     )
     if up_to_date.returncode != 0:
         pytest.skip(f"{stamp} is not up to date: `make serve` would install first")
     proc = subprocess.Popen(
-        [MAKE, "serve", "PORT=0", f"VENV={VENV}"],
+        [MAKE, "--no-print-directory", "serve", "PORT=0", f"VENV={VENV}"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
