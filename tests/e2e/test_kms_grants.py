@@ -315,6 +315,11 @@ def test_ec2_records_its_grants_on_another_accounts_key(aws: ClientFactory) -> N
             "CreateGrant",
         } <= set(grant["Operations"])
         assert grant["Constraints"] == {"EncryptionContextSubset": {"aws:ebs:id": resource}}
+    # CopySnapshot of the shared snapshot, as CopyImage: a grant for the copy on the source key.
+    finance = aws("ec2", FINANCE)
+    copied_snapshot = finance.copy_snapshot(SourceSnapshotId=snapshot, SourceRegion="us-east-1")
+    names = [g["Name"] for g in kms.list_grants(KeyId=arn)["Grants"]]
+    assert names == [volume, copy_snapshot, copied_snapshot["SnapshotId"]]
 
 
 @pytest.mark.cli

@@ -12,6 +12,7 @@ from emulator.core.ec2.storage.encryption import (
     key_for,
     key_refusal,
     named_key,
+    record_key_grant,
 )
 from emulator.core.ec2.storage.operations import new_snapshot, own_volume, snapshot_of
 from emulator.core.ec2.storage.records import Snapshot, Volume
@@ -68,6 +69,9 @@ def copy_snapshot(
         encrypted=is_encrypted,
         kms_key_id=key_for(env, account, region.name, is_encrypted, key),
     )
+    if source.encrypted and source.kms_key_id != snap.kms_key_id:
+        # The source snapshot's key opens the data the copy re-encrypts (as CopyImage).
+        record_key_grant(env, source.kms_key_id, account, snap.snapshot_id)
     region.tags.put(snap.snapshot_id, account, tags.get("snapshot", {}))
     return snap
 
