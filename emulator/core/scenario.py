@@ -248,6 +248,11 @@ def _organization(world: World, org: Any, path: str) -> None:
         ),
     )
     _place(world, made.id, mgmt, made.root_id, org, path, made.root_id)
+    # A scenario's member accounts are taken as created by Organizations: each has the role
+    # CreateAccount makes (docs/iam.md).
+    for account in world.orgs.member_accounts():
+        if account.org_id == made.id and account.id != mgmt:
+            world.iam.create_org_access_role(account.id, mgmt, None, partition=made.partition)
     if mgmt_parent is not None:
         parent_id = made.root_id if mgmt_parent == "" else mgmt_parent
         if parent_id != made.root_id:

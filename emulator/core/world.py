@@ -11,6 +11,8 @@ from typing import Any
 from emulator.core.access.authorize import authorize
 from emulator.core.authorization import AccessRequest, Decision
 from emulator.core.ec2.state import Ec2State
+from emulator.core.iam.directory import Iam
+from emulator.core.iam.principals import USER, Principal, root
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
@@ -96,13 +98,24 @@ class World:
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's
-        account; else the configured map; else the default account."""
+        account; else an IAM user's access key's account; else the configured map; else
+        the default account."""
+        return self.principal_for_key(access_key).account
+
+    def principal_for_key(self, access_key: str, partition: str = "aws") -> Principal:
+        """Who a request signed with ``access_key`` acts as: the root user of the account
+        it names (12 digits, the configured map, the default account), an AssumeRole
+        session, or the IAM user whose key it is."""
         if len(access_key) == 12 and access_key.isdigit():
-            return access_key
+            return root(access_key, partition)
         session = self.sessions.get(access_key)
         if session is not None:
-            return session.account
-        return self.config.access_keys.get(access_key, self.config.default_account)
+            return session.principal
+        key = self.iam.key(access_key)
+        user = self.iam.find_user(key.account, key.user) if key is not None else None
+        if user is not None:
+            return Principal(user.account, USER, user.arn, user.id, user.name)
+        return root(self.config.access_keys.get(access_key, self.config.default_account), partition)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, in the snapshot form (``emulator.core.snapshots.form``)."""
@@ -112,6 +125,7 @@ class World:
             "config": asdict(self.config),
             "orgs": self.orgs.to_dict(),
             "sessions": self.sessions.to_dict(),
+            "iam": self.iam.to_dict(),
             "kms": self.kms.to_dict(),
             "ec2": self.ec2.to_dict(),
         }
@@ -121,7 +135,7 @@ class World:
         whole snapshot is checked first; a bad one raises ``DocumentError`` at its path and
         changes nothing."""
         check_snapshot(data)
-        data = restore(data, self.config.secret_keys, self.sessions)
+        data = restore(data, self.config.secret_keys, self.sessions, self.iam)
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self._build_domains(data)
 
@@ -129,6 +143,7 @@ class World:
         """Every domain's state from its section of a snapshot (empty ones for ``{}``)."""
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
+        self.iam = Iam.from_dict(data.get("iam", {}), ids=self.ids, clock=self.clock)
         self.kms = Kms.from_dict(
             data.get("kms", {}),
             ids=self.ids,

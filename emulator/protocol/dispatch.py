@@ -29,6 +29,7 @@ from emulator.protocol.query_parser import parse_params
 log = logging.getLogger("emulator")
 
 STS_VERSION = "2011-06-15"
+IAM_VERSION = "2010-05-08"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
 INTERNAL_MESSAGE = "We encountered an internal error. Please try again."
 UNAVAILABLE_MESSAGE = "The request has failed due to a temporary failure of the server."
@@ -120,6 +121,8 @@ def _query_call(world: World, request: WireRequest, scope: Scope, request_id: st
         first = dict(reversed(pairs))
         if scope.service == "sts" or first.get("Version") == STS_VERSION:
             response.service = "sts"
+        elif scope.service == "iam" or first.get("Version") == IAM_VERSION:
+            response.service = "iam"
         action = first.get("Action", "")
         response.operation = action
         if not action:

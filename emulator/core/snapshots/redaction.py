@@ -2,9 +2,9 @@
 
 A hidden secret loaded back is never taken for the secret itself.
 
-The secrets are the configured secret access keys (``config.secret_keys``) and each
-AssumeRole session's secret key and token. Access key ids, role ids and expirations are
-public ids and stay visible.
+The secrets are the configured secret access keys (``config.secret_keys``), each
+AssumeRole session's secret key and token, and each IAM user access key's secret. Access
+key ids, role ids and expirations are public ids and stay visible.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from emulator.core.iam.directory import Iam
 from emulator.core.iam.sessions import Sessions
 
 REDACTED = "<redacted>"
@@ -26,11 +27,16 @@ def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
         key: {**session, **dict.fromkeys(SESSION_SECRETS, REDACTED)}
         for key, session in snapshot.get("sessions", {}).items()
     }
-    return {**snapshot, "config": config, "sessions": sessions}
+    out = {**snapshot, "config": config, "sessions": sessions}
+    if "iam" in snapshot:
+        iam = dict(snapshot["iam"])
+        iam["access_keys"] = [{**k, "secret": REDACTED} for k in iam.get("access_keys", [])]
+        out["iam"] = iam
+    return out
 
 
 def restore(
-    data: dict[str, Any], secret_keys: Mapping[str, str], sessions: Sessions
+    data: dict[str, Any], secret_keys: Mapping[str, str], sessions: Sessions, iam: Iam
 ) -> dict[str, Any]:
     """``data`` to load, where each redacted secret is the one the world already holds for
     that key; a secret the world does not hold is unknown, so that key's entry (a configured
@@ -56,4 +62,15 @@ def restore(
                     continue
                 session = {**session, "secret_key": held.secret_key, "token": held.token}
             out["sessions"][key] = session
+    loaded_iam = data.get("iam")
+    if isinstance(loaded_iam, dict) and isinstance(loaded_iam.get("access_keys"), list):
+        keys = []
+        for key in loaded_iam["access_keys"]:
+            if isinstance(key, dict) and key.get("secret") == REDACTED:
+                held = iam.key(str(key.get("id")))
+                if held is None:
+                    continue
+                key = {**key, "secret": held.secret}
+            keys.append(key)
+        out["iam"] = {**loaded_iam, "access_keys": keys}
     return out

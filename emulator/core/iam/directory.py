@@ -1,0 +1,145 @@
+"""IAM as one object: its records, the Organizations role, identity and trust decisions.
+
+Users, roles and policies; the role Organizations makes in the accounts it creates; and
+the identity-policy and trust-policy decisions over them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from emulator.core.iam.documents import parsed
+from emulator.core.iam.identities import IdentityOperations
+from emulator.core.iam.managed import ManagedPolicyOperations, aws_policy_arn
+from emulator.core.iam.principals import SESSION, USER, Principal
+from emulator.core.iam.records import Role
+from emulator.core.ids import IdSource
+from emulator.core.policy.conditions import Context
+from emulator.core.policy.evaluation import evaluate
+from emulator.core.policy.grammar import IDENTITY, TRUST
+
+# The role AWS Organizations creates in every account it creates, trusted by the management
+# account, with AdministratorAccess attached (Organizations User Guide, "Accessing member
+# accounts").
+ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
+
+
+@dataclass(frozen=True)
+class IdentityDecision:
+    allowed: bool
+    effect: str  # "Allow" | "Deny" | "ImplicitDeny"
+    policy: str | None  # the deciding policy: an inline policy's name or a managed one's ARN
+    statement: str | None  # its Sid, else Statement[i]
+
+
+class Iam(IdentityOperations, ManagedPolicyOperations):
+    """Every account's IAM: the IAM handlers call its operations directly (one hop)."""
+
+    @classmethod
+    def from_dict(
+        cls, data: dict[str, Any], *, ids: IdSource, clock: Callable[[], datetime]
+    ) -> Iam:
+        iam = cls(ids=ids, clock=clock)
+        iam._load(data)
+        return iam
+
+    def create_org_access_role(
+        self, account: str, management: str, name: str | None, *, partition: str = "aws"
+    ) -> Role:
+        """The role CreateAccount makes in the new account: trusted by the management
+        account's root (so its users and roles may assume it when their own policies let
+        them), with AdministratorAccess."""
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{management}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        role = self.create_role(
+            account, name or ORG_ACCESS_ROLE, json.dumps(trust), partition=partition
+        )
+        self.attach_policy(
+            account, "role", role.name, aws_policy_arn("AdministratorAccess", partition)
+        )
+        return role
+
+    # ------------------------------------------------------------ decisions
+
+    def _documents(self, principal: Principal) -> list[tuple[str, str]]:
+        """(policy label, document) of every identity policy of a user or a session's role."""
+        if principal.kind == USER:
+            entity = self.find_user(principal.account, principal.name)
+        elif principal.kind == SESSION:
+            entity = self.find_role(principal.account, principal.name)
+        else:
+            return []
+        if entity is None:
+            return []
+        out = list(entity.inline.items())
+        for arn in entity.attached:
+            policy = self.managed(arn)
+            if policy is not None:
+                out.append((arn, policy.document))
+        return out
+
+    def identity_decision(
+        self, principal: Principal, action: str, resource: str, context: Context
+    ) -> IdentityDecision:
+        """What the principal's identity policies say: an explicit Deny in any wins, else
+        an Allow in any, else an implicit deny. The root user has none and is not asked."""
+        allow: IdentityDecision | None = None
+        for label, document in self._documents(principal):
+            decision = evaluate(
+                parsed(document, IDENTITY),
+                principal_account=principal.account,
+                action=action,
+                resource=resource,
+                context=context,
+            )
+            if decision.effect == "Deny":
+                return IdentityDecision(False, "Deny", label, decision.statement)
+            if decision.allowed and allow is None:
+                allow = IdentityDecision(True, "Allow", label, decision.statement)
+        return allow or IdentityDecision(False, "ImplicitDeny", None, None)
+
+    def may_assume(self, caller: Principal, role: Role, context: Context) -> bool:
+        """AssumeRole's decision (IAM User Guide, "Policy evaluation logic", cross-account):
+        the role's trust policy must allow the caller and nothing may deny; a user or role
+        caller also needs its own identity policy's Allow, unless the trust policy names it
+        by ARN in the role's own account."""
+        trust = evaluate(
+            parsed(role.trust_policy, TRUST),
+            principal_account=caller.account,
+            action="sts:AssumeRole",
+            resource=role.arn,
+            context=context,
+            principal_arns=caller.arns,
+        )
+        if not trust.allowed:
+            return False
+        if caller.is_root:
+            return True
+        identity = self.identity_decision(caller, "sts:AssumeRole", role.arn, context)
+        if identity.effect == "Deny":
+            return False
+        if identity.allowed:
+            return True
+        if caller.account != role.account:
+            return False
+        named = evaluate(
+            parsed(role.trust_policy, TRUST),
+            principal_account="",  # no account-wide entry may match: only the caller's ARNs
+            action="sts:AssumeRole",
+            resource=role.arn,
+            context=context,
+            principal_arns=caller.arns,
+        )
+        return named.allowed
