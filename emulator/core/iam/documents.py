@@ -91,3 +91,13 @@ def check_trust_policy(document: str, principal_exists: Callable[[str], bool]) -
                     "malformed_policy", detail=f'Invalid principal in policy: "AWS":"{entry}"'
                 )
     return policy
+
+
+def trusted_principals(document: str) -> list[str]:
+    """The principals a stored trust policy's Allow statements name, as written (the
+    console shows them)."""
+    found: list[str] = []
+    for statement in parsed(document, TRUST).statements:
+        if statement.effect == "Allow":
+            found += [p for p in statement.principals or () if p not in found]
+    return found
