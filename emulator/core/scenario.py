@@ -22,7 +22,7 @@ from emulator.core.ec2.images.records import AVAILABLE, BlockDevice
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
-from emulator.core.iam.directory import ORG_ACCESS_ROLE
+from emulator.core.iam.directory import ORG_ACCESS_ROLE, is_generated_org_role
 from emulator.core.iam.managed import aws_managed_policies
 from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID
 from emulator.core.snapshots.form import REGION_NAME
@@ -593,6 +593,19 @@ def _policy_arn(world: World, account: str, value: str) -> str:
     return shipped or value
 
 
+def _generated(world: World, account: str, name: str) -> bool:
+    """A member's OrganizationAccountAccessRole as CreateAccount made it: building the
+    scenario makes it again, so a dump leaves it out."""
+    place = world.orgs.membership(account)
+    role = world.iam.find_role(account, name)
+    return (
+        place is not None
+        and role is not None
+        and account != place.management_account
+        and is_generated_org_role(role, place.management_account)
+    )
+
+
 def _dump_iam(world: World) -> list[dict[str, Any]]:
     """Each account's IAM, with every document as a mapping; access keys are left out (their
     secrets are shown once; the state file keeps them)."""
@@ -614,6 +627,8 @@ def _dump_iam(world: World) -> list[dict[str, Any]]:
         of(raw["account"]).setdefault("policies", []).append(entry)
     for kind in ("users", "roles"):
         for raw in state[kind]:
+            if kind == "roles" and _generated(world, raw["account"], raw["name"]):
+                continue
             entry = {"name": raw["name"], "path": raw["path"]}
             if kind == "roles":
                 entry["trust_policy"] = json.loads(raw["trust_policy"])

@@ -28,6 +28,35 @@ from emulator.core.policy.grammar import IDENTITY, TRUST
 ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
+def org_access_trust(management: str, partition: str = "aws") -> str:
+    """The trust policy of the role CreateAccount makes: the management account's root."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{management}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+def is_generated_org_role(role: Role, management: str) -> bool:
+    """Whether ``role`` is exactly the role CreateAccount made (a scenario makes it again)."""
+    return (
+        role.name == ORG_ACCESS_ROLE
+        and role.path == "/"
+        and role.trust_policy == org_access_trust(management, role.partition)
+        and role.attached == [aws_policy_arn("AdministratorAccess", role.partition)]
+        and not role.inline
+        and role.description is None
+        and role.max_session == 3600
+    )
+
+
 @dataclass(frozen=True)
 class IdentityDecision:
     allowed: bool
@@ -53,19 +82,8 @@ class Iam(IdentityOperations, ManagedPolicyOperations):
         """The role CreateAccount makes in the new account: trusted by the management
         account's root (so its users and roles may assume it when their own policies let
         them), with AdministratorAccess."""
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{management}:root"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-        role = self.create_role(
-            account, name or ORG_ACCESS_ROLE, json.dumps(trust), partition=partition
-        )
+        trust = org_access_trust(management, partition)
+        role = self.create_role(account, name or ORG_ACCESS_ROLE, trust, partition=partition)
         self.attach_policy(
             account, "role", role.name, aws_policy_arn("AdministratorAccess", partition)
         )
