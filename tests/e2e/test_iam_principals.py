@@ -373,3 +373,35 @@ def test_an_unserved_iam_action_answers_invalid_action(iam) -> None:
     with pytest.raises(ClientError) as err:
         iam.list_groups()
     assert err.value.response["Error"]["Code"] == "InvalidAction"
+
+
+def test_account_authorization_details(iam) -> None:
+    iam.create_user(UserName="alice")
+    iam.put_user_policy(UserName="alice", PolicyName="read", PolicyDocument=EC2_READ)
+    iam.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    iam.create_role(RoleName="app", AssumeRolePolicyDocument=trust(ACCOUNT))
+    mine = iam.create_policy(PolicyName="mine", PolicyDocument=EC2_READ)["Policy"]["Arn"]
+    details = iam.get_account_authorization_details()
+    [user] = details["UserDetailList"]
+    assert user["UserName"] == "alice"
+    assert user["UserPolicyList"] == [
+        {"PolicyName": "read", "PolicyDocument": json.loads(EC2_READ)}
+    ]
+    assert user["AttachedManagedPolicies"][0]["PolicyName"] == "ReadOnlyAccess"
+    [role] = details["RoleDetailList"]
+    assert role["AssumeRolePolicyDocument"] == json.loads(trust(ACCOUNT))
+    # The account's own policies, and AWS's only where attached in the account.
+    assert {p["Arn"] for p in details["Policies"]} == {
+        mine,
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    }
+    only_roles = iam.get_account_authorization_details(Filter=["Role"])
+    assert only_roles["UserDetailList"] == [] and len(only_roles["RoleDetailList"]) == 1
+    first = iam.get_account_authorization_details(MaxItems=2)
+    assert first["IsTruncated"]
+    rest = iam.get_account_authorization_details(Marker=first["Marker"])
+    assert (
+        len(first["UserDetailList"] + first["RoleDetailList"] + first["Policies"])
+        + len(rest["UserDetailList"] + rest["RoleDetailList"] + rest["Policies"])
+        == 4
+    )

@@ -375,3 +375,60 @@ for _kind, _entity, _member in (("user", "User", "UserName"), ("role", "Role", "
     operation("iam", f"Attach{_entity}Policy")(_attach(_kind, _member))
     operation("iam", f"Detach{_entity}Policy")(_detach(_kind, _member))
     operation("iam", f"ListAttached{_entity}Policies")(_list_attached(_kind, _member))
+
+
+@operation("iam", "GetAccountAuthorizationDetails")
+def get_account_authorization_details(call: Call, p: Params) -> Result:
+    """The account's users and roles with their policies, and its managed policies with
+    every version (AWS's only when attached in the account), by Filter, paged."""
+    iam = call.world.iam
+    users, roles, policies, marker = iam.authorization_details(
+        call.account, p.get("Filter"), *_paging(p), partition=call.partition
+    )
+
+    def inline(entity: User | Role) -> list[Result]:
+        return [{"PolicyName": n, "PolicyDocument": _encoded(d)} for n, d in entity.inline.items()]
+
+    def attached(entity: User | Role) -> list[Result]:
+        found = [iam.managed(arn) for arn in entity.attached]
+        return [{"PolicyName": x.name, "PolicyArn": x.arn} for x in found if x is not None]
+
+    answer: Result = {
+        "UserDetailList": [
+            {
+                **_user(u),
+                "UserPolicyList": inline(u),
+                "GroupList": [],
+                "AttachedManagedPolicies": attached(u),
+            }
+            for u in users
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [
+            {
+                "Path": r.path,
+                "RoleName": r.name,
+                "RoleId": r.id,
+                "Arn": r.arn,
+                "CreateDate": _time(r.created),
+                "AssumeRolePolicyDocument": _encoded(r.trust_policy),
+                "InstanceProfileList": [],
+                "RolePolicyList": inline(r),
+                "AttachedManagedPolicies": attached(r),
+            }
+            for r in roles
+        ],
+        "Policies": [
+            {
+                **_policy(call, x),
+                "PolicyVersionList": [
+                    _version(v, default=x.default_version) for v in reversed(x.versions)
+                ],
+            }
+            for x in policies
+        ],
+    }
+    answer["IsTruncated"] = marker is not None
+    if marker is not None:
+        answer["Marker"] = marker
+    return answer

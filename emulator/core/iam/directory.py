@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from emulator.core.errors import InvalidValue
 from emulator.core.iam.documents import parsed
 from emulator.core.iam.identities import IdentityOperations
 from emulator.core.iam.managed import ManagedPolicyOperations, aws_policy_arn
 from emulator.core.iam.principals import SESSION, USER, Principal
-from emulator.core.iam.records import Role
+from emulator.core.iam.records import ManagedPolicy, Role, User
+from emulator.core.iam.store import page
 from emulator.core.ids import IdSource
 from emulator.core.policy.conditions import Context
 from emulator.core.policy.evaluation import evaluate
@@ -26,6 +28,8 @@ from emulator.core.policy.grammar import IDENTITY, TRUST
 # account, with AdministratorAccess attached (Organizations User Guide, "Accessing member
 # accounts").
 ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
+# GetAccountAuthorizationDetails' Filter values; there are no groups, so "Group" finds none.
+DETAIL_FILTERS = ("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")
 
 
 def org_access_trust(management: str, partition: str = "aws") -> str:
@@ -88,6 +92,43 @@ class Iam(IdentityOperations, ManagedPolicyOperations):
             account, "role", role.name, aws_policy_arn("AdministratorAccess", partition)
         )
         return role
+
+    def authorization_details(
+        self,
+        account: str,
+        filters: list[str] | None,
+        marker: str | None,
+        max_items: int | None,
+        partition: str = "aws",
+    ) -> tuple[list[User], list[Role], list[ManagedPolicy], str | None]:
+        """GetAccountAuthorizationDetails: the account's users, roles and managed policies
+        (its own, and AWS's that are attached in it), each kind by name, paged as one list."""
+        for value in filters or ():
+            if value not in DETAIL_FILTERS:
+                raise InvalidValue(
+                    "bad_enum", member="filter", value=value, values=", ".join(DETAIL_FILTERS)
+                )
+        wanted = set(filters or DETAIL_FILTERS)
+        entries: list[tuple[str, Any]] = []
+        if "User" in wanted:
+            entries += [(f"1{u.name.casefold()}", u) for u in self.users_of(account)]
+        if "Role" in wanted:
+            entries += [(f"2{r.name.casefold()}", r) for r in self.roles_of(account)]
+        kinds = {"LocalManagedPolicy": "Local", "AWSManagedPolicy": "AWS"}
+        for name, scope in kinds.items():
+            if name in wanted:
+                policies = self.list_policies(
+                    account, scope, scope == "AWS", None, None, None, 1000, partition
+                )[0]
+                entries += [(f"3{p.name.casefold()}\0{p.arn}", p) for p in policies]
+        chosen, next_marker = page(entries, lambda e: e[0], marker, max_items)
+        items = [item for _, item in chosen]
+        return (
+            [i for i in items if isinstance(i, User)],
+            [i for i in items if isinstance(i, Role)],
+            [i for i in items if isinstance(i, ManagedPolicy)],
+            next_marker,
+        )
 
     # ------------------------------------------------------------ decisions
 

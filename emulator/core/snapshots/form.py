@@ -29,6 +29,7 @@ from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.errors import CoreError
+from emulator.core.iam.managed import aws_managed_policies
 from emulator.core.iam.records import (
     MAX_DOCUMENT,
     MAX_PATH,
@@ -625,7 +626,10 @@ def _check_iam(iam: dict[str, Any]) -> None:
             if kind == "roles":
                 _document(entity["trust_policy"], TRUST, at(path, "trust_policy"))
             for j, arn in enumerate(entity.get("attached", [])):
-                if ":iam::aws:" not in arn and arn not in arns:
+                shipped = ":iam::aws:policy" in arn and arn.split(":policy", 1)[1] in (
+                    aws_managed_policies()
+                )
+                if not shipped and arn not in arns:
                     raise DocumentError(at(at(path, "attached"), j), f"no managed policy {arn}")
     keys: dict[Any, str] = {}
     for i, key in enumerate(iam.get("access_keys", [])):

@@ -264,3 +264,43 @@ def test_identity_decision_matches_the_documented_algorithm(
         else "ImplicitDeny"
     )
     assert iam.identity_decision(user_principal(iam, "alice"), action, "*", {}).effect == expected
+
+
+def _snapshot() -> dict:
+    from emulator.core.world import World
+
+    world = World()
+    world.iam.create_user(ACCOUNT, "alice")
+    world.iam.create_access_key(ACCOUNT, "alice")
+    world.iam.attach_policy(ACCOUNT, "user", "alice", aws_policy_arn("ReadOnlyAccess"))
+    world.iam.create_org_access_role(ACCOUNT, OTHER, None)
+    return json.loads(json.dumps(world.to_dict()))
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (
+            lambda s: s["iam"]["users"][0].update(attached=["arn:aws:iam::aws:policy/Nope"]),
+            "iam.users[0].attached[0]",
+        ),
+        (lambda s: s["iam"]["access_keys"][0].update(user="bob"), "iam.access_keys[0].user"),
+        (lambda s: s["iam"]["roles"][0].update(trust_policy="{}"), "iam.roles[0].trust_policy"),
+        (
+            lambda s: s["iam"]["users"].append({**s["iam"]["users"][0], "name": "ALICE"}),
+            "iam.users[1].name",
+        ),
+        (lambda s: s["iam"]["users"][0].update(inline={"p": "[]"}), "iam.users[0].inline.p"),
+        (lambda s: s["iam"]["roles"][0].update(max_session=60), "iam.roles[0].max_session"),
+    ],
+)
+def test_a_snapshot_with_a_bad_iam_section_is_refused_at_its_path(change, where: str) -> None:
+    from emulator.core.snapshots.form import check_snapshot
+    from emulator.core.snapshots.schema import DocumentError
+
+    snapshot = _snapshot()
+    check_snapshot(snapshot)
+    change(snapshot)
+    with pytest.raises(DocumentError) as err:
+        check_snapshot(snapshot)
+    assert err.value.path == where
