@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from emulator.core.access.authorize import authorize
-from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.authorization import AccessRequest, Decision, acting_as
 from emulator.core.ec2.state import Ec2State
 from emulator.core.iam.directory import Iam
 from emulator.core.iam.principals import USER, Principal, root
@@ -94,7 +95,11 @@ class World:
     def authorize(self, request: AccessRequest) -> Decision:
         """The access decision (``emulator.core.access``) on the world as it is now: EC2 is
         handed this, and the explain endpoint and the console ask it too."""
-        return authorize(request, membership=self.orgs.membership, keys=self.kms)
+        return authorize(request, membership=self.orgs.membership, keys=self.kms, iam=self.iam)
+
+    def acting_as(self, principal: Principal) -> AbstractContextManager[None]:
+        """While serving a request: the IAM principal the access decision asks about."""
+        return acting_as(principal)
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's

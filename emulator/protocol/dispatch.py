@@ -186,7 +186,8 @@ def _invoke(
     response.account, response.region = call.account, call.region
     if scope.region and not is_known(scope.region, world.config):
         raise unknown_region(service, scope.region)
-    with world.lock:
+    # The principal is read under the lock, like everything else of the world.
+    with world.lock, world.acting_as(world.principal_for_key(call.access_key, call.partition)):
         if world.writes_refused is not None and not is_read_only(name):
             # The state file cannot be saved: nothing may change until it can again.
             raise AwsError("ServiceUnavailable", UNAVAILABLE_MESSAGE, 503)

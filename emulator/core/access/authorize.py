@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from emulator.core.access.facts import Facts
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import identity_policy, key_policy, launch_permission
 from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.iam.directory import Iam
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
 
 # AWS's evaluation chart, top down: explicit deny anywhere, SCPs, identity policies,
 # resource policies, the EC2 image rules, then KMS for encrypted snapshots. A new layer is
 # one module in ``layers/`` and one entry here; the callers do not change.
-LAYERS = (launch_permission.steps, key_policy.steps)
+LAYERS = (identity_policy.steps, launch_permission.steps, key_policy.steps)
 
 
-def authorize(request: AccessRequest, *, membership: MembershipLookup, keys: Kms) -> Decision:
+def authorize(
+    request: AccessRequest, *, membership: MembershipLookup, keys: Kms, iam: Iam
+) -> Decision:
     """The decision on ``request`` and its trace. Every layer runs, so the trace explains
     each part of the answer (a launch the grants allow and a key refuses shows both)."""
-    facts = Facts(membership(request.principal), keys)
+    facts = Facts(membership(request.principal), keys, iam)
     return Decision(tuple(step for layer in LAYERS for step in layer(request, facts)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from emulator.core.access import authorize as entry
-from emulator.core.access.layers import key_policy, launch_permission
+from emulator.core.access.layers import identity_policy, key_policy, launch_permission
 from emulator.core.authorization import (
     CREATE_GRANT,
     DECRYPT,
@@ -92,8 +92,8 @@ def layers(decision: Decision) -> list[tuple[str, bool]]:
 
 
 def test_the_layers_run_in_the_order_of_the_evaluation_chart() -> None:
-    # The EC2 image rules, then KMS for the encrypted snapshots.
-    assert (launch_permission.steps, key_policy.steps) == entry.LAYERS
+    # Identity policies, the EC2 image rules, then KMS for the encrypted snapshots.
+    assert (identity_policy.steps, launch_permission.steps, key_policy.steps) == entry.LAYERS
 
 
 def test_a_launch_is_traced_layer_by_layer_with_its_evidence() -> None:
@@ -173,5 +173,5 @@ def test_the_world_hands_ec2_its_own_entry_point() -> None:
     image = h.image()
     request = AccessRequest(OWNER, RUN_INSTANCES, REGION, image)
     assert h.ec2.env.authorize(request) == entry.authorize(
-        request, membership=h.members.get, keys=h.kms
+        request, membership=h.members.get, keys=h.kms, iam=h.iam
     )

@@ -15,6 +15,7 @@ from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.state import Ec2State
+from emulator.core.iam.directory import Iam
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
@@ -69,6 +70,7 @@ class Harness:
     def __post_init__(self) -> None:
         ids, clock = IdSource(7), lambda: datetime(2024, 1, 1, tzinfo=UTC)
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
+        self.iam = Iam(ids=ids, clock=clock)
         self.ec2 = Ec2State(
             ids=ids,
             clock=clock,
@@ -79,7 +81,7 @@ class Harness:
         )
 
     def authorize(self, request: AccessRequest) -> Decision:
-        return authorize(request, membership=self.members.get, keys=self.kms)
+        return authorize(request, membership=self.members.get, keys=self.kms, iam=self.iam)
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:
         """The launch permission step of ``account`` launching ``image`` in ``region``."""
