@@ -99,3 +99,57 @@ def test_the_root_user_is_not_subject_to_identity_policies(aws: ClientFactory, s
     image, _ = setup
     root = aws("ec2", account=ACCOUNT)
     assert root.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"]
+
+
+# ---- cross-account KMS: both the key policy and the identity policy -----------------------
+
+DEV = "111122223333"
+
+
+@pytest.mark.ami_scenario("demo")
+def test_a_cross_account_key_takes_both_the_key_policy_and_the_identity_policy(
+    aws: ClientFactory, server
+) -> None:
+    from tests.e2e.test_encryption import (
+        ENGINEERING_OU_ARN,
+        OWNER,
+        create_key,
+        encrypted_image,
+        share,
+    )
+    from tests.reference_policies import ORG_STATEMENT
+
+    key = create_key(aws, ORG_STATEMENT)  # the key policy lets every member use the key
+    image, _ = encrypted_image(aws("ec2", OWNER), "org-key", key)
+    share(aws("ec2", OWNER), image, {"OrganizationalUnitArn": ENGINEERING_OU_ARN})
+    iam = aws("iam", account=DEV)
+    keys = new_user(aws, DEV, "builder")
+    iam.attach_user_policy(
+        UserName="builder", PolicyArn="arn:aws:iam::aws:policy/AmazonEC2FullAccess"
+    )
+    ec2 = client(server, "ec2", keys)
+
+    def launch_state() -> str:
+        (instance,) = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"]
+        return instance["State"]["Name"]
+
+    assert launch_state() == "terminated"  # no identity policy allows kms:Decrypt on the key
+    kms_use = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": key,
+                "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}},
+            }
+        ],
+    }
+    iam.put_user_policy(UserName="builder", PolicyName="kms", PolicyDocument=json.dumps(kms_use))
+    assert launch_state() == "running"
+    assert (
+        aws("ec2", account=DEV).run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][
+            0
+        ]["State"]["Name"]
+        == "running"
+    )  # the member's root: the key policy alone
