@@ -12,6 +12,7 @@ TITLES = {
     "organizations": "AWS Organizations (JSON 1.1)",
     "kms": "AWS KMS (JSON 1.1)",
     "sts": "AWS STS (Query protocol)",
+    "iam": "AWS IAM (Query protocol, global)",
 }
 
 

@@ -19,7 +19,11 @@ from emulator.core.ec2.regions import RegionInfo
 from emulator.core.world import WorldConfig
 
 # How each protocol answers a credential scoped to a Region that does not exist.
-_UNKNOWN = {"ec2": ("AuthFailure", 401), "sts": ("SignatureDoesNotMatch", 403)}
+_UNKNOWN = {
+    "ec2": ("AuthFailure", 401),
+    "sts": ("SignatureDoesNotMatch", 403),
+    "iam": ("SignatureDoesNotMatch", 403),
+}
 _JSON_UNKNOWN = ("InvalidSignatureException", 400)
 
 

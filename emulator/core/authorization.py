@@ -9,9 +9,15 @@ an ``Authorize`` callable the World wires, so it never imports the package decid
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
+
+from emulator.core.errors import NotAuthorized
 
 # The actions asked about today. An image action names an image; a key action names the KMS
 # keys that EC2 uses on the caller's behalf (through ``ec2.<region>.amazonaws.com``).
@@ -20,13 +26,33 @@ DESCRIBE_IMAGES = "ec2:DescribeImages"  # see the image at all
 DEREGISTER_IMAGE = "ec2:DeregisterImage"  # the owner deregisters it (protection decides)
 DECRYPT = "kms:Decrypt"  # read storage under the keys: kms:Decrypt and kms:DescribeKey
 CREATE_GRANT = "kms:CreateGrant"  # make new EBS storage under the keys: every action EBS needs
+MODIFY_IMAGE_ATTRIBUTE = "ec2:ModifyImageAttribute"  # change an image's attributes or sharing
+IDENTITY_LAYER = "identity_policy"  # the layer whose refusal EC2 answers UnauthorizedOperation
+
+# Who the request being served acts as (a core.iam Principal), set around each call by the
+# World (``World.acting_as``); None outside a request (explain, the console, scenarios), where
+# only the account's root is asked about.
+_ACTING: ContextVar[Any] = ContextVar("acting_principal", default=None)
+
+
+@contextmanager
+def acting_as(principal: Any) -> Iterator[None]:
+    token = _ACTING.set(principal)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def acting() -> Any:
+    return _ACTING.get()
 
 
 @dataclass(frozen=True)
 class AccessRequest:
     """May ``principal`` do ``action`` on the resource, calling in ``region``?"""
 
-    principal: str  # an account id, for its root principal (IAM users and roles come later)
+    principal: str  # the caller's account id
     action: str
     region: str
     image: Any = None  # the image an image action is about (``ec2.images.records.Image``)
@@ -36,6 +62,10 @@ class AccessRequest:
     # grant constraints: its ``encryption_context``, or a new grant's terms.
     direct: bool = False
     parameters: dict[str, Any] = field(default_factory=dict)
+    # The IAM principal (``core.iam.principals.Principal``) acting in that account: the one
+    # the request being served acts as, unless given; None or the root user is not subject
+    # to identity policies.
+    caller: Any = field(default_factory=acting)
 
 
 @dataclass(frozen=True)
@@ -71,3 +101,38 @@ class Decision:
 
 
 Authorize = Callable[[AccessRequest], Decision]
+
+
+def unauthorized(step: Step) -> NotAuthorized:
+    """EC2's answer to an identity-policy refusal, in AWS's words ("User: <arn> is not
+    authorized to perform: <action> on resource: <arn> because no identity-based policy
+    allows the <action> action"), with an encoded authorization failure message: the
+    decision as JSON, base64url (AWS's is encrypted; DecodeAuthorizationMessage is not
+    served)."""
+    evidence = step.evidence
+    because = (
+        "with an explicit deny in an identity-based policy"
+        if evidence.get("effect") == "Deny"
+        else f"because no identity-based policy allows the {evidence['action']} action"
+    )
+    message = {
+        "allowed": False,
+        "explicitDeny": evidence.get("effect") == "Deny",
+        "matchedStatements": {
+            "items": [evidence["statement"]] if evidence.get("statement") else []
+        },
+        "context": {
+            "principal": {"arn": evidence["principal"]},
+            "action": evidence["action"],
+            "resource": evidence["resource"],
+        },
+    }
+    encoded = base64.urlsafe_b64encode(json.dumps(message).encode()).decode().rstrip("=")
+    return NotAuthorized(
+        "unauthorized_operation",
+        principal=evidence["principal"],
+        action=evidence["action"],
+        resource=evidence["resource"],
+        because=because,
+        encoded=encoded,
+    )

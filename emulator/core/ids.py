@@ -80,5 +80,10 @@ class IdSource:
         h = self._pick(_HEX, 32)
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
+    def iam_id(self, prefix: str, n: int = 17) -> str:
+        """IAM style: ``AIDA``, ``AROA``, ``ANPA`` + 17 (``AKIA`` + 16) upper-case letters
+        and digits."""
+        return prefix + self._pick(string.ascii_uppercase + string.digits, n)
+
     def token(self, n: int = 40) -> str:
         return self._pick(string.ascii_letters + string.digits, n)

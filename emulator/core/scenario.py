@@ -36,6 +36,8 @@ from emulator.core.ec2.network import operations as network
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.storage.operations import snapshot_without_volume
 from emulator.core.errors import CoreError
+from emulator.core.iam.directory import ORG_ACCESS_ROLE, is_generated_org_role
+from emulator.core.iam.managed import aws_managed_policies
 from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID, key_arn
 from emulator.core.snapshots.form import REGION_NAME
 from emulator.core.snapshots.schema import DocumentError, at, check_bounds
@@ -58,6 +60,7 @@ TOP_KEYS = {
     "key_pairs",
     "vpcs",
     "launch_templates",
+    "iam",
 }
 SETTINGS_KEYS = {
     "default_account",
@@ -131,6 +134,18 @@ VPC_KEYS = {"account", "region", "cidr_block", "tags", "subnets"}
 SUBNET_KEYS = {"cidr_block", "availability_zone", "tags"}
 LAUNCH_TEMPLATE_KEYS = {"account", "region", "name", "versions", "default_version", "tags"}
 TEMPLATE_VERSION_KEYS = {"description", "data"}
+IAM_KEYS = {"account", "users", "roles", "policies"}
+IAM_USER_KEYS = {"name", "path", "policies", "attached"}
+IAM_ROLE_KEYS = {
+    "name",
+    "path",
+    "trust_policy",
+    "description",
+    "max_session_duration",
+    "policies",
+    "attached",
+}
+IAM_POLICY_KEYS = {"name", "path", "document", "description"}
 
 
 class ScenarioError(DocumentError):
@@ -240,6 +255,7 @@ def build(data: Any, world: World | None = None) -> World:
             f"unsupported version {version!r} (this emulator reads version {SCHEMA_VERSION})",
         )
     config = _config(top)
+    iam_entries = _list(top.get("iam"), "iam")
     # Built with the ids, real time and partitions of the world it is loaded into: the key
     # ARNs it writes name that world's partitions. Its clock is its own, at the scenario's
     # ``clock`` (real time without one), set before anything is made so that creation dates
@@ -252,6 +268,8 @@ def build(data: Any, world: World | None = None) -> World:
         if world
         else World(config=config, clock=clock)
     )
+    # IAM first: a role the scenario writes out (say the org role, changed) is the one kept.
+    _iam(fresh, iam_entries)
     for i, org in enumerate(_list(top.get("organizations"), "organizations")):
         _organization(fresh, org, at("organizations", i))
     _keys(fresh, _list(top.get("keys"), "keys"))
@@ -338,6 +356,15 @@ def _organization(world: World, org: Any, path: str) -> None:
         ),
     )
     _place(world, made.id, mgmt, made.root_id, org, path, made.root_id)
+    # A scenario's member accounts are taken as created by Organizations: each has the role
+    # CreateAccount makes (docs/iam.md).
+    for account in world.orgs.member_accounts():
+        if (
+            account.org_id == made.id
+            and account.id != mgmt
+            and world.iam.find_role(account.id, ORG_ACCESS_ROLE) is None
+        ):
+            world.iam.create_org_access_role(account.id, mgmt, None, partition=made.partition)
     if mgmt_parent is not None:
         parent_id = made.root_id if mgmt_parent == "" else mgmt_parent
         if parent_id != made.root_id:
@@ -823,6 +850,147 @@ def _launch_template(world: World, entry: Any, path: str) -> None:
             )
 
 
+# ---------------------------------------------------------------- IAM
+
+
+def _document(value: Any, path: str) -> str:
+    """A policy document written as a mapping or as JSON text."""
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return _text(value, path)
+
+
+def _iam(world: World, entries: list) -> None:
+    """Each account's customer managed policies, then users, then roles (a trust policy may
+    name a user of any account listed), through IAM's own operations."""
+    parsed = []
+    for i, entry in enumerate(entries):
+        path = at("iam", i)
+        entry = _mapping(entry, path, IAM_KEYS, ("account",))
+        parsed.append((path, _account(entry["account"], at(path, "account")), entry))
+    for path, account, entry in parsed:
+        for j, raw in enumerate(_list(entry.get("policies"), at(path, "policies"))):
+            where = at(at(path, "policies"), j)
+            raw = _mapping(raw, where, IAM_POLICY_KEYS, ("name", "document"))
+            _core(
+                where,
+                lambda a=account, r=raw, w=where: world.iam.create_policy(
+                    a,
+                    _text(r["name"], at(w, "name")),
+                    _document(r["document"], at(w, "document")),
+                    path=_optional_text(r.get("path"), at(w, "path")),
+                    description=_optional_text(r.get("description"), at(w, "description")),
+                ),
+            )
+    for kind, keys in (("users", IAM_USER_KEYS), ("roles", IAM_ROLE_KEYS)):
+        for path, account, entry in parsed:
+            for j, raw in enumerate(_list(entry.get(kind), at(path, kind))):
+                where = at(at(path, kind), j)
+                required = ("name", "trust_policy") if kind == "roles" else ("name",)
+                _iam_entity(world, account, kind[:-1], _mapping(raw, where, keys, required), where)
+
+
+def _iam_entity(world: World, account: str, kind: str, raw: dict, path: str) -> None:
+    name = _text(raw["name"], at(path, "name"))
+    entity_path = _optional_text(raw.get("path"), at(path, "path"))
+    if kind == "user":
+        _core(path, lambda: world.iam.create_user(account, name, entity_path))
+    else:
+        duration = raw.get("max_session_duration")
+        _core(
+            path,
+            lambda: world.iam.create_role(
+                account,
+                name,
+                _document(raw["trust_policy"], at(path, "trust_policy")),
+                path=entity_path,
+                description=_optional_text(raw.get("description"), at(path, "description")),
+                max_session=None
+                if duration is None
+                else _int(duration, at(path, "max_session_duration")),
+            ),
+        )
+    inline = raw.get("policies") or {}
+    if not isinstance(inline, dict):
+        raise ScenarioError(at(path, "policies"), "expected a mapping of policy names to documents")
+    for policy_name, document in inline.items():
+        where = at(at(path, "policies"), str(policy_name))
+        text = _document(document, where)
+        _core(
+            where,
+            lambda n=str(policy_name), d=text: world.iam.put_inline_policy(
+                account, kind, name, n, d
+            ),
+        )
+    for j, value in enumerate(_list(raw.get("attached"), at(path, "attached"))):
+        where = at(at(path, "attached"), j)
+        arn = _policy_arn(world, account, _text(value, where))
+        _core(where, lambda a=arn: world.iam.attach_policy(account, kind, name, a))
+
+
+def _policy_arn(world: World, account: str, value: str) -> str:
+    """``attached`` names a policy by ARN, by the name of the account's own policy, or by
+    the name of an AWS managed one."""
+    if value.startswith("arn:"):
+        return value
+    own = world.iam.list_policies(account, "Local", False, None, None, None, 1000)[0]
+    mine = next((p.arn for p in own if p.name == value), None)
+    if mine is not None:
+        return mine
+    shipped = next((p.arn for p in aws_managed_policies().values() if p.name == value), None)
+    return shipped or value
+
+
+def _generated(world: World, account: str, name: str) -> bool:
+    """A member's OrganizationAccountAccessRole as CreateAccount made it: building the
+    scenario makes it again, so a dump leaves it out."""
+    place = world.orgs.membership(account)
+    role = world.iam.find_role(account, name)
+    return (
+        place is not None
+        and role is not None
+        and account != place.management_account
+        and is_generated_org_role(role, place.management_account)
+    )
+
+
+def _dump_iam(world: World) -> list[dict[str, Any]]:
+    """Each account's IAM, with every document as a mapping; access keys are left out (their
+    secrets are shown once; the state file keeps them)."""
+    state = world.iam.to_dict()
+    accounts: dict[str, dict[str, Any]] = {}
+
+    def of(account: str) -> dict[str, Any]:
+        return accounts.setdefault(account, {"account": account})
+
+    for raw in state["policies"]:
+        version = next(v for v in raw["versions"] if v["id"] == raw["default_version"])
+        entry = {
+            "name": raw["name"],
+            "path": raw["path"],
+            "document": json.loads(version["document"]),
+        }
+        if raw["description"] is not None:
+            entry["description"] = raw["description"]
+        of(raw["account"]).setdefault("policies", []).append(entry)
+    for kind in ("users", "roles"):
+        for raw in state[kind]:
+            if kind == "roles" and _generated(world, raw["account"], raw["name"]):
+                continue
+            entry = {"name": raw["name"], "path": raw["path"]}
+            if kind == "roles":
+                entry["trust_policy"] = json.loads(raw["trust_policy"])
+                entry["max_session_duration"] = raw["max_session"]
+                if raw["description"] is not None:
+                    entry["description"] = raw["description"]
+            if raw["inline"]:
+                entry["policies"] = {n: json.loads(d) for n, d in raw["inline"].items()}
+            if raw["attached"]:
+                entry["attached"] = list(raw["attached"])
+            of(raw["account"]).setdefault(kind, []).append(entry)
+    return list(accounts.values())
+
+
 def load_into(world: World, data: Any) -> None:
     """Replace ``world``'s state with the scenario, and make it what ``reset`` returns to."""
     built = build(data, world)
@@ -865,6 +1033,9 @@ def dump(world: World) -> dict[str, Any]:
         for image in region.images.values()
         if image.state != DEREGISTERED
     ]
+    iam = _dump_iam(world)
+    if iam:
+        out["iam"] = iam
     out["block_public_access"] = [
         {"account": account, "region": name, "state": state}
         for name, region in world.ec2.regions.items()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from emulator.core.access.authorize import authorize
-from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.authorization import AccessRequest, Decision, acting_as
 from emulator.core.clock import WorldClock, parse_time
 from emulator.core.ec2.images.allowed_images import AllowedImagesSettings, settings_of
 from emulator.core.ec2.state import Ec2State
+from emulator.core.iam.directory import Iam
+from emulator.core.iam.principals import USER, Principal, root
 from emulator.core.iam.sessions import Sessions
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
@@ -112,20 +115,36 @@ class World:
             keys=self.kms,
             allowed=self._allowed_images,
             now=self.clock(),
+            iam=self.iam,
         )
 
     def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
         return settings_of(self.ec2.read(region).allowed_images, account)
 
+    def acting_as(self, principal: Principal) -> AbstractContextManager[None]:
+        """While serving a request: the IAM principal the access decision asks about."""
+        return acting_as(principal)
+
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's
-        account; else the configured map; else the default account."""
+        account; else an IAM user's access key's account; else the configured map; else
+        the default account."""
+        return self.principal_for_key(access_key).account
+
+    def principal_for_key(self, access_key: str, partition: str = "aws") -> Principal:
+        """Who a request signed with ``access_key`` acts as: the root user of the account
+        it names (12 digits, the configured map, the default account), an AssumeRole
+        session, or the IAM user whose key it is."""
         if len(access_key) == 12 and access_key.isdigit():
-            return access_key
+            return root(access_key, partition)
         session = self.sessions.get(access_key)
         if session is not None:
-            return session.account
-        return self.config.access_keys.get(access_key, self.config.default_account)
+            return session.principal
+        key = self.iam.key(access_key)
+        user = self.iam.find_user(key.account, key.user) if key is not None else None
+        if user is not None:
+            return Principal(user.account, USER, user.arn, user.id, user.name)
+        return root(self.config.access_keys.get(access_key, self.config.default_account), partition)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, in the snapshot form (``emulator.core.snapshots.form``)."""
@@ -135,6 +154,7 @@ class World:
             "config": asdict(self.config),
             "orgs": self.orgs.to_dict(),
             "sessions": self.sessions.to_dict(),
+            "iam": self.iam.to_dict(),
             "kms": self.kms.to_dict(),
             "ec2": self.ec2.to_dict(),
             "clock": self.clock.to_dict(),
@@ -145,7 +165,7 @@ class World:
         whole snapshot is checked first; a bad one raises ``DocumentError`` at its path and
         changes nothing."""
         check_snapshot(data)
-        data = restore(data, self.config.secret_keys, self.sessions, self.kms.materials())
+        data = restore(data, self.config.secret_keys, self.sessions, self.iam, self.kms.materials())
         self.config = WorldConfig(**self._with_pinned(data.get("config", {})))
         self.clock.load(data.get("clock", {}))
         self._build_domains(data)
@@ -154,6 +174,7 @@ class World:
         """Every domain's state from its section of a snapshot (empty ones for ``{}``)."""
         self.orgs = OrgTree.from_dict(data.get("orgs", {}), ids=self.ids, clock=self.clock)
         self.sessions = Sessions.from_dict(data.get("sessions", {}), ids=self.ids, clock=self.clock)
+        self.iam = Iam.from_dict(data.get("iam", {}), ids=self.ids, clock=self.clock)
         self.kms = Kms.from_dict(
             data.get("kms", {}),
             ids=self.ids,

@@ -75,7 +75,10 @@ _ANSWERS: dict[str, dict[str, tuple[str, int, str | None]]] = {
 
 
 def protocol(service: str) -> str:
-    """EC2 and STS by name; Organizations and KMS speak JSON."""
+    """EC2 and STS by name; IAM answers as STS (both are AWS's Query services with the
+    common errors); Organizations and KMS speak JSON."""
+    if service == "iam":
+        return STS
     return service if service in (EC2, STS) else JSON
 
 

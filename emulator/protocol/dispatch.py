@@ -29,6 +29,7 @@ from emulator.protocol.query_parser import parse_params
 log = logging.getLogger("emulator")
 
 STS_VERSION = "2011-06-15"
+IAM_VERSION = "2010-05-08"
 DRY_RUN = AwsError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
 # KMS answers a dry run with its own code and words (KMS Developer Guide, "Testing your
 # permissions").
@@ -127,6 +128,8 @@ def _query_call(world: World, request: WireRequest, scope: Scope, request_id: st
         first = dict(reversed(pairs))
         if scope.service == "sts" or first.get("Version") == STS_VERSION:
             response.service = "sts"
+        elif scope.service == "iam" or first.get("Version") == IAM_VERSION:
+            response.service = "iam"
         action = first.get("Action", "")
         response.operation = action
         if not action:
@@ -190,7 +193,8 @@ def _invoke(
     response.account, response.region = call.account, call.region
     if scope.region and not is_known(scope.region, world.config):
         raise unknown_region(service, scope.region)
-    with world.lock:
+    # The principal is read under the lock, like everything else of the world.
+    with world.lock, world.acting_as(world.principal_for_key(call.access_key, call.partition)):
         if world.writes_refused is not None and not is_read_only(name):
             # The state file cannot be saved: nothing may change until it can again.
             raise AwsError("ServiceUnavailable", UNAVAILABLE_MESSAGE, 503)

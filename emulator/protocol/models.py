@@ -8,7 +8,7 @@ import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
 # Our service name -> botocore model name. Add a service here and register its operations.
-SERVICES = ("ec2", "organizations", "kms", "sts")
+SERVICES = ("ec2", "organizations", "kms", "sts", "iam")
 
 
 @cache

@@ -17,6 +17,7 @@ from emulator.api.json_errors import JSON_ERRORS
 from emulator.api.registry import CATALOGUES
 from emulator.protocol import auth_errors, json_protocol, unserved
 from emulator.protocol.dispatch import (
+    IAM_VERSION,
     STS_VERSION,
     WireRequest,
     WireResponse,
@@ -31,7 +32,7 @@ from emulator.protocol.signature import Refusal
 
 XML = "text/xml;charset=UTF-8"
 # A browser page of another site: each service's code for a caller that may not do this.
-_DENIED = {"ec2": "UnauthorizedOperation", "sts": "AccessDenied"}
+_DENIED = {"ec2": "UnauthorizedOperation", "sts": "AccessDenied", "iam": "AccessDenied"}
 _JSON_DENIED = "AccessDeniedException"
 
 
@@ -62,6 +63,8 @@ def answer_error(
     else:
         params = query_params(request)
         service = "sts" if scope.service == "sts" or params.get("Version") == STS_VERSION else "ec2"
+        if service == "ec2" and (scope.service == "iam" or params.get("Version") == IAM_VERSION):
+            service = "iam"
         operation = params.get("Action", "")
         err = error_for(service)
         headers["Content-Type"] = XML

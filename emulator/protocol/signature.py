@@ -3,10 +3,10 @@
 A request that names a key is proven with that key's secret, or refused in AWS's words;
 it never acts as the key's account unproven.
 
-The secret is an AssumeRole session's (whose token must come with it) or one the operator
-configured. The canonical request, string to sign and signing key follow the SigV4
-specification. Timestamps are held to real time (``time.time()``), never to the world's
-clock, which only decides when sessions expire.
+The secret is an AssumeRole session's (whose token must come with it), an IAM user access
+key's, or one the operator configured. The canonical request, string to sign and signing
+key follow the SigV4 specification. Timestamps are held to real time (``time.time()``),
+never to the world's clock, which only decides when sessions expire.
 """
 
 from __future__ import annotations
@@ -111,7 +111,12 @@ def check(
             return Refusal(auth_errors.UNKNOWN_KEY)
         secret = session.secret_key
     else:
-        configured = world.config.secret_keys.get(signed.access_key)
+        user_key = world.iam.key(signed.access_key)
+        configured = (
+            user_key.secret
+            if user_key is not None
+            else world.config.secret_keys.get(signed.access_key)
+        )
         if signed.token or (configured is None and not allow_unverified):
             # A token the emulator never issued for this key, or a key it cannot prove.
             return Refusal(auth_errors.UNKNOWN_KEY)

@@ -44,6 +44,7 @@ from emulator.core.ec2.images.launch_permissions import ORG, OU, USER
 from emulator.core.ec2.images.records import DISABLED, Image
 from emulator.core.errors import CoreError, InvalidValue, NotAuthorized
 from emulator.core.explain import access, explain
+from emulator.core.iam.documents import trusted_principals
 from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant
@@ -570,3 +571,28 @@ def _outside(world: World, tree, image_id: str, region: str) -> list[dict[str, A
             }
         )
     return rows
+
+
+# ---- IAM ---------------------------------------------------------------------------------
+
+
+@blueprint.get("/iam")
+def iam():
+    """The acting account's IAM users and roles, with their policies and whom each role trusts."""
+    world, acting = _world(), g.acting
+    with world.lock:
+        directory = world.iam
+        users = [
+            {
+                "user": user,
+                "key_count": len(
+                    directory.list_access_keys(acting.account, user.name, None, 1000)[0]
+                ),
+            }
+            for user in sorted(directory.users_of(acting.account), key=lambda u: u.name.lower())
+        ]
+        roles = [
+            {"role": role, "trusted": trusted_principals(role.trust_policy)}
+            for role in sorted(directory.roles_of(acting.account), key=lambda r: r.name.lower())
+        ]
+    return _page("console/iam.html", users=users, roles=roles)

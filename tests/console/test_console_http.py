@@ -28,7 +28,7 @@ BASE = "/_emulator/console"
 ORG_ARN = "arn:aws:organizations::123456789012:organization/o-123example"
 OU_ARN = "arn:aws:organizations::123456789012:ou/o-123example/ou-1234-5example"
 DEV = "111122223333"
-GET_ROUTES = ["/", "/amis", f"/amis/{AMI}/permissions", "/organization"]
+GET_ROUTES = ["/", "/amis", f"/amis/{AMI}/permissions", "/organization", "/iam"]
 ODD_VALUES = [
     "",
     " ",
@@ -315,3 +315,28 @@ def test_templates_and_static_files_are_package_data() -> None:
 def test_the_command_line_turns_the_console_off() -> None:
     assert parser().parse_args(["serve", "--no-console"]).no_console
     assert not parser().parse_args(["serve"]).no_console
+
+
+def test_the_iam_page_lists_the_acting_accounts_users_and_roles(
+    client: FlaskClient, world: World
+) -> None:
+    with world.lock:
+        world.iam.create_user(DEV, "alice")
+        world.iam.create_access_key(DEV, "alice")
+        world.iam.put_inline_policy(
+            DEV,
+            "user",
+            "alice",
+            "read",
+            '{"Statement": {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}}',
+        )
+    status, body = page(client, "/iam", account=DEV)
+    assert status == 200
+    assert 'id="user-alice"' in body and f"arn:aws:iam::{DEV}:user/alice" in body
+    assert "<td>read</td>" in body and "<td>1</td>" in body
+    # The demo world's members were made by Organizations: each has the org role.
+    assert 'id="role-OrganizationAccountAccessRole"' in body
+    assert "arn:aws:iam::123456789012:root" in body
+    assert "arn:aws:iam::aws:policy/AdministratorAccess" in body
+    status, body = page(client, "/iam", account="123456789012")
+    assert 'id="no-users"' in body and 'id="no-roles"' in body

@@ -10,7 +10,7 @@ from emulator.protocol.unserved import served_names
 from tests.conftest import CliError
 from tests.e2e.worlds import ClientFactory
 
-SERVES = "Amazon EC2 (ec2), Organizations (organizations), KMS (kms) and AWS STS (sts)"
+SERVES = "Amazon EC2 (ec2), Organizations (organizations), KMS (kms), AWS STS (sts) and IAM (iam)"
 
 
 def refused(call) -> dict:
@@ -52,7 +52,7 @@ def test_served_names_are_the_registered_services() -> None:
         ("sqs", lambda c: c.list_queues(), "Amazon Simple Queue Service"),
         # Query
         ("sns", lambda c: c.list_topics(), "Amazon Simple Notification Service"),
-        ("iam", lambda c: c.list_users(), "AWS Identity and Access Management"),
+        ("cloudformation", lambda c: c.list_stacks(), "AWS CloudFormation"),
         # REST-JSON
         ("lambda", lambda c: c.list_functions(), "AWS Lambda"),
         # Smithy RPC v2 CBOR (botocore's first choice for CloudWatch), whose signing name
@@ -93,7 +93,7 @@ def test_served_services_are_unchanged(aws: ClientFactory) -> None:
         (("s3", "ls", "s3://packer-artifacts/images/"), "ListObjectsV2", "s3"),
         (("ssm", "get-parameter", "--name", "/ami/latest"), "GetParameter", "ssm"),
         (("sqs", "list-queues"), "ListQueues", "sqs"),
-        (("iam", "list-users"), "ListUsers", "iam"),
+        (("cloudformation", "list-stacks"), "ListStacks", "cloudformation"),
     ],
 )
 def test_the_cli_shows_the_message(

@@ -158,6 +158,15 @@ EC2_ERRORS = catalogue(
             # Who may do what.
             "image_not_owned": Entry("AuthFailure", _NOT_AUTHORIZED_IMAGE),
             "images_not_authorized": Entry("AuthFailure", "Not authorized for images: [{ids}]"),
+            # An IAM user's or role's own policies refuse (docs/iam.md); the form of AWS's
+            # answers as quoted in aws/karpenter-provider-aws#7370, hashicorp/packer#12050.
+            "unauthorized_operation": Entry(
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation. User: {principal} is not "
+                "authorized to perform: {action} on resource: {resource} {because}. Encoded "
+                "authorization failure message: {encoded}",
+                403,
+            ),
             "restricted_resource": Entry(
                 "AuthFailure", "Unauthorized attempt to access restricted resource"
             ),

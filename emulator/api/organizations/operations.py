@@ -175,15 +175,21 @@ def list_parents(call: Call, p: Params) -> Result:
 @operation("organizations", "CreateAccount")
 def create_account(call: Call, p: Params) -> Result:
     """Completes at once: SUCCEEDED with the new account under the root, or FAILED with
-    EMAIL_ALREADY_EXISTS.
+    EMAIL_ALREADY_EXISTS. The new account has `OrganizationAccountAccessRole` (or RoleName),
+    trusting the management account, with AdministratorAccess attached.
     """
-    req = call.world.orgs.create_account(
+    world = call.world
+    req = world.orgs.create_account(
         call.account,
         p["Email"],
         p["AccountName"],
         p.get("RoleName"),
         p.get("IamUserAccessToBilling"),
     )
+    if req.account_id is not None:
+        world.iam.create_org_access_role(
+            req.account_id, call.account, p.get("RoleName"), partition=call.partition
+        )
     return {"CreateAccountStatus": _status(req)}
 
 

@@ -25,6 +25,13 @@ catalogue(
                 "ValidationError",
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ),
+            # Recorded: "The requested DurationSeconds exceeds the 1 hour session limit for
+            # roles assumed by role chaining." (aws/aws-cli#5203, hashicorp/terraform#24932).
+            "duration_exceeds_chained_maximum": Entry(
+                "ValidationError",
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles "
+                "assumed by role chaining.",
+            ),
             "missing_parameter": Entry(
                 "MissingParameter", "The request must contain the parameter {name}"
             ),

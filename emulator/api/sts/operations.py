@@ -1,4 +1,4 @@
-"""AWS STS: who am I, and AssumeRole into member accounts."""
+"""AWS STS: who am I, and AssumeRole into any role whose trust policy lets the caller in."""
 
 from __future__ import annotations
 
@@ -11,28 +11,27 @@ from emulator.api.registry import Call, operation
 
 @operation("sts", "GetCallerIdentity")
 def get_caller_identity(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """The caller's account and ARN: the account root, or the assumed-role session."""
-    session = call.world.sessions.get(call.access_key)
-    if session is not None:
-        return {"UserId": session.user_id, "Account": session.account, "Arn": session.arn}
-    return {
-        "UserId": call.account,
-        "Account": call.account,
-        "Arn": f"arn:{call.partition}:iam::{call.account}:root",
-    }
+    """The caller's account and ARN: the account root, an IAM user, or an assumed-role
+    session."""
+    caller = call.world.principal_for_key(call.access_key, call.partition)
+    return {"UserId": caller.user_id, "Account": caller.account, "Arn": caller.arn}
 
 
 @operation("sts", "AssumeRole")
 def assume_role(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    """The management account assumes `OrganizationAccountAccessRole` in a member account,
-    for at most its one hour; the temporary access key then acts as that member. Anyone else
-    gets `AccessDenied`. Session policies are accepted and not applied (there is no IAM)."""
-    session = call.world.sessions.assume_role(
-        call.account,
+    """A session of an IAM role whose trust policy allows the caller (and, for an IAM user
+    or role, whose own policies allow `sts:AssumeRole`), for at most the role's
+    MaxSessionDuration; the temporary key then acts as the session. Anyone else gets
+    `AccessDenied`. Session policies are accepted and not applied."""
+    world = call.world
+    session = world.sessions.assume_role(
+        world.principal_for_key(call.access_key, call.partition),
         params["RoleArn"],
         params["RoleSessionName"],
         params.get("DurationSeconds", 3600),
-        call.world.orgs.membership,
+        world.iam,
+        world.orgs.membership,
+        external_id=params.get("ExternalId"),
         partition=call.partition,
     )
     answer: dict[str, Any] = {

@@ -7,18 +7,26 @@ from datetime import datetime
 from emulator.core.access.facts import AllowedImagesLookup, Facts
 from emulator.core.access.layers import (
     allowed_images,
+    identity_policy,
     image_lifecycle,
     key_policy,
     launch_permission,
 )
 from emulator.core.authorization import AccessRequest, Decision
+from emulator.core.iam.directory import Iam
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
 
 # AWS's evaluation chart, top down: explicit deny anywhere, SCPs, identity policies,
 # resource policies, the EC2 image rules, then KMS for encrypted snapshots. A new layer is
 # one module in ``layers/`` and one entry here; the callers do not change.
-LAYERS = (launch_permission.steps, allowed_images.steps, image_lifecycle.steps, key_policy.steps)
+LAYERS = (
+    identity_policy.steps,
+    launch_permission.steps,
+    allowed_images.steps,
+    image_lifecycle.steps,
+    key_policy.steps,
+)
 
 
 def authorize(
@@ -28,10 +36,15 @@ def authorize(
     keys: Kms,
     allowed: AllowedImagesLookup,
     now: datetime,
+    iam: Iam,
 ) -> Decision:
     """The decision on ``request`` and its trace. Every layer runs, so the trace explains
     each part of the answer (a launch the grants allow and a key refuses shows both)."""
     facts = Facts(
-        membership(request.principal), keys, allowed(request.principal, request.region), now
+        membership(request.principal),
+        keys,
+        allowed(request.principal, request.region),
+        now,
+        iam,
     )
     return Decision(tuple(step for layer in LAYERS for step in layer(request, facts)))

@@ -1,7 +1,7 @@
-"""What the layers may read beyond the request: membership, keys, settings, the clock.
+"""What the layers may read beyond the request: membership, keys, settings, the clock, IAM.
 
 The principal's membership, the keys, the principal's Allowed AMIs settings in the request's
-Region and the world's clock."""
+Region, the world's clock and the accounts' IAM users, roles and policies."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from emulator.core.ec2.images.allowed_images import AllowedImagesSettings
+from emulator.core.iam.directory import Iam
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
 
@@ -23,3 +24,4 @@ class Facts:
     keys: Kms
     allowed_images: AllowedImagesSettings  # the principal's, in the request's Region
     now: datetime  # the world's clock when the question is asked
+    iam: Iam

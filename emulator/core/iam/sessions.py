@@ -1,24 +1,24 @@
-"""AssumeRole sessions: the account a temporary access key acts as, until when, and its secrets.
+"""AssumeRole sessions: the role a temporary access key acts as, until when, and its secrets.
 
-A session holds the secret and the token that prove it.
+A session holds the secret and the token that prove it. Which roles exist and whom they
+trust is IAM's (``directory.Iam``); a session only remembers the role it was made for.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import string
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from emulator.core.errors import InvalidValue, NotAuthorized
+from emulator.core.iam.directory import Iam
+from emulator.core.iam.principals import SESSION, Principal
+from emulator.core.iam.store import new_secret
 from emulator.core.ids import IdSource
 from emulator.core.organizations.membership import Membership
 
-# The role AWS Organizations creates in every account it creates, trusted by the management account.
-ORG_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLE_ARN = re.compile(
     r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$"
 )
@@ -28,15 +28,9 @@ ROLE_ARN_LENGTH = (20, 2048)
 SESSION_NAME_LENGTH = (2, 64)
 SESSION_NAME_PATTERN = r"[\w+=,.@-]*"
 DURATION_RANGE = (900, 43200)
-# The role AWS Organizations creates keeps IAM's default maximum session duration, one hour.
-ORG_ACCESS_ROLE_MAX_DURATION = 3600
-_SECRET_ALPHABET = string.ascii_letters + string.digits
-
-
-def _secret(length: int) -> str:
-    """Secrets come from the operating system's secure source, never from the seeded ids:
-    whoever knows a seed (or the public ids it made) must not learn a session's secret."""
-    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
+# A session that assumes another role (role chaining) gets at most an hour (STS API
+# reference, AssumeRole DurationSeconds).
+CHAINED_MAX_DURATION = 3600
 
 
 def _aware(moment: datetime) -> datetime:
@@ -55,6 +49,17 @@ class Session:
     session_name: str
     expires: str  # ISO 8601, on the world's clock; the key is refused from then on
     partition: str = "aws"  # of the Region AssumeRole was signed for
+    role_path: str = "/"
+
+    @property
+    def role_arn(self) -> str:
+        return f"arn:{self.partition}:iam::{self.account}:role{self.role_path}{self.role_name}"
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(
+            self.account, SESSION, self.arn, self.user_id, self.role_name, self.role_arn
+        )
 
     @property
     def arn(self) -> str:
@@ -76,7 +81,6 @@ class Sessions:
         self._ids = ids
         self._clock = clock
         self._by_key: dict[str, Session] = {}
-        self._role_ids: dict[tuple[str, str], str] = {}  # (account, role name) -> role id
 
     def get(self, access_key: str) -> Session | None:
         return self._by_key.get(access_key)
@@ -95,17 +99,20 @@ class Sessions:
 
     def assume_role(
         self,
-        caller: str,
+        caller: Principal,
         role_arn: str,
         session_name: str,
         duration: int,
+        iam: Iam,
         membership: Callable[[str], Membership | None],
         *,
+        external_id: str | None = None,
         partition: str = "aws",
     ) -> Session:
-        """The management account may assume OrganizationAccountAccessRole in its members,
-        for at most the role's one hour. ``partition``: the partition of the Region the
-        request was signed for; the session's ARN names it."""
+        """A session of the role, when its trust policy (and, for a user or role caller,
+        the caller's identity policy) lets the caller assume it, for at most the role's
+        MaxSessionDuration. ``partition``: the partition of the Region the request was
+        signed for; the session's ARN names it."""
         violations = _violations(role_arn, session_name, duration)
         if violations:
             raise InvalidValue(
@@ -116,44 +123,34 @@ class Sessions:
             )
         if not _parses_as_arn(role_arn):
             raise InvalidValue("invalid_role_arn", value=role_arn)
-        # Any other ARN names a role that does not trust the caller, or no role at all.
+        # An ARN of no role answers as a role that does not trust the caller, so callers
+        # cannot tell which roles exist in other accounts.
         match = ROLE_ARN.match(role_arn)
-        place = membership(match["account"]) if match else None
+        role = iam.find_role(match["account"], match["name"]) if match else None
         if (
-            match is None
-            or match["name"] != ORG_ACCESS_ROLE
-            or place is None
-            or place.management_account != caller
-            or match["account"] == caller
+            role is None
+            or role.arn != role_arn
+            or not iam.may_assume(caller, role, _context(caller, membership, external_id))
         ):
-            raise NotAuthorized(
-                "assume_role_denied", caller=f"arn:{partition}:iam::{caller}:root", role=role_arn
-            )
-        if duration > ORG_ACCESS_ROLE_MAX_DURATION:
+            raise NotAuthorized("assume_role_denied", caller=caller.arn, role=role_arn)
+        if caller.kind == SESSION and duration > CHAINED_MAX_DURATION:
+            raise InvalidValue("duration_exceeds_chained_maximum")
+        if duration > role.max_session:
             raise InvalidValue("duration_exceeds_role_maximum")
-        target = match["account"]
         session = Session(
             access_key="ASIA" + self._ids.token(16).upper(),
-            secret_key=_secret(40),
-            token=_secret(120),
-            account=target,
-            role_name=match["name"],
-            role_id=self._role_id(target, match["name"]),
+            secret_key=new_secret(40),
+            token=new_secret(120),
+            account=role.account,
+            role_name=role.name,
+            role_id=role.id,
             session_name=session_name,
             expires=(self._clock() + timedelta(seconds=duration)).isoformat(),
             partition=partition,
+            role_path=role.path,
         )
         self._by_key[session.access_key] = session
         return session
-
-    def _role_id(self, account: str, role_name: str) -> str:
-        """A role's id is the role's, the same in every session of it, as in AWS."""
-        role = (account, role_name)
-        if role not in self._role_ids:
-            alphabet = string.ascii_uppercase + string.digits
-            drawn = "".join(c for c in self._ids.token(40).upper() if c in alphabet)
-            self._role_ids[role] = "AROA" + drawn[:17]
-        return self._role_ids[role]
 
     def to_dict(self) -> dict[str, Any]:
         return {key: asdict(s) for key, s in self._by_key.items()}
@@ -164,10 +161,27 @@ class Sessions:
     ) -> Sessions:
         sessions = cls(ids=ids, clock=clock)
         sessions._by_key = {key: Session(**value) for key, value in data.items()}
-        sessions._role_ids = {
-            (s.account, s.role_name): s.role_id for s in sessions._by_key.values()
-        }
         return sessions
+
+
+def _context(
+    caller: Principal, membership: Callable[[str], Membership | None], external_id: str | None
+) -> dict[str, str | list[str]]:
+    """The request context a trust policy's conditions read (IAM User Guide, "AWS global
+    condition context keys"), from live state."""
+    context: dict[str, str | list[str]] = {
+        "aws:PrincipalAccount": caller.account,
+        "aws:PrincipalArn": caller.role_arn or caller.arn,
+        "aws:PrincipalType": {"root": "Account", "user": "User"}.get(caller.kind, "AssumedRole"),
+        "aws:userid": caller.user_id,
+    }
+    place = membership(caller.account)
+    if place is not None:
+        context["aws:PrincipalOrgID"] = place.org_id
+        context["aws:PrincipalOrgPaths"] = [place.principal_org_path]
+    if external_id is not None:
+        context["sts:ExternalId"] = external_id
+    return context
 
 
 def _violations(role_arn: str, session_name: str, duration: int) -> list[str]:

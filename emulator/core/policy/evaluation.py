@@ -1,9 +1,9 @@
-"""The policy evaluator: does a resource policy let an account's root principal act?
+"""The policy evaluator: does a policy let a principal act?
 
-Pure: takes a parsed policy, the principal's account, the action, the resource ARN and the
-request context (built by the caller: KMS from the principal's membership), and answers
-with the decision and the statement that made it. An explicit Deny wins over any Allow;
-with no matching Allow the answer is an implicit deny.
+Pure: takes a parsed policy, the principal (its account and the ARNs it answers to), the
+action, the resource ARN and the request context (built by the caller: KMS from the
+principal's membership), and answers with the decision and the statement that made it. An
+explicit Deny wins over any Allow; with no matching Allow the answer is an implicit deny.
 """
 
 from __future__ import annotations
@@ -34,13 +34,16 @@ def evaluate(
     action: str,
     resource: str,
     context: Context,
+    principal_arns: tuple[str, ...] = (),
 ) -> PolicyDecision:
-    """Decide whether ``principal_account``'s root may do ``action`` on ``resource``."""
+    """Decide whether a principal of ``principal_account`` may do ``action`` on
+    ``resource``: the account's root, or (``principal_arns``) the user, role or session
+    with those ARNs (a session answers to its own ARN and its role's)."""
     parsed = parse_policy(policy) if isinstance(policy, str) else policy
     keys = normalize_context(context)
     allow: Statement | None = None
     for statement in parsed.statements:
-        if not applies(statement, principal_account, action, resource, keys):
+        if not applies(statement, principal_account, action, resource, keys, principal_arns):
             continue
         if statement.effect == "Deny":
             return PolicyDecision(
@@ -67,10 +70,15 @@ def applies(
     action: str,
     resource: str,
     context: dict[str, tuple[str, ...]],
+    principal_arns: tuple[str, ...] = (),
 ) -> bool:
     """Whether every element of ``statement`` matches the request (context normalized)."""
+
+    def principal(_: str, entry: str) -> bool:
+        return principal_matches(account, entry) or entry in principal_arns
+
     return (
-        _matches(statement.principals, statement.not_principals, account, principal_matches)
+        _matches(statement.principals, statement.not_principals, account, principal)
         and _matches(statement.actions, statement.not_actions, action, action_matches)
         and _matches(statement.resources, statement.not_resources, resource, like)
         and all(holds(c, context) for c in statement.conditions)

@@ -27,6 +27,15 @@ _STATEMENT = {
     "Condition",
 }
 MAX_POLICY_BYTES = 32768  # KMS key policy size limit
+# What a document is for: a resource policy (a KMS key policy) names its principals; an
+# identity policy (IAM users, roles, managed policies) must not; a role's trust policy names
+# principals and no resources.
+RESOURCE, IDENTITY, TRUST = "resource", "identity", "trust"
+# The messages IAM gives for the rules of identity and trust documents.
+NO_PRINCIPAL = "Policy document should not specify a principal."
+NEEDS_RESOURCE = "Policy statement must contain resources."
+NEEDS_ACTION = "Policy statement must contain actions."
+TRUST_NO_RESOURCE = "Has prohibited field Resource."
 
 
 @dataclass(frozen=True)
@@ -55,18 +64,19 @@ class Policy:
     statements: tuple[Statement, ...]
 
 
-def parse_policy(text: str) -> Policy:
-    """Parse and validate a policy document; ``Malformed("malformed_policy")`` if invalid."""
+def parse_policy(text: str, kind: str = RESOURCE) -> Policy:
+    """Parse and validate a policy document of ``kind``; ``Malformed("malformed_policy")``
+    if invalid."""
     if len(text.encode("utf-8")) > MAX_POLICY_BYTES:
         _bad(f"Policy exceeds the maximum size of {MAX_POLICY_BYTES} bytes.")
     try:
         doc = json.loads(text)
     except ValueError:
         _bad("Policy is not valid JSON.")
-    return policy_from_json(doc)
+    return policy_from_json(doc, kind)
 
 
-def policy_from_json(doc: Any) -> Policy:
+def policy_from_json(doc: Any, kind: str = RESOURCE) -> Policy:
     if not isinstance(doc, dict):
         _bad("Policy must be a JSON object.")
     unknown = sorted(set(doc) - _TOP_LEVEL)
@@ -83,10 +93,10 @@ def policy_from_json(doc: Any) -> Policy:
         raw = [raw]
     if not isinstance(raw, list) or not raw:
         _bad("Policy must contain a Statement list or object.")
-    return Policy(version, policy_id, tuple(_statement(i, s) for i, s in enumerate(raw)))
+    return Policy(version, policy_id, tuple(_statement(i, s, kind) for i, s in enumerate(raw)))
 
 
-def _statement(index: int, raw: Any) -> Statement:
+def _statement(index: int, raw: Any, kind: str = RESOURCE) -> Statement:
     if not isinstance(raw, dict):
         _bad("Each statement must be a JSON object.")
     unknown = sorted(set(raw) - _STATEMENT)
@@ -98,9 +108,22 @@ def _statement(index: int, raw: Any) -> Statement:
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
         _bad(f"Statement has an invalid Effect: {effect}.")
-    principals, not_principals = _pair(raw, "Principal", "NotPrincipal", _principals)
+    principals = not_principals = resources = not_resources = None
+    if kind == IDENTITY:
+        if "Principal" in raw or "NotPrincipal" in raw:
+            _bad(NO_PRINCIPAL)
+    else:
+        principals, not_principals = _pair(raw, "Principal", "NotPrincipal", _principals)
+    if kind != RESOURCE and "Action" not in raw and "NotAction" not in raw:
+        _bad(NEEDS_ACTION)
     actions, not_actions = _pair(raw, "Action", "NotAction", _actions)
-    resources, not_resources = _pair(raw, "Resource", "NotResource", _strings)
+    if kind == TRUST:
+        if "Resource" in raw or "NotResource" in raw:
+            _bad(TRUST_NO_RESOURCE)
+    else:
+        if kind == IDENTITY and "Resource" not in raw and "NotResource" not in raw:
+            _bad(NEEDS_RESOURCE)
+        resources, not_resources = _pair(raw, "Resource", "NotResource", _strings)
     return Statement(
         index=index,
         sid=sid,

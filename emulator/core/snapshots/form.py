@@ -68,6 +68,17 @@ from emulator.core.ec2.region import MAX_REGION_NAME
 from emulator.core.ec2.region import REGION_NAME as REGION_PATTERN
 from emulator.core.ec2.storage.records import Snapshot, Volume
 from emulator.core.errors import CoreError
+from emulator.core.iam.managed import aws_managed_policies
+from emulator.core.iam.records import (
+    MAX_DOCUMENT,
+    MAX_PATH,
+    SESSION_DURATION,
+    AccessKey,
+    ManagedPolicy,
+    PolicyVersion,
+    Role,
+    User,
+)
 from emulator.core.iam.sessions import Session
 from emulator.core.kms.grants import GRANT_ID, PRINCIPAL, SYMMETRIC_OPERATIONS
 from emulator.core.kms.grants import Grant as KmsGrant
@@ -98,7 +109,7 @@ from emulator.core.organizations.records import (
     OrgUnit,
 )
 from emulator.core.organizations.tree import MAX_OU_DEPTH
-from emulator.core.policy.grammar import MAX_POLICY_BYTES, parse_policy
+from emulator.core.policy.grammar import IDENTITY, MAX_POLICY_BYTES, TRUST, parse_policy
 from emulator.core.snapshots.redaction import REDACTED
 from emulator.core.snapshots.schema import (
     Boolean,
@@ -118,7 +129,7 @@ from emulator.core.snapshots.schema import (
 
 FORMAT = "ami-emulator-state"
 VERSION = 1
-SECTIONS = frozenset({"config", "orgs", "sessions", "kms", "ec2", "clock"})
+SECTIONS = frozenset({"config", "orgs", "sessions", "iam", "kms", "ec2", "clock"})
 # A scenario may set ``clock`` too, so that key alone does not make a document a snapshot.
 SNAPSHOT_ONLY = SECTIONS - {"clock"}
 
@@ -217,6 +228,14 @@ CREATE_ACCOUNT_REQUEST = record(
         "failure_reason": OPTIONAL_TEXT,
     },
 )
+IAM_NAME = Text("an IAM name", re.compile(r"[\w+=,.@-]{1,128}"))
+IAM_PATH = Text("an IAM path", re.compile(r"/(?:[\x21-\x7e]+/)?"), max_length=MAX_PATH)
+DOCUMENT_TEXT = Text(min_length=1, max_length=MAX_DOCUMENT)
+IAM_ID = Text("an IAM id like AIDA..., AROA..., ANPA...", re.compile(r"A[A-Z]{3}[A-Z0-9]{12,28}"))
+INLINE = MapOf(IAM_NAME, DOCUMENT_TEXT)
+POLICY_ARNS = ListOf(
+    Text("a policy ARN", re.compile(r"arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy/.+"))
+)
 SESSION = record(
     Session,
     {
@@ -229,6 +248,72 @@ SESSION = record(
         "session_name": Text(min_length=1, max_length=64),
         "expires": Time(),
         "partition": PARTITION_NAME,
+        "role_path": IAM_PATH,
+    },
+)
+IAM_USER = record(
+    User,
+    {
+        "account": ACCOUNT,
+        "name": IAM_NAME,
+        "id": IAM_ID,
+        "path": IAM_PATH,
+        "created": Time(),
+        "partition": PARTITION_NAME,
+        "inline": INLINE,
+        "attached": POLICY_ARNS,
+    },
+)
+IAM_ROLE = record(
+    Role,
+    {
+        "account": ACCOUNT,
+        "name": IAM_NAME,
+        "id": IAM_ID,
+        "path": IAM_PATH,
+        "created": Time(),
+        "trust_policy": DOCUMENT_TEXT,
+        "description": OPTIONAL_TEXT,
+        "max_session": Integer(*SESSION_DURATION),
+        "partition": PARTITION_NAME,
+        "inline": INLINE,
+        "attached": POLICY_ARNS,
+    },
+)
+IAM_POLICY = record(
+    ManagedPolicy,
+    {
+        "account": ACCOUNT,
+        "name": IAM_NAME,
+        "id": IAM_ID,
+        "path": IAM_PATH,
+        "created": Time(),
+        "updated": Time(),
+        "default_version": Text("a version id like v1", re.compile(r"v[1-9][0-9]*")),
+        "versions": ListOf(
+            record(
+                PolicyVersion,
+                {
+                    "id": Text("a version id like v1", re.compile(r"v[1-9][0-9]*")),
+                    "document": DOCUMENT_TEXT,
+                    "created": Time(),
+                },
+            )
+        ),
+        "description": OPTIONAL_TEXT,
+        "partition": PARTITION_NAME,
+        "next_version": Integer(low=2),
+    },
+)
+IAM_KEY = record(
+    AccessKey,
+    {
+        "id": Text("an access key id like AKIA...", re.compile(r"AKIA[A-Z0-9]{16}")),
+        "secret": Text(min_length=1),
+        "account": ACCOUNT,
+        "user": IAM_NAME,
+        "created": Time(),
+        "status": Text(choices=("Active", "Inactive")),
     },
 )
 KEY = record(
@@ -726,6 +811,15 @@ SNAPSHOT_FORM = Record(
             frozenset({"organizations", "ous", "accounts", "create_account_requests"}),
         ),
         "sessions": MapOf(Text(min_length=1, max_length=128), SESSION),
+        "iam": Record(
+            {
+                "users": ListOf(IAM_USER),
+                "roles": ListOf(IAM_ROLE),
+                "policies": ListOf(IAM_POLICY),
+                "access_keys": ListOf(IAM_KEY),
+            },
+            frozenset({"users", "roles", "policies", "access_keys"}),
+        ),
         "kms": Record(
             {"keys": ListOf(KEY), "aliases": ListOf(ALIAS), "grants": ListOf(KMS_GRANT)},
             frozenset({"keys", "aliases", "grants"}),
@@ -773,6 +867,7 @@ def check_snapshot(data: Any) -> None:
     for key, session in data.get("sessions", {}).items():
         if session["access_key"] != key:
             raise DocumentError(at(at("sessions", key), "access_key"), "differs from its key")
+    _check_iam(data.get("iam", {}))
     _check_kms(data.get("kms", {}))
     for name, region in data.get("ec2", {}).get("regions", {}).items():
         _check_region(name, region, at("ec2.regions", name))
@@ -851,6 +946,58 @@ def _check_ou_chain(
         if len(chain) > MAX_OU_DEPTH:
             raise DocumentError(path, f"more than {MAX_OU_DEPTH} levels of OUs under the root")
         node = parent
+
+
+def _document(text: str, kind: str, path: str) -> None:
+    try:
+        parse_policy(text, kind)
+    except CoreError as err:
+        raise DocumentError(path, err.details.get("detail", err.reason)) from None
+
+
+def _check_iam(iam: dict[str, Any]) -> None:
+    """Unique names per account (without regard to case), documents that parse, and
+    attachments and keys that name what exists."""
+    policies: dict[Any, str] = {}
+    arns: set[str] = set()
+    for i, policy in enumerate(iam.get("policies", [])):
+        path = at("iam.policies", i)
+        _unique(
+            policies, (policy["account"], policy["name"].casefold()), at(path, "name"), "policy"
+        )
+        versions = {v["id"] for v in policy["versions"]}
+        if policy["default_version"] not in versions:
+            raise DocumentError(at(path, "default_version"), "names none of its versions")
+        for j, version in enumerate(policy["versions"]):
+            _document(version["document"], IDENTITY, at(at(at(path, "versions"), j), "document"))
+        arns.add(
+            f"arn:{policy.get('partition', 'aws')}:iam::{policy['account']}:policy"
+            f"{policy['path']}{policy['name']}"
+        )
+    users: dict[Any, str] = {}
+    for kind in ("users", "roles"):
+        seen: dict[Any, str] = users if kind == "users" else {}
+        for i, entity in enumerate(iam.get(kind, [])):
+            path = at(f"iam.{kind}", i)
+            _unique(
+                seen, (entity["account"], entity["name"].casefold()), at(path, "name"), kind[:-1]
+            )
+            for name, document in entity.get("inline", {}).items():
+                _document(document, IDENTITY, at(at(path, "inline"), name))
+            if kind == "roles":
+                _document(entity["trust_policy"], TRUST, at(path, "trust_policy"))
+            for j, arn in enumerate(entity.get("attached", [])):
+                shipped = ":iam::aws:policy" in arn and arn.split(":policy", 1)[1] in (
+                    aws_managed_policies()
+                )
+                if not shipped and arn not in arns:
+                    raise DocumentError(at(at(path, "attached"), j), f"no managed policy {arn}")
+    keys: dict[Any, str] = {}
+    for i, key in enumerate(iam.get("access_keys", [])):
+        path = at("iam.access_keys", i)
+        _unique(keys, key["id"], at(path, "id"), "access key")
+        if (key["account"], key["user"].casefold()) not in users:
+            raise DocumentError(at(path, "user"), f"no user {key['user']} in {key['account']}")
 
 
 def _check_kms(kms: dict[str, Any]) -> None:

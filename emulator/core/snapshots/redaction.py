@@ -3,8 +3,9 @@
 A hidden secret loaded back is never taken for the secret itself.
 
 The secrets are the configured secret access keys (``config.secret_keys``), each
-AssumeRole session's secret key and token, and each KMS key's material. Access key ids, role
-ids, expirations, key ids and grant tokens (handed to the grantee as any id) stay visible.
+AssumeRole session's secret key and token, each IAM user access key's secret and each KMS
+key's material. Access key ids, role ids, expirations, key ids and grant tokens (handed to
+the grantee as any id) stay visible.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from emulator.core.iam.directory import Iam
 from emulator.core.iam.sessions import Sessions
 
 REDACTED = "<redacted>"
@@ -28,13 +30,19 @@ def redact(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
     kms = snapshot.get("kms", {})
     keys = [{**key, "material": REDACTED} for key in kms.get("keys", [])]
-    return {**snapshot, "config": config, "sessions": sessions, "kms": {**kms, "keys": keys}}
+    out = {**snapshot, "config": config, "sessions": sessions, "kms": {**kms, "keys": keys}}
+    if "iam" in snapshot:
+        iam = dict(snapshot["iam"])
+        iam["access_keys"] = [{**k, "secret": REDACTED} for k in iam.get("access_keys", [])]
+        out["iam"] = iam
+    return out
 
 
 def restore(
     data: dict[str, Any],
     secret_keys: Mapping[str, str],
     sessions: Sessions,
+    iam: Iam,
     materials: Mapping[tuple[str, str, str], str] | None = None,
 ) -> dict[str, Any]:
     """``data`` to load, where each redacted secret is the one the world already holds for
@@ -67,6 +75,17 @@ def restore(
                     continue
                 session = {**session, "secret_key": held.secret_key, "token": held.token}
             out["sessions"][key] = session
+    loaded_iam = data.get("iam")
+    if isinstance(loaded_iam, dict) and isinstance(loaded_iam.get("access_keys"), list):
+        keys = []
+        for key in loaded_iam["access_keys"]:
+            if isinstance(key, dict) and key.get("secret") == REDACTED:
+                held = iam.key(str(key.get("id")))
+                if held is None:
+                    continue
+                key = {**key, "secret": held.secret}
+            keys.append(key)
+        out["iam"] = {**loaded_iam, "access_keys": keys}
     return out
 
 

@@ -8,6 +8,7 @@ import json
 from emulator.core.access import authorize as entry
 from emulator.core.access.layers import (
     allowed_images,
+    identity_policy,
     image_lifecycle,
     key_policy,
     launch_permission,
@@ -98,9 +99,10 @@ def layers(decision: Decision) -> list[tuple[str, bool]]:
 
 
 def test_the_layers_run_in_the_order_of_the_evaluation_chart() -> None:
-    # The EC2 image rules (launch permission, Allowed AMIs, the image's lifecycle), then KMS
-    # for the encrypted snapshots.
+    # Identity policies, the EC2 image rules (launch permission, Allowed AMIs, the image's
+    # lifecycle), then KMS for the encrypted snapshots.
     assert (
+        identity_policy.steps,
         launch_permission.steps,
         allowed_images.steps,
         image_lifecycle.steps,
@@ -190,4 +192,5 @@ def test_the_world_hands_ec2_its_own_entry_point() -> None:
         keys=h.kms,
         allowed=lambda account, region: AllowedImagesSettings(),
         now=h.clock(),
+        iam=h.iam,
     )

@@ -17,6 +17,7 @@ from emulator.core.ec2.images.launch_permissions import ORG, OU, USER, Grant
 from emulator.core.ec2.images.records import Image
 from emulator.core.ec2.region import Env, RegionState
 from emulator.core.ec2.state import Ec2State
+from emulator.core.iam.directory import Iam
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import Membership
@@ -79,6 +80,7 @@ class Harness:
         clock.move_to(datetime(2024, 1, 1, tzinfo=UTC), frozen=True)
         self.clock = clock
         self.kms = Kms(ids=ids, clock=clock, membership=self.members.get)
+        self.iam = Iam(ids=ids, clock=clock)
         self.ec2 = Ec2State(
             ids=ids,
             clock=clock,
@@ -97,6 +99,7 @@ class Harness:
                 self.ec2.read(region).allowed_images, account
             ),
             now=self.clock(),
+            iam=self.iam,
         )
 
     def rule(self, image: Image, account: str, region: str = REGION) -> Rule:

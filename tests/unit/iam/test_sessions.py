@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from emulator.core.errors import CoreError, InvalidValue, NotAuthorized
-from emulator.core.iam.sessions import ORG_ACCESS_ROLE, Sessions
+from emulator.core.iam.directory import ORG_ACCESS_ROLE, Iam
+from emulator.core.iam.principals import root
+from emulator.core.iam.sessions import Session, Sessions
 from emulator.core.ids import IdSource
 from emulator.core.organizations.membership import Membership
 
@@ -38,18 +40,34 @@ def sessions(clock: Clock) -> Sessions:
     return Sessions(ids=IdSource(seed=7), clock=clock)
 
 
+def member_iam() -> Iam:
+    """The IAM of a world where MEMBER was made by CreateAccount: it has the org's role."""
+    iam = Iam(ids=IdSource(seed=3), clock=lambda: START)
+    iam.create_org_access_role(MEMBER, MANAGEMENT, None)
+    return iam
+
+
+IAM = member_iam()
+
+
+def assume(
+    sessions: Sessions, caller: str, role_arn: str, name: str, duration: int, iam: Iam = IAM
+) -> Session:
+    return sessions.assume_role(root(caller), role_arn, name, duration, iam, PLACES.get)
+
+
 def refusal(
     sessions: Sessions, caller: str, role_arn: str, name: str = "s1", duration: int = 900
 ) -> tuple[type[CoreError], str]:
     with pytest.raises(CoreError) as caught:
-        sessions.assume_role(caller, role_arn, name, duration, PLACES.get)
+        assume(sessions, caller, role_arn, name, duration)
     return type(caught.value), caught.value.reason
 
 
 def test_the_management_account_assumes_the_org_role_in_a_member(
     sessions: Sessions, clock: Clock
 ) -> None:
-    session = sessions.assume_role(MANAGEMENT, ROLE, "deploy", 3600, PLACES.get)
+    session = assume(sessions, MANAGEMENT, ROLE, "deploy", 3600)
     assert session.account == MEMBER
     assert session.arn == f"arn:aws:sts::{MEMBER}:assumed-role/{ORG_ACCESS_ROLE}/deploy"
     assert session.access_key.startswith("ASIA") and session.role_id.startswith("AROA")
@@ -61,7 +79,7 @@ def test_the_management_account_assumes_the_org_role_in_a_member(
 @pytest.mark.parametrize(
     ("caller", "role_arn"),
     [
-        (MANAGEMENT, f"arn:aws:iam::{MEMBER}:role/SomeOtherRole"),  # only the org's role
+        (MANAGEMENT, f"arn:aws:iam::{MEMBER}:role/SomeOtherRole"),  # no such role
         (MANAGEMENT, f"arn:aws:iam::{OUTSIDER}:role/{ORG_ACCESS_ROLE}"),  # not a member
         (MEMBER, f"arn:aws:iam::{MANAGEMENT}:role/{ORG_ACCESS_ROLE}"),  # not its manager
         (MANAGEMENT, f"arn:aws:iam::{MANAGEMENT}:role/{ORG_ACCESS_ROLE}"),  # itself
@@ -93,7 +111,7 @@ def test_malformed_requests_are_refused_before_trust(
 
 @pytest.mark.parametrize("duration", [900, 3600])
 def test_the_duration_bounds_are_inclusive(sessions: Sessions, duration: int) -> None:
-    assert sessions.assume_role(MANAGEMENT, ROLE, "s1", duration, PLACES.get)
+    assert assume(sessions, MANAGEMENT, ROLE, "s1", duration)
 
 
 @pytest.mark.parametrize("duration", [3601, 43200])
@@ -105,7 +123,7 @@ def test_the_org_role_allows_one_hour(sessions: Sessions, duration: int) -> None
 
 
 def test_a_session_expires_on_the_worlds_clock(sessions: Sessions, clock: Clock) -> None:
-    key = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get).access_key
+    key = assume(sessions, MANAGEMENT, ROLE, "s1", 900).access_key
     clock.now = START + timedelta(seconds=899)
     assert not sessions.expired(key)
     clock.now = START + timedelta(seconds=900)
@@ -115,7 +133,7 @@ def test_a_session_expires_on_the_worlds_clock(sessions: Sessions, clock: Clock)
 
 def test_a_session_with_an_unreadable_expiry_fails_closed(clock: Clock) -> None:
     original = Sessions(ids=IdSource(seed=7), clock=clock)
-    key = original.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get).access_key
+    key = assume(original, MANAGEMENT, ROLE, "s1", 900).access_key
     saved = original.to_dict()
     saved[key]["expires"] = "not a time"
     assert Sessions.from_dict(saved, ids=IdSource(), clock=clock).expired(key)
@@ -123,9 +141,7 @@ def test_a_session_with_an_unreadable_expiry_fails_closed(clock: Clock) -> None:
 
 def test_secrets_do_not_follow_the_seed(clock: Clock) -> None:
     one, two = (
-        Sessions(ids=IdSource(seed=7), clock=clock).assume_role(
-            MANAGEMENT, ROLE, "s1", 900, PLACES.get
-        )
+        assume(Sessions(ids=IdSource(seed=7), clock=clock), MANAGEMENT, ROLE, "s1", 900)
         for _ in range(2)
     )
     assert one.access_key == two.access_key  # ids follow the seed
@@ -133,7 +149,7 @@ def test_secrets_do_not_follow_the_seed(clock: Clock) -> None:
 
 
 def test_sessions_survive_a_snapshot(sessions: Sessions, clock: Clock) -> None:
-    session = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
+    session = assume(sessions, MANAGEMENT, ROLE, "s1", 900)
     copy = Sessions.from_dict(sessions.to_dict(), ids=IdSource(), clock=clock)
     assert copy.get(session.access_key) == session
 
@@ -141,7 +157,7 @@ def test_sessions_survive_a_snapshot(sessions: Sessions, clock: Clock) -> None:
 def test_every_session_of_a_role_carries_the_roles_id(sessions: Sessions) -> None:
     """AWS's AssumedRoleId is "<the role's unique id>:<session name>": the role's id does not
     change between sessions (IAM User Guide, "Unique identifiers")."""
-    first = sessions.assume_role(MANAGEMENT, ROLE, "s1", 900, PLACES.get)
-    second = sessions.assume_role(MANAGEMENT, ROLE, "s2", 900, PLACES.get)
+    first = assume(sessions, MANAGEMENT, ROLE, "s1", 900)
+    second = assume(sessions, MANAGEMENT, ROLE, "s2", 900)
     assert first.role_id == second.role_id
     assert first.access_key != second.access_key

@@ -9,8 +9,11 @@ from dataclasses import dataclass, fields, replace
 from emulator.core.authorization import (
     DEREGISTER_IMAGE,
     DESCRIBE_IMAGES,
+    IDENTITY_LAYER,
+    MODIFY_IMAGE_ATTRIBUTE,
     RUN_INSTANCES,
     AccessRequest,
+    unauthorized,
 )
 from emulator.core.commit import commit
 from emulator.core.ec2 import resource_ids
@@ -206,7 +209,10 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
             raise Gone("image_unavailable", id=image_id)
         raise resource_ids.not_found("image", [image_id])
     action = RUN_INSTANCES if need == LAUNCH else DESCRIBE_IMAGES
-    allowed = env.authorize(AccessRequest(account, action, region.name, image)).allowed
+    decision = env.authorize(AccessRequest(account, action, region.name, image))
+    refusal, allowed = decision.refusal, decision.allowed
+    if refusal is not None and refusal.layer == IDENTITY_LAYER:
+        raise unauthorized(refusal)
     if need == LAUNCH and not allowed:
         if image.state == DISABLED and image.owner == account:
             raise Conflict("image_disabled", id=image_id)
@@ -216,6 +222,16 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
     if need == OWNER and image.owner != account:
         raise NotAuthorized("image_not_owned", id=image_id)
     return image
+
+
+def check_identity(
+    env: Env, region: RegionState, account: str, action: str, image: Image | None
+) -> None:
+    """The caller's own policies must allow the call (an IAM user or role session; the root
+    user is not asked): else UnauthorizedOperation, as EC2 answers."""
+    refusal = env.authorize(AccessRequest(account, action, region.name, image)).refusal
+    if refusal is not None and refusal.layer == IDENTITY_LAYER:
+        raise unauthorized(refusal)
 
 
 def _check_unique_name(region: RegionState, account: str, name: str) -> None:
@@ -617,6 +633,7 @@ def describe_images(
     """
     _check_users(owners, {"self", *OWNER_ALIASES})
     _check_users(executable_users, {"self", "all"})
+    check_identity(env, region, account, DESCRIBE_IMAGES, None)
     fields = {**IMAGE_FILTERS, "image-allowed": _allowed_field(env, region, account)}
     matches = FilterSet(filters, fields, lambda i: region.tags.get(i.image_id, account))
     membership = env.membership(account)
@@ -756,6 +773,7 @@ def modify_launch_permissions(
 ) -> None:
     """Owner only; every entry valid or nothing changes; adds first, then removes."""
     image = find_image(env, region, account, image_id, OWNER)
+    check_identity(env, region, account, MODIFY_IMAGE_ATTRIBUTE, image)
     updated = change(image.launch_permissions, adds, removes, env.config.max_launch_permissions)
     if adds and image.state == DISABLED:
         raise Conflict("image_disabled_not_shareable", id=image.image_id)
@@ -794,6 +812,7 @@ def modify_image_attribute(
 ) -> None:
     """``description`` or ``imdsSupport`` (launch permissions have their own call)."""
     image = find_image(env, region, account, image_id, OWNER)
+    check_identity(env, region, account, MODIFY_IMAGE_ATTRIBUTE, image)
     if attribute == "imdsSupport":
         _one_of("imdsSupport", value, {"v2.0"})
     elif attribute != "description":
