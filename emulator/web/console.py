@@ -525,13 +525,12 @@ def organization():
                 error, status = api_error(err)
                 image_id = None
         org = _chosen_org(world, orgs, org_id, acting.account, problems)
-        policy_rows = console_policies.policy_rows(world, org) if org else []
         tree = build_tree(world, org, image_id, acting.region) if org else None
         outside = _outside(world, tree, image_id, acting.region) if tree and image_id else []
     return _page(
         "console/organization.html",
         status,
-        policy_rows=policy_rows,
+        policy_rows=console_policies.policy_rows(world, org),
         orgs=orgs,
         org=org,
         tree=tree,

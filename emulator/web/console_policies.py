@@ -19,8 +19,16 @@ class PolicyRow:
     policies: tuple[tuple[str, str, str], ...]  # (id, name, type)
 
 
-def policy_rows(world: World, org: Organization) -> list[PolicyRow]:
-    """Root first, then the tree in order (OUs before the accounts under them)."""
+def policy_rows(world: World, org: Organization | None) -> list[PolicyRow]:
+    """Root first, then the tree in order (OUs before the accounts under them); read under
+    the world's lock (a re-entrant one)."""
+    if org is None:
+        return []
+    with world.lock:
+        return _rows(world, org)
+
+
+def _rows(world: World, org: Organization) -> list[PolicyRow]:
     tree = world.orgs
     rows: list[PolicyRow] = []
 
