@@ -28,6 +28,7 @@ DECRYPT = "kms:Decrypt"  # read storage under the keys: kms:Decrypt and kms:Desc
 CREATE_GRANT = "kms:CreateGrant"  # make new EBS storage under the keys: every action EBS needs
 MODIFY_IMAGE_ATTRIBUTE = "ec2:ModifyImageAttribute"  # change an image's attributes or sharing
 IDENTITY_LAYER = "identity_policy"  # the layer whose refusal EC2 answers UnauthorizedOperation
+ALLOWED_IMAGES_LAYER = "allowed_images"  # the Allowed AMIs layer (a declarative policy may set it)
 
 # Who the request being served acts as (a core.iam Principal), set around each call by the
 # World (``World.acting_as``); None outside a request (explain, the console, scenarios), where

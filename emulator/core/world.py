@@ -119,7 +119,8 @@ class World:
         )
 
     def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
-        return settings_of(self.ec2.read(region).allowed_images, account)
+        table = self.ec2.read(region).allowed_images
+        return settings_of(table, account, self.orgs.ec2_declarative(account))
 
     def acting_as(self, principal: Principal) -> AbstractContextManager[None]:
         """While serving a request: the IAM principal the access decision asks about."""
@@ -191,6 +192,7 @@ class World:
             config=self.config,
             authorize=self.authorize,
             keys=self.kms,
+            declarative=self.orgs.ec2_declarative,
         )
 
     def set_baseline(self) -> None:

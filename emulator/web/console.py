@@ -47,6 +47,7 @@ from emulator.core.explain import access, explain
 from emulator.core.iam.documents import trusted_principals
 from emulator.core.world import World
 from emulator.web import console_context as ctx
+from emulator.web import console_policies
 from emulator.web.console_permissions import Draft, arn_grant
 from emulator.web.console_tree import build_tree, grant_words, verdict
 from emulator.web.worlds import current_world
@@ -493,9 +494,9 @@ def block_public_access():
         try:
             with world.ec2.write(acting.region) as regional:
                 if wanted == "unblocked":
-                    state = bpa.disable(regional, acting.account)
+                    state = bpa.disable(world.ec2.env, regional, acting.account)
                 else:
-                    state = bpa.enable(regional, acting.account, wanted)
+                    state = bpa.enable(world.ec2.env, regional, acting.account, wanted)
         except CoreError as err:
             return _problem(*api_error(err), title="Block public access for AMIs")
     g.changed_world = True
@@ -529,6 +530,7 @@ def organization():
     return _page(
         "console/organization.html",
         status,
+        policy_rows=console_policies.policy_rows(world, org),
         orgs=orgs,
         org=org,
         tree=tree,
