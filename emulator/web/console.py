@@ -48,6 +48,7 @@ from emulator.core.iam.documents import trusted_principals
 from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant
+from emulator.web.console_policies import policy_rows
 from emulator.web.console_tree import build_tree, grant_words, verdict
 from emulator.web.worlds import current_world
 
@@ -526,6 +527,7 @@ def organization():
         org = _chosen_org(world, orgs, org_id, acting.account, problems)
         tree = build_tree(world, org, image_id, acting.region) if org else None
         outside = _outside(world, tree, image_id, acting.region) if tree and image_id else []
+        rows = policy_rows(world, org) if org else []
     return _page(
         "console/organization.html",
         status,
@@ -535,6 +537,7 @@ def organization():
         images=images,
         image_id=image_id,
         outside=outside,
+        policy_rows=rows,
         error=error,
         problems=problems,
     )
