@@ -32,8 +32,9 @@ Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
 
 REGISTRY: dict[tuple[str, str], Handler] = {}
 CATALOGUES: dict[str, Catalogue] = {}
-# Operations whose names start so only read; every other one may change the world.
-READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+# Operations whose names start so only read; every other one may change the world. IAM's
+# policy simulator (Simulate*) only reads too.
+READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Simulate")
 
 
 def is_read_only(operation: str) -> bool:
