@@ -28,6 +28,10 @@ DECRYPT = "kms:Decrypt"  # read storage under the keys: kms:Decrypt and kms:Desc
 CREATE_GRANT = "kms:CreateGrant"  # make new EBS storage under the keys: every action EBS needs
 MODIFY_IMAGE_ATTRIBUTE = "ec2:ModifyImageAttribute"  # change an image's attributes or sharing
 IDENTITY_LAYER = "identity_policy"  # the layer whose refusal EC2 answers UnauthorizedOperation
+SCP_LAYER = "service_control_policy"  # the organization's SCPs, for member accounts
+# The layers whose refusal a service answers as "not authorized" (EC2 UnauthorizedOperation,
+# the others AccessDenied[Exception]), with the kind of policy the message names.
+POLICY_LAYERS = {SCP_LAYER: "service control policy", IDENTITY_LAYER: "identity-based policy"}
 
 # Who the request being served acts as (a core.iam Principal), set around each call by the
 # World (``World.acting_as``); None outside a request (explain, the console, scenarios), where
@@ -66,13 +70,31 @@ class AccessRequest:
     # the request being served acts as, unless given; None or the root user is not subject
     # to identity policies.
     caller: Any = field(default_factory=acting)
+    # The ARNs the action names (the action table's resource types, built from the
+    # request's parameters); ("*",) for an action without a resource type. Empty: the
+    # image / keys above say what is asked (the image calls, EC2's use of keys).
+    resources: tuple[str, ...] = ()
+    # The request's own condition keys (aws:RequestTag/*, aws:TagKeys, ec2:... of the
+    # parameters); the engine adds those it reads from live state (aws:Principal*,
+    # aws:Resource*, ec2:Owner, ...). Only the keys the action table lists for the action,
+    # plus the global aws: keys, are seen by the policies.
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Step:
     """One layer's verdict on one part of the request, with its evidence: for a launch
     permission the grant (``via``, ``grant``); for a key policy the key ARN and the deciding
-    statement."""
+    statement.
+
+    A policy layer's step (SCP, identity, resource policy) is about one (action, resource)
+    and its evidence holds: ``principal`` (ARN), ``action``, ``resource`` (ARN or "*"),
+    ``effect`` ("Allow" | "Deny" | "ImplicitDeny"), ``policy`` (the deciding policy's
+    name, id or ARN; None for an implicit deny), ``policy_arn`` (its ARN where it has
+    one), ``statement`` (the Sid, else "Statement[i]"), ``statement_index`` (i), and
+    ``policy_type`` ("service control policy" | "identity-based policy" |
+    "resource-based policy"). An SCP step adds ``target`` (the root, OU or account whose
+    level decided) and ``level`` (its position from the root, 0-based)."""
 
     layer: str
     allowed: bool

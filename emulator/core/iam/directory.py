@@ -67,6 +67,7 @@ class IdentityDecision:
     effect: str  # "Allow" | "Deny" | "ImplicitDeny"
     policy: str | None  # the deciding policy: an inline policy's name or a managed one's ARN
     statement: str | None  # its Sid, else Statement[i]
+    index: int | None = None  # the statement's position in its policy
 
 
 class Iam(IdentityOperations, ManagedPolicyOperations):
@@ -164,9 +165,9 @@ class Iam(IdentityOperations, ManagedPolicyOperations):
                 context=context,
             )
             if decision.effect == "Deny":
-                return IdentityDecision(False, "Deny", label, decision.statement)
+                return IdentityDecision(False, "Deny", label, decision.statement, decision.index)
             if decision.allowed and allow is None:
-                allow = IdentityDecision(True, "Allow", label, decision.statement)
+                allow = IdentityDecision(True, "Allow", label, decision.statement, decision.index)
         return allow or IdentityDecision(False, "ImplicitDeny", None, None)
 
     def may_assume(self, caller: Principal, role: Role, context: Context) -> bool:

@@ -21,6 +21,7 @@ class PolicyDecision:
     effect: str  # "Allow" | "Deny" | "ImplicitDeny"
     statement: str | None  # the deciding statement's Sid, else "Statement[i]"; None if none
     reason: str
+    index: int | None = None  # the deciding statement's position in the policy
 
 
 def root_arn(account: str) -> str:
@@ -51,11 +52,12 @@ def evaluate(
                 "Deny",
                 statement.label,
                 f"{action} on {resource} is explicitly denied by statement {statement.label}",
+                statement.index,
             )
         allow = allow or statement
     if allow is not None:
         reason = f"{action} on {resource} is allowed by statement {allow.label}"
-        return PolicyDecision(True, "Allow", allow.label, reason)
+        return PolicyDecision(True, "Allow", allow.label, reason, allow.index)
     return PolicyDecision(
         False,
         "ImplicitDeny",

@@ -15,6 +15,7 @@ from emulator.core.authorization import (
     DESCRIBE_IMAGES,
     IDENTITY_LAYER,
     MODIFY_IMAGE_ATTRIBUTE,
+    POLICY_LAYERS,
     RUN_INSTANCES,
     AccessRequest,
     Step,
@@ -80,6 +81,9 @@ def _step(request: AccessRequest, facts: Facts, action: str, resource: str) -> S
         "resource": resource,
         "effect": decision.effect,
         "policy": decision.policy,
+        "policy_arn": decision.policy if (decision.policy or "").startswith("arn:") else None,
         "statement": decision.statement,
+        "statement_index": decision.index,
+        "policy_type": POLICY_LAYERS[LAYER],
     }
     return Step(LAYER, decision.allowed, reason, evidence)
