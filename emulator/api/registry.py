@@ -31,6 +31,9 @@ class Call:
 Handler = Callable[[Call, dict[str, Any]], "dict[str, Any] | None"]
 
 REGISTRY: dict[tuple[str, str], Handler] = {}
+# Asked before every handler with the call and its parameters; raises to refuse the call
+# (``emulator.api.gate``, the access decision's gate, registers itself here).
+GATES: list[Callable[[Call, dict[str, Any]], None]] = []
 CATALOGUES: dict[str, Catalogue] = {}
 # Operations whose names start so only read; every other one may change the world. IAM's
 # policy simulator (Simulate*) only reads too.
@@ -53,6 +56,11 @@ def operation(service: str, name: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+def check_gates(call: Call, params: dict[str, Any]) -> None:
+    for gate in GATES:
+        gate(call, params)
 
 
 def catalogue(cat: Catalogue) -> Catalogue:

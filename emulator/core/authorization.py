@@ -9,8 +9,6 @@ an ``Authorize`` callable the World wires, so it never imports the package decid
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -125,36 +123,44 @@ class Decision:
 Authorize = Callable[[AccessRequest], Decision]
 
 
+def because(step: Step) -> str:
+    """The clause AWS's denials end with (IAM User Guide, "Access denied error messages")."""
+    kind = step.evidence.get("policy_type") or POLICY_LAYERS.get(step.layer, "policy")
+    if step.evidence.get("effect") == "Deny":
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"with an explicit deny in {article} {kind}"
+    return f"because no {kind} allows the {step.evidence['action']} action"
+
+
+# Seals a denial's decision for DecodeAuthorizationMessage: set by the World around each
+# request (``core.access.messages``); outside one a refusal carries no message.
+_SEALING: ContextVar[Callable[[Step], str] | None] = ContextVar("sealing", default=None)
+
+
+@contextmanager
+def sealing(seal: Callable[[Step], str]) -> Iterator[None]:
+    token = _SEALING.set(seal)
+    try:
+        yield
+    finally:
+        _SEALING.reset(token)
+
+
+def encoded_message(step: Step) -> str:
+    seal = _SEALING.get()
+    return seal(step) if seal is not None else ""
+
+
 def unauthorized(step: Step) -> NotAuthorized:
-    """EC2's answer to an identity-policy refusal, in AWS's words ("User: <arn> is not
-    authorized to perform: <action> on resource: <arn> because no identity-based policy
-    allows the <action> action"), with an encoded authorization failure message: the
-    decision as JSON, base64url (AWS's is encrypted; DecodeAuthorizationMessage is not
-    served)."""
+    """EC2's answer to a policy refusal (SCP or identity), in AWS's words ("User: <arn> is
+    not authorized to perform: <action> on resource: <arn> because no identity-based policy
+    allows the <action> action"), with the encoded authorization failure message."""
     evidence = step.evidence
-    because = (
-        "with an explicit deny in an identity-based policy"
-        if evidence.get("effect") == "Deny"
-        else f"because no identity-based policy allows the {evidence['action']} action"
-    )
-    message = {
-        "allowed": False,
-        "explicitDeny": evidence.get("effect") == "Deny",
-        "matchedStatements": {
-            "items": [evidence["statement"]] if evidence.get("statement") else []
-        },
-        "context": {
-            "principal": {"arn": evidence["principal"]},
-            "action": evidence["action"],
-            "resource": evidence["resource"],
-        },
-    }
-    encoded = base64.urlsafe_b64encode(json.dumps(message).encode()).decode().rstrip("=")
     return NotAuthorized(
         "unauthorized_operation",
         principal=evidence["principal"],
         action=evidence["action"],
         resource=evidence["resource"],
-        because=because,
-        encoded=encoded,
+        because=because(step),
+        encoded=encoded_message(step),
     )

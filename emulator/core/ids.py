@@ -65,6 +65,10 @@ class IdSource:
     def create_account_request_id(self) -> str:
         return "car-" + self._pick(_LOWER_ALNUM, 32)
 
+    def policy_id(self) -> str:
+        """An Organizations policy: ``p-`` + 8 lowercase letters and digits."""
+        return "p-" + self._pick(_LOWER_ALNUM, 8)
+
     def resource_id(self, prefix: str) -> str:
         """EC2 style: ``ami-``, ``snap-``, ``vol-``, ``i-``, ``r-`` + 17 hex digits."""
         return f"{prefix}-" + self._pick(_HEX, 17)

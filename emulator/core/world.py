@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator.core.access import gate
 from emulator.core.access.authorize import authorize
-from emulator.core.authorization import AccessRequest, Decision, acting_as
+from emulator.core.access.messages import Sealer, payload
+from emulator.core.authorization import AccessRequest, Decision, Step, acting_as, sealing
 from emulator.core.clock import WorldClock, parse_time
 from emulator.core.ec2.images.allowed_images import AllowedImagesSettings, settings_of
 from emulator.core.ec2.state import Ec2State
+from emulator.core.errors import CoreError
 from emulator.core.iam.directory import Iam
 from emulator.core.iam.principals import USER, Principal, root
 from emulator.core.iam.sessions import Sessions
@@ -89,6 +92,8 @@ class World:
         # they are; set and cleared by the saver (emulator.persistence).
         self.writes_refused: str | None = None
         self.ids = ids or IdSource()
+        # Seals the encoded authorization failure messages; drawn per world, never saved.
+        self.messages = Sealer()
         # The one clock: a callable handed in (a test's) becomes the real time it runs on.
         self.clock = clock if isinstance(clock, WorldClock) else WorldClock(clock or utcnow)
         self._build_domains({})
@@ -116,14 +121,57 @@ class World:
             allowed=self._allowed_images,
             now=self.clock(),
             iam=self.iam,
+            scps=self.authorize_scps,
+            resource_tags=self._resource_tags,
         )
+
+    def gate(
+        self, service: str, operation: str, params: dict[str, Any], account: str, region: str
+    ) -> Step | None:
+        """The SCP or identity-policy step refusing a call before its handler, if any."""
+        return gate.refusal(
+            service,
+            operation,
+            params,
+            account=account,
+            region=region,
+            partition=self.partition_of(region),
+            membership=self.orgs.membership(account),
+            scps_bind=self.authorize_scps(account) is not None,
+            authorize=self.authorize,
+            resolve=lambda kind, value: self._key_arn(kind, value, account, region),
+        )
+
+    def _key_arn(self, kind: str, value: str, account: str, region: str) -> str | None:
+        """A KMS key named by id or alias: its key's ARN (the resource IAM evaluates)."""
+        if kind != "key":
+            return None
+        try:
+            return self.kms.resolve(value, account, region).arn
+        except CoreError:
+            return None  # the handler answers NotFound in KMS's words
+
+    def authorize_scps(self, account: str) -> tuple[Any, ...] | None:
+        """The SCP levels over ``account`` (Organizations' policies), None if unbound."""
+        levels = getattr(self.orgs, "service_control_policies", None)
+        return levels(account) if levels is not None else None
+
+    def _resource_tags(self, region: str, resource_id: str, account: str) -> dict[str, str]:
+        return self.ec2.read(region).tags.get(resource_id, account)
 
     def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
         return settings_of(self.ec2.read(region).allowed_images, account)
 
-    def acting_as(self, principal: Principal) -> AbstractContextManager[None]:
-        """While serving a request: the IAM principal the access decision asks about."""
-        return acting_as(principal)
+    @contextmanager
+    def acting_as(self, principal: Principal) -> Iterator[None]:
+        """While serving a request: the IAM principal the access decision asks about, and
+        the sealing of its denials' encoded messages with this world's key."""
+
+        def seal(step: Step) -> str:
+            return self.messages.seal(payload(step, principal, step.evidence.get("context", {})))
+
+        with acting_as(principal), sealing(seal):
+            yield
 
     def account_for_key(self, access_key: str) -> str:
         """Caller identity rule: 12 digits = that account; else an AssumeRole session's

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from emulator.api.errors import AwsError
 from emulator.api.json_errors import JSON_ERRORS
 from emulator.api.regions import is_known, unknown_region
-from emulator.api.registry import CATALOGUES, REGISTRY, Call, is_read_only
+from emulator.api.registry import CATALOGUES, REGISTRY, Call, check_gates, is_read_only
 from emulator.core.commit import DryRunPassed, dry_run
 from emulator.core.errors import CoreError
 from emulator.core.world import World
@@ -198,7 +198,10 @@ def _invoke(
         if world.writes_refused is not None and not is_read_only(name):
             # The state file cannot be saved: nothing may change until it can again.
             raise AwsError("ServiceUnavailable", UNAVAILABLE_MESSAGE, 503)
-        if not params.pop("DryRun", False):
+        dry = params.pop("DryRun", False)
+        # One gate for every call; a dry run is refused by it as the real call would be.
+        check_gates(call, params)
+        if not dry:
             return handler(call, params)
         # The operation makes every check, then stops at its commit point (core/commit.py):
         # a dry run costs what the checks cost and changes nothing. A read has no commit

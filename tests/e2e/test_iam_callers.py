@@ -68,6 +68,20 @@ def test_a_user_key_acts_as_that_user(aws: ClientFactory, server: RunningServer)
         "Arn": f"arn:aws:iam::{ACCOUNT}:user/alice",
         "ResponseMetadata": ident["ResponseMetadata"],
     }
+    own = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:GetUser", "iam:ListAccessKeys"],
+                "Resource": f"arn:aws:iam::{ACCOUNT}:user/alice",
+            },
+            {"Effect": "Allow", "Action": "ec2:RegisterImage", "Resource": "*"},
+        ],
+    }
+    aws("iam", account=ACCOUNT).put_user_policy(
+        UserName="alice", PolicyName="own", PolicyDocument=json.dumps(own)
+    )
     iam = client(server, "iam", keys)
     assert iam.get_user()["User"]["UserName"] == "alice"  # no name: the caller
     assert [k["AccessKeyId"] for k in iam.list_access_keys()["AccessKeyMetadata"]] == [

@@ -4,4 +4,4 @@ The handlers read JSON params, call one core.organizations operation each and sh
 the answer.
 """
 
-from emulator.api.organizations import errors, operations  # noqa: F401
+from emulator.api.organizations import errors, operations, policies  # noqa: F401

@@ -107,6 +107,96 @@ ORGANIZATIONS_ERRORS = catalogue(
                 "OU_NUMBER_LIMIT_EXCEEDED",
                 "You attempted to exceed the number of OUs that you can have in an organization.",
             ),
+            # Policies (policy types, policies, attachments, effective policies).
+            "policy_not_found": Entry(
+                "PolicyNotFoundException",
+                "We can't find a policy with the PolicyId that you specified.",
+            ),
+            "duplicate_policy": Entry(
+                "DuplicatePolicyException", "A policy with the same name already exists."
+            ),
+            "duplicate_policy_attachment": Entry(
+                "DuplicatePolicyAttachmentException",
+                "The selected policy is already attached to the specified target.",
+            ),
+            "policy_in_use": Entry(
+                "PolicyInUseException",
+                "The policy is attached to one or more entities. You must detach it from all "
+                "roots, OUs, and accounts before performing this operation.",
+            ),
+            "policy_not_attached": Entry(
+                "PolicyNotAttachedException",
+                "The policy isn't attached to the specified target in the specified root.",
+            ),
+            "policy_type_not_enabled": Entry(
+                "PolicyTypeNotEnabledException",
+                "The specified policy type isn't currently enabled in this root. You can't "
+                "attach policies of the specified type to entities in a root until you enable "
+                "that type in the root.",
+            ),
+            "policy_type_already_enabled": Entry(
+                "PolicyTypeAlreadyEnabledException",
+                "The specified policy type is already enabled in the specified root.",
+            ),
+            "policy_type_not_available": Entry(
+                "PolicyTypeNotAvailableForOrganizationException",
+                "You can't use the specified policy type with the feature set currently "
+                "enabled for this organization. For example, you can enable SCPs only after "
+                "you enable all features in the organization.",
+            ),
+            "malformed_policy": Entry(
+                "MalformedPolicyDocumentException",
+                "The provided policy document doesn't meet the requirements of the specified "
+                "policy type.",
+            ),
+            "target_not_found": Entry(
+                "TargetNotFoundException",
+                "We can't find a root, OU, account, or policy with the TargetId that you "
+                "specified.",
+            ),
+            "root_not_found": Entry(
+                "RootNotFoundException", "We can't find a root with the RootId that you specified."
+            ),
+            "effective_policy_not_found": Entry(
+                "EffectivePolicyNotFoundException",
+                "If you ran this action on the management account, this policy type is not "
+                "enabled. If you ran the action on a member account, the account doesn't have "
+                "an effective policy of this type. Contact the administrator of your "
+                "organization about attaching a policy of this type to the account.",
+            ),
+            "policy_attachment_limit_exceeded": _constraint(
+                "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+                "You attempted to exceed the number of policies of a certain type that can be "
+                "attached to an entity at one time.",
+            ),
+            "policy_attachment_minimum": _constraint(
+                "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+                "You attempted to detach a policy from an entity that would cause the entity "
+                "to have fewer than the minimum number of policies of a certain type required.",
+            ),
+            "policy_content_limit_exceeded": _constraint(
+                "POLICY_CONTENT_LIMIT_EXCEEDED",
+                "You attempted to create a policy that is larger than the maximum size.",
+            ),
+            "immutable_policy": _invalid(
+                "IMMUTABLE_POLICY",
+                "You specified a policy that is managed by Amazon Web Services and can't be "
+                "modified.",
+            ),
+            "invalid_policy_type": _invalid(
+                "INVALID_ENUM_POLICY_TYPE", "You specified an invalid policy type string."
+            ),
+            "invalid_policy_id": _invalid(
+                "INVALID_SYNTAX_POLICY_ID", "You specified an invalid policy ID."
+            ),
+            "invalid_target_id": _invalid(
+                "INVALID_PATTERN_TARGET_ID",
+                "You specified a policy target ID that doesn't match the required pattern.",
+            ),
+            "effective_target_not_account": _invalid(
+                "TARGET_NOT_SUPPORTED",
+                "You can't perform the specified operation on that target entity.",
+            ),
             # Bad input found by the core.
             "invalid_pattern": _invalid(
                 "INVALID_PATTERN", "You provided a value that doesn't match the required pattern."

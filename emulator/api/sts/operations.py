@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime
 from typing import Any
 
+from emulator.api.errors import AwsError as StsError
 from emulator.api.registry import Call, operation
+
+# STS's answer to a message it cannot read (STS API Reference, DecodeAuthorizationMessage).
+INVALID_MESSAGE = "The error message provided is invalid."
 
 
 @operation("sts", "GetCallerIdentity")
@@ -15,6 +20,17 @@ def get_caller_identity(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     session."""
     caller = call.world.principal_for_key(call.access_key, call.partition)
     return {"UserId": caller.user_id, "Account": caller.account, "Arn": caller.arn}
+
+
+@operation("sts", "DecodeAuthorizationMessage")
+def decode_authorization_message(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The decision behind an EC2 `UnauthorizedOperation`'s encoded message, as the JSON AWS
+    documents (allowed, explicitDeny, matchedStatements, failures, context). Only the world
+    that refused can read it; the caller needs `sts:DecodeAuthorizationMessage`."""
+    decoded = call.world.messages.open(params["EncodedMessage"])
+    if decoded is None:
+        raise StsError("InvalidAuthorizationMessageException", INVALID_MESSAGE, 400)
+    return {"DecodedMessage": json.dumps(decoded)}
 
 
 @operation("sts", "AssumeRole")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +60,8 @@ class Organization:
     # The partition of the Region CreateOrganization was signed for: an organization lives
     # in one partition (docs/semantics.md, "Organizations and partitions").
     partition: str = "aws"
+    # Policy types enabled in the root, in the order they were enabled.
+    policy_types: list[str] = field(default_factory=list)
 
     def _arn(self, resource: str) -> str:
         return f"arn:{self.partition}:organizations::{self.management_account}:{resource}"
@@ -77,9 +79,9 @@ class Organization:
 
     @property
     def root_policy_types(self) -> list[dict[str, str]]:
-        """Policy types enabled in the root: none until EnablePolicyType, which the emulator
-        does not serve yet (AWS enables no type in a new organization's root)."""
-        return []
+        """Policy types enabled in the root: none until EnablePolicyType (AWS enables no
+        type in a new organization's root)."""
+        return [{"Type": t, "Status": "ENABLED"} for t in self.policy_types]
 
     @property
     def root_arn(self) -> str:
@@ -98,6 +100,7 @@ class Organization:
             "management_account": self.management_account,
             "feature_set": self.feature_set,
             "partition": self.partition,
+            "policy_types": list(self.policy_types),
         }
 
     @classmethod
@@ -108,6 +111,7 @@ class Organization:
             d["management_account"],
             d["feature_set"],
             d.get("partition", "aws"),
+            list(d.get("policy_types", [])),
         )
 
 

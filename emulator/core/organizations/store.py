@@ -15,6 +15,14 @@ from typing import Any, Self, TypeVar
 from emulator.core.errors import Conflict, NotAuthorized, NotFound
 from emulator.core.ids import IdSource
 from emulator.core.organizations.membership import Membership
+from emulator.core.organizations.policies.attachments import Attachments
+from emulator.core.organizations.policies.records import (
+    FULL_AWS_ACCESS,
+    FULL_AWS_ACCESS_ID,
+    SCP,
+    AttachedPolicy,
+    Policy,
+)
 from emulator.core.organizations.records import (
     Account,
     CreateAccountRequest,
@@ -39,6 +47,11 @@ class OrgStore:
         self._accounts: dict[str, Account] = {}
         self._requests: dict[str, CreateAccountRequest] = {}
         self._lookups: _Lookups | None = None
+        # Customer managed policies by id; FullAWSAccess is not stored (one for all orgs).
+        self._policies: dict[str, Policy] = {}
+        self._attachments = Attachments()
+        # (org id, policy id) -> the policy as decisions read it; dropped on update/delete.
+        self._views: dict[tuple[str, str], AttachedPolicy] = {}
 
     # ----------------------------------------------------------------- snapshot
 
@@ -48,6 +61,11 @@ class OrgStore:
             "ous": [u.to_dict() for u in self._ous.values()],
             "accounts": [a.to_dict() for a in self._accounts.values()],
             "create_account_requests": [r.to_dict() for r in self._requests.values()],
+            "policies": [p.to_dict() for p in self._policies.values()],
+            "attachments": [
+                {"org_id": o, "policy_id": p, "target_id": t}
+                for o, p, t in self._attachments.pairs()
+            ],
         }
 
     @classmethod
@@ -68,6 +86,11 @@ class OrgStore:
         for d in data.get("create_account_requests", []):
             req = CreateAccountRequest.from_dict(d)
             tree._requests[req.id] = req
+        for d in data.get("policies", []):
+            policy = Policy.from_dict(d)
+            tree._policies[policy.id] = policy
+        for d in data.get("attachments", []):
+            tree._attachments.attach(d["org_id"], d["target_id"], d["policy_id"])
         return tree
 
     # ------------------------------------------------------------ lookups
@@ -192,12 +215,36 @@ class OrgStore:
     def _join(self, acct: Account, org: Organization, parent_id: str, method: str) -> None:
         acct.org_id, acct.parent_id = org.id, parent_id
         acct.joined_method, acct.joined = method, self._clock()
+        self._new_target(org, acct.id)
         self._changed()
 
     def _leave(self, acct: Account) -> None:
+        if acct.org_id is not None:
+            self._attachments.drop_target(acct.org_id, acct.id)
         acct.org_id = acct.parent_id = acct.joined_method = None
         acct.joined = None
         self._changed()
+
+    def _new_target(self, org: Organization, target_id: str) -> None:
+        """A new OU or account of an org with SCPs enabled gets FullAWSAccess, as in AWS."""
+        if SCP in org.policy_types:
+            self._attachments.attach(org.id, target_id, FULL_AWS_ACCESS_ID)
+
+    def _policy(self, policy_id: str) -> Policy | None:
+        if policy_id == FULL_AWS_ACCESS_ID:
+            return FULL_AWS_ACCESS
+        return self._policies.get(policy_id)
+
+    def _view(self, org: Organization, policy_id: str) -> AttachedPolicy:
+        """The decision's view of an attached policy, made once per (org, policy)."""
+        view = self._views.get((org.id, policy_id))
+        if view is None:
+            policy = self._policy(policy_id)
+            assert policy is not None
+            arn = policy.arn(org.partition, org.management_account)
+            view = AttachedPolicy(policy.id, policy.name, arn, policy.content, policy.document)
+            self._views[(org.id, policy_id)] = view
+        return view
 
     def _email_owner(self, email: str) -> str | None:
         return self._indexed().emails.get(email.casefold())

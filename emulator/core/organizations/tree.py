@@ -11,6 +11,7 @@ from __future__ import annotations
 from emulator.core.errors import Conflict, LimitExceeded, NotFound
 from emulator.core.organizations.accounts import AccountOperations
 from emulator.core.organizations.paging import paginate
+from emulator.core.organizations.policies.operations import PolicyOperations
 from emulator.core.organizations.records import (
     ACCOUNT_ID,
     CHILD_ID,
@@ -32,7 +33,7 @@ MAX_OU_DEPTH = 5  # levels of OUs under a root
 MAX_OUS_PER_ORG = 1000
 
 
-class OrgTree(AccountOperations):
+class OrgTree(AccountOperations, PolicyOperations):
     """Every organization, OU and account, with the Organizations operations.
 
     ``create_organization``, ``create_ou`` and ``add_account`` also take ids (and names,
@@ -96,7 +97,12 @@ class OrgTree(AccountOperations):
         if any(a.id != caller for a in self._members(org)):
             raise Conflict("organization_not_empty", id=org.id)
         for ou_id in [u.id for u in self._ous.values() if u.org_id == org.id]:
+            self._attachments.drop_target(org.id, ou_id)
             del self._ous[ou_id]
+        self._attachments.drop_target(org.id, org.root_id)
+        for policy_id in [p.id for p in self._policies.values() if p.org_id == org.id]:
+            del self._policies[policy_id]
+        self._views = {k: v for k, v in self._views.items() if k[0] != org.id}
         self._changed()
         for req_id in [r.id for r in self._requests.values() if r.org_id == org.id]:
             del self._requests[req_id]
@@ -133,6 +139,7 @@ class OrgTree(AccountOperations):
             name=name,
         )
         self._ous[ou.id] = ou
+        self._new_target(org, ou.id)
         self._changed()
         return ou
 
@@ -155,6 +162,7 @@ class OrgTree(AccountOperations):
         ou = self._ou_in(self._managed_by(caller), ou_id)
         if self._child_ous(ou.id) or self._child_accounts(ou.id):
             raise Conflict("ou_not_empty", id=ou_id)
+        self._attachments.drop_target(ou.org_id, ou_id)
         del self._ous[ou_id]
         self._changed()
 

@@ -93,6 +93,14 @@ from emulator.core.kms.records import (
     Alias,
     Key,
 )
+from emulator.core.organizations.policies.operations import check_document
+from emulator.core.organizations.policies.records import (
+    FULL_AWS_ACCESS_ID,
+    POLICY_ID,
+    SERVED_TYPES,
+    TARGET_ID,
+    Policy,
+)
 from emulator.core.organizations.records import (
     ACCOUNT_ID,
     CREATE_ACCOUNT_REQUEST_ID,
@@ -192,7 +200,26 @@ ORGANIZATION = record(
         "management_account": ACCOUNT,
         "feature_set": Text(choices=FEATURE_SETS),
         "partition": PARTITION_NAME,
+        "policy_types": ListOf(Text(choices=SERVED_TYPES)),
     },
+)
+ORG_POLICY = record(
+    Policy,
+    {
+        "id": Text("a policy id", POLICY_ID),
+        "org_id": Text("an organization id", ORG_ID),
+        "type": Text(choices=SERVED_TYPES),
+        "name": Text(min_length=1, max_length=128),
+        "description": Text(max_length=512),
+        "content": Text(min_length=1),
+    },
+)
+POLICY_ATTACHMENT = Record(
+    {
+        "org_id": Text("an organization id", ORG_ID),
+        "policy_id": Text("a policy id", POLICY_ID),
+        "target_id": Text("a root, OU or account id", TARGET_ID),
+    }
 )
 ORG_UNIT = record(
     OrgUnit,
@@ -807,8 +834,19 @@ SNAPSHOT_FORM = Record(
                 "ous": ListOf(ORG_UNIT),
                 "accounts": ListOf(ACCOUNT_RECORD),
                 "create_account_requests": ListOf(CREATE_ACCOUNT_REQUEST),
+                "policies": ListOf(ORG_POLICY),
+                "attachments": ListOf(POLICY_ATTACHMENT),
             },
-            frozenset({"organizations", "ous", "accounts", "create_account_requests"}),
+            frozenset(
+                {
+                    "organizations",
+                    "ous",
+                    "accounts",
+                    "create_account_requests",
+                    "policies",
+                    "attachments",
+                }
+            ),
         ),
         "sessions": MapOf(Text(min_length=1, max_length=128), SESSION),
         "iam": Record(
@@ -926,6 +964,51 @@ def _check_orgs(orgs: dict[str, Any]) -> None:
         account = req.get("account_id")
         if account is not None and account not in seen:
             raise DocumentError(at(path, "account_id"), f"no account {account} in orgs.accounts")
+    _check_policies(orgs, roots, ous, members, seen)
+
+
+def _check_policies(
+    orgs: dict[str, Any],
+    roots: dict[str, str],
+    ous: dict[str, dict[str, Any]],
+    members: dict[str, str],
+    seen: dict[Any, str],
+) -> None:
+    """Policies belong to a known organization and pass the grammar of their type; each
+    attachment joins a policy and a target of one organization, with the type enabled."""
+    enabled = {o["id"]: set(o.get("policy_types", [])) for o in orgs.get("organizations", [])}
+    types: dict[str, tuple[str, str]] = {}  # policy id -> (org id, type)
+    for i, pol in enumerate(orgs.get("policies", [])):
+        path = at("orgs.policies", i)
+        _unique(seen, pol["id"], at(path, "id"), "policy")
+        if pol["org_id"] not in roots:
+            raise DocumentError(at(path, "org_id"), f"no organization {pol['org_id']}")
+        try:
+            check_document(pol["type"], pol["content"], pol["name"], pol["description"])
+        except CoreError as e:
+            raise DocumentError(
+                at(path, "content"), f"not a valid {pol['type']} ({e.reason})"
+            ) from None
+        types[pol["id"]] = (pol["org_id"], pol["type"])
+    pairs: dict[Any, str] = {}
+    for i, att in enumerate(orgs.get("attachments", [])):
+        path = at("orgs.attachments", i)
+        org_id, policy_id, target = att["org_id"], att["policy_id"], att["target_id"]
+        if org_id not in roots:
+            raise DocumentError(at(path, "org_id"), f"no organization {org_id}")
+        owner, kind = types.get(policy_id, (org_id, "SERVICE_CONTROL_POLICY"))
+        if (policy_id != FULL_AWS_ACCESS_ID and policy_id not in types) or owner != org_id:
+            raise DocumentError(at(path, "policy_id"), f"no policy {policy_id} in {org_id}")
+        in_org = (
+            target == roots[org_id]
+            or ous.get(target, {}).get("org_id") == org_id
+            or members.get(target) == org_id
+        )
+        if not in_org:
+            raise DocumentError(at(path, "target_id"), f"{target} is not a target of {org_id}")
+        if kind not in enabled[org_id]:
+            raise DocumentError(path, f"{kind} is not enabled in {org_id}")
+        _unique(pairs, (policy_id, target), path, "attachment")
 
 
 def _check_ou_chain(

@@ -12,6 +12,7 @@ from emulator.core.access.layers import (
     image_lifecycle,
     key_policy,
     launch_permission,
+    service_control_policy,
 )
 from emulator.core.authorization import (
     CREATE_GRANT,
@@ -99,9 +100,10 @@ def layers(decision: Decision) -> list[tuple[str, bool]]:
 
 
 def test_the_layers_run_in_the_order_of_the_evaluation_chart() -> None:
-    # Identity policies, the EC2 image rules (launch permission, Allowed AMIs, the image's
-    # lifecycle), then KMS for the encrypted snapshots.
+    # SCPs, identity policies, the EC2 image rules (launch permission, Allowed AMIs, the
+    # image's lifecycle), then KMS for the encrypted snapshots.
     assert (
+        service_control_policy.steps,
         identity_policy.steps,
         launch_permission.steps,
         allowed_images.steps,

@@ -565,5 +565,7 @@ def test_empty_snapshot_is_empty_tree() -> None:
         "ous": [],
         "accounts": [],
         "create_account_requests": [],
+        "policies": [],
+        "attachments": [],
     }
     assert tree.membership(MGMT) is None

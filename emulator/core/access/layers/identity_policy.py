@@ -8,67 +8,25 @@ evaluation logic").
 
 from __future__ import annotations
 
+from emulator.core.access.asked import context, pairs
 from emulator.core.access.facts import Facts
-from emulator.core.authorization import (
-    CREATE_GRANT,
-    DECRYPT,
-    DESCRIBE_IMAGES,
-    IDENTITY_LAYER,
-    MODIFY_IMAGE_ATTRIBUTE,
-    POLICY_LAYERS,
-    RUN_INSTANCES,
-    AccessRequest,
-    Step,
-)
+from emulator.core.authorization import IDENTITY_LAYER, POLICY_LAYERS, AccessRequest, Step
 
 LAYER = IDENTITY_LAYER
 
 
 def steps(request: AccessRequest, facts: Facts) -> list[Step]:
-    """One step per resource the action names: the image (RunInstances,
-    ModifyImageAttribute), the call (DescribeImages, whose resource is "*"), each key."""
+    """One step per (action, resource) the request asks (``asked.pairs``)."""
     caller = request.caller
     if caller is None or caller.is_root:
         return []
-    return [_step(request, facts, action, resource) for action, resource in _asked(request)]
-
-
-def _asked(request: AccessRequest) -> list[tuple[str, str]]:
-    image = request.image
-    if request.action in (RUN_INSTANCES, MODIFY_IMAGE_ATTRIBUTE) and image is not None:
-        asked = [(request.action, image_arn(request, image.image_id))]
-    elif request.action == DESCRIBE_IMAGES and image is None:
-        # IAM asks once per call: DescribeImages has no resource-level permissions. Which
-        # images the caller sees is the launch permission layer's, per image.
-        asked = [(DESCRIBE_IMAGES, "*")]
-    else:
-        asked = []
-    if request.action in (DECRYPT, CREATE_GRANT, RUN_INSTANCES):
-        key_action = CREATE_GRANT if request.action == CREATE_GRANT else DECRYPT
-        asked += [(key_action, arn) for arn in request.keys]
-    return asked
-
-
-def image_arn(request: AccessRequest, image_id: str) -> str:
-    partition = request.caller.arn.split(":", 2)[1]
-    return f"arn:{partition}:ec2:{request.region}::image/{image_id}"
+    return [_step(request, facts, action, resource) for action, resource in pairs(request)]
 
 
 def _step(request: AccessRequest, facts: Facts, action: str, resource: str) -> Step:
     caller = request.caller
-    context = {
-        "aws:PrincipalAccount": caller.account,
-        "aws:PrincipalArn": caller.role_arn or caller.arn,
-        "aws:RequestedRegion": request.region,
-        "ec2:Region": request.region,
-    }
-    if action.startswith("kms:"):
-        context["kms:CallerAccount"] = caller.account
-        context["kms:ViaService"] = f"ec2.{request.region}.amazonaws.com"
-    if facts.membership is not None:
-        context["aws:PrincipalOrgID"] = facts.membership.org_id
-        context["aws:PrincipalOrgPaths"] = [facts.membership.principal_org_path]  # type: ignore[assignment]
-    decision = facts.iam.identity_decision(caller, action, resource, context)
+    keys = context(request, facts, action, resource)
+    decision = facts.iam.identity_decision(caller, action, resource, keys)
     if decision.allowed:
         reason = f"{caller.arn} may {action} on {resource}: {decision.policy} allows it"
     elif decision.effect == "Deny":
@@ -85,5 +43,6 @@ def _step(request: AccessRequest, facts: Facts, action: str, resource: str) -> S
         "statement": decision.statement,
         "statement_index": decision.index,
         "policy_type": POLICY_LAYERS[LAYER],
+        "context": keys,
     }
     return Step(LAYER, decision.allowed, reason, evidence)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, fields, replace
 from emulator.core.authorization import (
     DEREGISTER_IMAGE,
     DESCRIBE_IMAGES,
-    IDENTITY_LAYER,
     MODIFY_IMAGE_ATTRIBUTE,
+    POLICY_LAYERS,
     RUN_INSTANCES,
     AccessRequest,
     unauthorized,
@@ -211,7 +211,7 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
     action = RUN_INSTANCES if need == LAUNCH else DESCRIBE_IMAGES
     decision = env.authorize(AccessRequest(account, action, region.name, image))
     refusal, allowed = decision.refusal, decision.allowed
-    if refusal is not None and refusal.layer == IDENTITY_LAYER:
+    if refusal is not None and refusal.layer in POLICY_LAYERS:
         raise unauthorized(refusal)
     if need == LAUNCH and not allowed:
         if image.state == DISABLED and image.owner == account:
@@ -230,7 +230,7 @@ def check_identity(
     """The caller's own policies must allow the call (an IAM user or role session; the root
     user is not asked): else UnauthorizedOperation, as EC2 answers."""
     refusal = env.authorize(AccessRequest(account, action, region.name, image)).refusal
-    if refusal is not None and refusal.layer == IDENTITY_LAYER:
+    if refusal is not None and refusal.layer in POLICY_LAYERS:
         raise unauthorized(refusal)
 
 

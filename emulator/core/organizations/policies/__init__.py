@@ -1,0 +1,1 @@
+"""Organizations policies: their records, the attachment index, validation and inheritance."""
