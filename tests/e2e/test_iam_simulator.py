@@ -424,3 +424,39 @@ def test_the_aws_cli_asks_the_simulator(iam, cli) -> None:
             account=ACCOUNT,
         )
     assert "NoSuchEntity" in err.value.stderr
+
+
+def test_scps_bind_a_member_accounts_simulation(aws: ClientFactory) -> None:
+    mgmt = aws("organizations", account="123456789012")
+    mgmt.create_organization()
+    root = mgmt.list_roots()["Roots"][0]["Id"]
+    member = mgmt.create_account(Email="m@example.com", AccountName="member")
+    member_id = member["CreateAccountStatus"]["AccountId"]
+    mgmt.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    scp = mgmt.create_policy(
+        Name="NoRun",
+        Description="",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=doc({"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*"}),
+    )
+    mgmt.attach_policy(PolicyId=scp["Policy"]["PolicySummary"]["Id"], TargetId=member_id)
+    everything = doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    for account in (member_id, "123456789012"):
+        iam = aws("iam", account=account)
+        iam.create_user(UserName="admin")
+        iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=everything)
+    answer = aws("iam", account=member_id).simulate_principal_policy(
+        PolicySourceArn=f"arn:aws:iam::{member_id}:user/admin",
+        ActionNames=["ec2:RunInstances", "ec2:DescribeImages"],
+    )
+    run, describe = answer["EvaluationResults"]
+    assert run["EvalDecision"] == "explicitDeny"
+    assert run["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": False}
+    assert run["MatchedStatements"] == []  # the SCP's statement is not the identity's
+    assert describe["EvalDecision"] == "allowed"
+    assert describe["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": True}
+    # The management account is not bound by SCPs: no organizations detail at all.
+    (own,) = aws("iam", account="123456789012").simulate_principal_policy(
+        PolicySourceArn="arn:aws:iam::123456789012:user/admin", ActionNames=["ec2:RunInstances"]
+    )["EvaluationResults"]
+    assert own["EvalDecision"] == "allowed" and "OrganizationsDecisionDetail" not in own

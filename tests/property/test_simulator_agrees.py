@@ -3,7 +3,8 @@
 Random identity policies from a small grammar (Allow/Deny, actions with wildcards, image and
 key ARNs, a condition on aws:RequestedRegion or ec2:Region) and random requests: the
 simulator's answer and what boto3 gets from DescribeImages, RunInstances (DryRun) and
-kms:Decrypt as that user must agree.
+kms:Decrypt as that user must agree; in an account of its own, and in a member account
+bound by a random SCP from the same grammar.
 """
 
 from __future__ import annotations
@@ -21,24 +22,49 @@ from tests.e2e.test_iam_callers import new_user
 from tests.e2e.worlds import ClientFactory
 
 ACCOUNT = "111122223333"
+EVERYTHING = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+IAM_ALLOWED = {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
 REGIONS = ("us-east-1", "eu-west-1")
 EC2_ACTIONS = ("ec2:DescribeImages", "ec2:RunInstances", "ec2:*", "ec2:Describe*", "ec2:Run*")
 OTHER_ACTIONS = ("kms:Decrypt", "kms:*", "kms:Describe*", "*")
 
 
-@pytest.fixture
-def setup(aws: ClientFactory, server):
-    """An image and a key of the account (in us-east-1), and its user ``dev``."""
-    image = aws("ec2", account=ACCOUNT).register_image(Name="golden")["ImageId"]
-    kms = aws("kms", account=ACCOUNT)
+MANAGEMENT = "123456789012"
+SCP = "SERVICE_CONTROL_POLICY"
+
+
+@pytest.fixture(params=["standalone", "member"])
+def setup(request, aws: ClientFactory, server):
+    """An image and a key of the account (in us-east-1), and its user ``dev``. As a member
+    of an organization, the account is bound by an SCP of its own (in place of
+    FullAWSAccess) that each example rewrites."""
+    account, scp = ACCOUNT, None
+    if request.param == "member":
+        orgs = aws("organizations", account=MANAGEMENT)
+        orgs.create_organization()
+        root = orgs.list_roots()["Roots"][0]["Id"]
+        status = orgs.create_account(Email="member@example.com", AccountName="member")
+        account = status["CreateAccountStatus"]["AccountId"]
+        orgs.enable_policy_type(RootId=root, PolicyType=SCP)
+        created = orgs.create_policy(
+            Name="Random", Description="", Type=SCP, Content=document([EVERYTHING])
+        )
+        scp = created["Policy"]["PolicySummary"]["Id"]
+        orgs.attach_policy(PolicyId=scp, TargetId=account)
+        orgs.detach_policy(PolicyId="p-FullAWSAccess", TargetId=account)
+    image = aws("ec2", account=account).register_image(Name="golden")["ImageId"]
+    kms = aws("kms", account=account)
     key = kms.create_key()["KeyMetadata"]["Arn"]
     blob = kms.encrypt(KeyId=key, Plaintext=b"secret")["CiphertextBlob"]
-    keys = new_user(aws, ACCOUNT, "dev")
+    keys = new_user(aws, account, "dev")
     return {
+        "account": account,
         "image": image,
         "key": key,
         "blob": blob,
-        "iam": aws("iam", account=ACCOUNT),
+        "iam": aws("iam", account=account),
+        "orgs": aws("organizations", account=MANAGEMENT) if scp else None,
+        "scp": scp,
         "ec2": {region: boto_in(server, keys, "ec2", region) for region in REGIONS},
         "kms": boto_in(server, keys, "kms", "us-east-1"),
     }
@@ -55,6 +81,10 @@ def boto_in(server, keys: dict, service: str, region: str):
     )
 
 
+def document(statements: list[dict]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
 def resources(image: str, key: str) -> st.SearchStrategy[str]:
     return st.sampled_from(
         (
@@ -69,11 +99,14 @@ def resources(image: str, key: str) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def statement(draw, image: str, key: str) -> dict:
+def statement(draw, image: str, key: str, scp: bool = False) -> dict:
+    """One statement; an SCP's names no "*" action, so the account's root can still manage
+    IAM and ask the simulator (``IAM_ALLOWED``)."""
     ec2_only = draw(st.booleans())
+    others = tuple(a for a in OTHER_ACTIONS if a != "*") if scp else OTHER_ACTIONS
     actions = draw(
         st.lists(
-            st.sampled_from(EC2_ACTIONS if ec2_only else EC2_ACTIONS + OTHER_ACTIONS),
+            st.sampled_from(EC2_ACTIONS if ec2_only else EC2_ACTIONS + others),
             min_size=1,
             max_size=2,
             unique=True,
@@ -103,7 +136,7 @@ def real(setup: dict, action: str, region: str) -> bool:
                 ImageId=setup["image"], MinCount=1, MaxCount=1, DryRun=True
             )
         else:
-            setup["kms"].decrypt(CiphertextBlob=setup["blob"])
+            setup["kms"].decrypt(CiphertextBlob=setup["blob"], KeyId=setup["key"])
     except ClientError as err:
         code = err.response["Error"]["Code"]
         if code == "DryRunOperation":
@@ -136,7 +169,7 @@ def simulated(setup: dict, action: str, region: str) -> str:
             }
         )
     answer = setup["iam"].simulate_principal_policy(
-        PolicySourceArn=f"arn:aws:iam::{ACCOUNT}:user/dev",
+        PolicySourceArn=f"arn:aws:iam::{setup['account']}:user/dev",
         ActionNames=[action],
         ResourceArns=[resource],
         ContextEntries=context,
@@ -149,24 +182,29 @@ def case(draw, image: str, key: str):
     policies = draw(
         st.lists(st.lists(statement(image, key), min_size=1, max_size=3), min_size=1, max_size=2)
     )
+    scp = draw(st.lists(statement(image, key, scp=True), min_size=1, max_size=3))
     action = draw(st.sampled_from(("ec2:DescribeImages", "ec2:RunInstances", "kms:Decrypt")))
     region = "us-east-1" if action != "ec2:DescribeImages" else draw(st.sampled_from(REGIONS))
-    return policies, action, region
+    return policies, scp, action, region
 
 
 def test_the_simulator_agrees_with_the_real_call(setup) -> None:
     iam = setup["iam"]
 
-    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(case(setup["image"], setup["key"]))
     def agree(example) -> None:
-        policies, action, region = example
+        policies, scp, action, region = example
         for name in iam.list_user_policies(UserName="dev")["PolicyNames"]:
             iam.delete_user_policy(UserName="dev", PolicyName=name)
         for n, statements in enumerate(policies):
-            document = json.dumps({"Version": "2012-10-17", "Statement": statements})
-            iam.put_user_policy(UserName="dev", PolicyName=f"p{n}", PolicyDocument=document)
+            iam.put_user_policy(
+                UserName="dev", PolicyName=f"p{n}", PolicyDocument=document(statements)
+            )
+        if setup["scp"] is not None:
+            content = document([*scp, IAM_ALLOWED])
+            setup["orgs"].update_policy(PolicyId=setup["scp"], Content=content)
         decision = simulated(setup, action, region)
-        assert (decision == "allowed") == real(setup, action, region), (policies, decision)
+        assert (decision == "allowed") == real(setup, action, region), (policies, scp, decision)
 
     agree()

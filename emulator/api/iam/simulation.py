@@ -10,8 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.api.registry import Call, operation
+from emulator.core.authorization import SCP_LAYER, AccessRequest
 from emulator.core.iam import simulator
-from emulator.core.iam.simulation import Match, Question, Result
+from emulator.core.iam.simulation import (
+    ALLOWED,
+    EXPLICIT_DENY,
+    IMPLICIT_DENY,
+    Match,
+    Question,
+    Result,
+    Verdict,
+)
 from emulator.core.iam.simulator import ContextEntry, Exclusion
 
 Params = dict[str, Any]
@@ -126,9 +135,8 @@ def simulate_principal_policy(call: Call, p: Params) -> dict[str, Any]:
     """The policies of a user or role of the caller's account (less PolicyExclusionList,
     plus PolicyInputList), with the optional boundary, resource policy and context."""
     source = p["PolicySourceArn"]
-    policies = simulator.entity_policies(
-        _find(call), call.world.iam.managed, call.account, source, _exclusions(p)
-    )
+    entity = simulator.find_entity(_find(call), call.account, source)
+    policies = simulator.entity_policies(entity, call.world.iam.managed, _exclusions(p))
     caller_arn = p.get("CallerArn")
     if caller_arn is None and p.get("ResourcePolicy") is not None:
         if not simulator.is_user_arn(source):
@@ -138,17 +146,45 @@ def simulate_principal_policy(call: Call, p: Params) -> dict[str, Any]:
             )
         caller_arn = source
     caller = simulator.caller(caller_arn)
+    context = _context(p)
     question = Question(
         policies + simulator.inputs("PolicyInputList", p.get("PolicyInputList") or []),
-        _context(p),
+        context,
         simulator.inputs(
             "PermissionsBoundaryPolicyInputList", p.get("PermissionsBoundaryPolicyInputList") or []
         ),
         simulator.resource_policy(p.get("ResourcePolicy"), caller),
         caller,
         simulator.resource_owner(p.get("ResourceOwner")),
+        _organizations(call, simulator.simulated_principal(entity), context),
     )
     return _answer(p, question)
+
+
+def _organizations(call: Call, principal: Any, context: dict[str, list[str]]) -> Any:
+    """The SCPs over the principal's account, asked of the access decision's SCP layer
+    with the simulation's context entries as the request's keys; None when no SCP binds
+    the account (outside an organization, the management account, SCPs not enabled)."""
+    world = call.world
+    if world.authorize_scps(principal.account) is None:
+        return None
+
+    def decide(action: str, resource: str) -> Verdict:
+        request = AccessRequest(
+            principal.account,
+            action,
+            call.region,
+            resources=(resource,),
+            context=dict(context),
+            caller=principal,
+        )
+        steps = world.authorize(request).steps(SCP_LAYER)
+        if all(step.allowed for step in steps):
+            return Verdict(ALLOWED, ())
+        denied = any(step.evidence.get("effect") == "Deny" for step in steps)
+        return Verdict(EXPLICIT_DENY if denied else IMPLICIT_DENY, ())
+
+    return decide
 
 
 @operation("iam", "SimulateCustomPolicy")

@@ -178,7 +178,8 @@ def simulate(question: Question, action: str, resource: str) -> Result:
     details: dict[str, str] = {}
     if cross and resource_side is not None:
         details = {"IAM Policy": identity.decision, "Resource Policy": resource_side.decision}
-    if denies:
+    if denies or any(v.decision == EXPLICIT_DENY for v in layers):
+        # An SCP's Deny is reported by OrganizationsDecisionDetail, not as a statement.
         decision, matched = EXPLICIT_DENY, denies
     elif any(v is not None and v.decision != ALLOWED for v in (orgs, boundary)):
         # An SCP level or the boundary allows nothing here: the implicit deny.

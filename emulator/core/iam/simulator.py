@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from emulator.core.errors import InvalidValue, Malformed, NotFound
+from emulator.core.iam.principals import SESSION, Principal
+from emulator.core.iam.principals import USER as USER_KIND
 from emulator.core.iam.records import ManagedPolicy, Role, User
 from emulator.core.iam.simulation import (
     ALLOWED,
@@ -51,6 +53,7 @@ ROOT_ARN = re.compile(r"arn:aws[a-z-]*:iam::(?P<account>\d{12}):root")
 ACTION = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+")
 SINGLE_TYPES = ("string", "numeric", "boolean", "ip", "binary", "date")
 ORGANIZATION_INPUT = "OrderedOrganizationPolicyInputList"
+SESSION_NAME = "simulation"  # a role is simulated as a session of it with this name
 
 
 @dataclass(frozen=True)
@@ -167,17 +170,11 @@ def is_user_arn(arn: str) -> bool:
     return match is not None and match["kind"] == "user"
 
 
-def entity_policies(
-    find: Callable[[str, str, str], User | Role | None],
-    managed: Callable[[str], ManagedPolicy | None],
-    account: str,
-    arn: str,
-    exclusions: Sequence[Exclusion],
-) -> list[SimPolicy]:
-    """The identity policies of the user or role ``arn`` names, in ``account`` (the
-    caller's: another account's entities are not found): inline ones first, then the
-    attached managed ones, less the exclusions. ``find(account, kind, name)`` looks the
-    entity up; ``managed(arn)`` a managed policy."""
+def find_entity(
+    find: Callable[[str, str, str], User | Role | None], account: str, arn: str
+) -> User | Role:
+    """The user or role ``arn`` names in ``account`` (the caller's: another account's
+    entities are not found). ``find(account, kind, name)`` looks it up."""
     match = ENTITY_ARN.fullmatch(arn)
     if match is None:
         raise invalid(f"Invalid Entity Arn: {arn} does not clearly define entity type and name.")
@@ -185,6 +182,27 @@ def entity_policies(
     entity = find(account, kind, name) if match["account"] == account else None
     if entity is None or entity.arn != arn:
         raise NotFound(f"{kind}_not_found", name=name)
+    return entity
+
+
+def simulated_principal(entity: User | Role) -> Principal:
+    """Who the simulated calls act as: the user, or a session of the role."""
+    if isinstance(entity, User):
+        return Principal(entity.account, USER_KIND, entity.arn, entity.id, entity.name)
+    arn = f"arn:{entity.partition}:sts::{entity.account}:assumed-role/{entity.name}/{SESSION_NAME}"
+    return Principal(
+        entity.account, SESSION, arn, f"{entity.id}:{SESSION_NAME}", entity.name, entity.arn
+    )
+
+
+def entity_policies(
+    entity: User | Role,
+    managed: Callable[[str], ManagedPolicy | None],
+    exclusions: Sequence[Exclusion],
+) -> list[SimPolicy]:
+    """The identity policies of a user or role: inline ones first, then the attached
+    managed ones, less the exclusions."""
+    kind = "user" if isinstance(entity, User) else "role"
     out = [
         parsed(policy_name, USER if kind == "user" else ROLE, text)
         for policy_name, text in entity.inline.items()
