@@ -8,8 +8,10 @@ World, so it sits above it in the core's order.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
+from emulator.core.access import actions
 from emulator.core.access.layers import (
     allowed_images,
     image_lifecycle,
@@ -310,14 +312,40 @@ def _request(
         if image is None:
             raise _refuse(f"resource {resource}: no image {match['id']} in {region}")
         keys = tuple(device_keys(image.block_devices)) if action == RUN_INSTANCES else ()
-        return AccessRequest(account, action, region, image, keys, caller=caller), image
-    if action in KEY_ACTIONS:
+        # DeregisterImage is asked at the gate, with the image's ARN, and by its lifecycle.
+        asked = (resource,) if action == DEREGISTER_IMAGE else ()
+        request = AccessRequest(
+            account, action, region, image, keys, caller=caller, resources=asked
+        )
+        return request, image
+    if action in KEY_ACTIONS or (action.startswith("kms:") and action in table_actions()):
         if resource is None or not resource.startswith("arn:") or ":kms:" not in resource:
             raise _refuse(f"{action} needs resource: a KMS key ARN")
         key_region = resource.split(":")[3] or region
+        # A call on the key itself: the gate's policy layers, then the key policy.
+        direct = action in KEY_ACTIONS
         request = AccessRequest(
-            account, action, key_region, keys=(resource,), direct=True, caller=caller
+            account,
+            action,
+            key_region,
+            keys=(resource,) if direct else (),
+            direct=direct,
+            caller=caller,
+            resources=(resource,),
         )
         return request, None
-    supported = ", ".join(sorted(IMAGE_ACTIONS + tuple(KEY_ACTIONS)))
-    raise _refuse(f"action {action} is not one explain answers for; it answers {supported}")
+    if action not in table_actions():
+        raise _refuse(
+            f"action {action} is not one explain answers for; it answers the actions of"
+            " the emulator's action table (the Service Authorization Reference's, for the"
+            " operations it serves)"
+        )
+    if resource is not None and resource != "*" and not resource.startswith("arn:"):
+        raise _refuse(f"resource {resource} is not an ARN (or *)")
+    return AccessRequest(account, action, region, resources=(resource or "*",), caller=caller), None
+
+
+@cache
+def table_actions() -> frozenset[str]:
+    """Every IAM action of the action table, as the table spells them."""
+    return frozenset(action for item in actions.entries() for action in item.actions)

@@ -147,3 +147,61 @@ def test_the_launch_question_keeps_its_answer(server, aws) -> None:
     status, answer = explain(server, image=AMI, account=MEMBER)
     assert status == 200 and "layers" not in answer
     assert (answer["allowed"], answer["via"], answer["grant"]) == (True, "ou", "ou-1234-5example")
+
+
+def test_an_scp_is_the_first_layer_and_names_its_statement(server, aws) -> None:
+    share_with_ou(aws)
+    orgs = aws("organizations", account="123456789012")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    content = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ApprovedImagesOnly",
+                "Effect": "Deny",
+                "Action": "ec2:RunInstances",
+                "Resource": "arn:aws:ec2:*::image/*",
+                "Condition": {"StringNotEquals": {"ec2:Owner": "444455556666"}},
+            }
+        ],
+    }
+    policy = orgs.create_policy(
+        Name="ApprovedImages",
+        Description="",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps(content),
+    )["Policy"]["PolicySummary"]
+    orgs.attach_policy(PolicyId=policy["Id"], TargetId=MEMBER)
+    _, answer = explain(server, principal=MEMBER, action="ec2:RunInstances", resource=IMAGE_ARN)
+    assert (answer["allowed"], answer["denied_by"]) == (False, "service_control_policy")
+    scp = answer["layers"][0]
+    assert (scp["layer"], scp["policy"], scp["statement"], scp["target"]) == (
+        "service_control_policy",
+        policy["Id"],
+        "ApprovedImagesOnly",
+        MEMBER,
+    )
+    assert ("launch_permission", True) in layers(answer)  # every layer still explains
+    # The management account is not bound by SCPs.
+    _, own = explain(
+        server, principal="123456789012", action="ec2:RunInstances", resource=IMAGE_ARN
+    )
+    assert own["allowed"] is True and "service_control_policy" not in str(layers(own))
+
+
+def test_any_action_of_the_action_table(server, aws) -> None:
+    iam = aws("iam", account=MEMBER)
+    iam.create_user(UserName="auditor")
+    user = f"arn:aws:iam::{MEMBER}:user/auditor"
+    _, denied = explain(server, principal=user, action="organizations:DescribeOrganization")
+    assert denied["resource"] == "*" and denied["denied_by"] == "identity_policy"
+    iam.attach_user_policy(UserName="auditor", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    _, allowed = explain(server, principal=user, action="organizations:DescribeOrganization")
+    assert allowed["allowed"] is True
+    assert allowed["layers"][0]["policy"] == "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    target = f"arn:aws:iam::{MEMBER}:user/auditor"
+    _, listing = explain(server, principal=user, action="iam:ListAccessKeys", resource=target)
+    assert listing["resource"] == target and listing["layers"][0]["resource"] == target
+    _, root_call = explain(server, principal=MEMBER, action="iam:CreateUser")
+    assert root_call["allowed"] is True and root_call["layers"] == []
