@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import classroom, inprocess, latency, network, report, throughput
+from bench import classroom, inprocess, latency, network, policies, report, throughput
 from bench import instances as instance_calls
 from bench.clients import Clients
 from bench.systems import FIRST_CALLS, System, moto, ours, trivial
@@ -173,12 +173,16 @@ def main() -> None:
     log("classroom: 100 demo worlds")
     results["classroom"] = classroom.measure(50 if opts.quick else classroom.SAMPLES)
     results["subnets"] = network.measure(opts.sizes)
+    log("policies: a decided call with 10 and 1,000 policies in the organization")
+    results["policies"] = policies.measure([10, 1000])
     sections = (
         inprocess.markdown(results["inprocess"])
         + "\n"
         + classroom.markdown(results["classroom"])
         + "\n"
         + network.markdown(results["subnets"])
+        + "\n"
+        + policies.markdown(results["policies"])
     )
 
     out = HERE / "out"

@@ -30,6 +30,7 @@ SCP_LAYER = "service_control_policy"  # the organization's SCPs, for member acco
 # The layers whose refusal a service answers as "not authorized" (EC2 UnauthorizedOperation,
 # the others AccessDenied[Exception]), with the kind of policy the message names.
 POLICY_LAYERS = {SCP_LAYER: "service control policy", IDENTITY_LAYER: "identity-based policy"}
+ALLOWED_IMAGES_LAYER = "allowed_images"  # the Allowed AMIs layer (a declarative policy may set it)
 
 # Who the request being served acts as (a core.iam Principal), set around each call by the
 # World (``World.acting_as``); None outside a request (explain, the console, scenarios), where

@@ -642,9 +642,9 @@ def _bpa(world: World, entry: Any, path: str) -> None:
         raise ScenarioError(at(path, "state"), f"expected one of {', '.join(BPA_STATES)}")
     with world.ec2.write(region) as regional:
         if state == "unblocked":
-            bpa.disable(regional, account)
+            bpa.disable(world.ec2.env, regional, account)
         else:
-            bpa.enable(regional, account, state)
+            bpa.enable(world.ec2.env, regional, account, state)
 
 
 def _allowed_images(world: World, entry: Any, path: str) -> None:

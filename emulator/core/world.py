@@ -160,7 +160,8 @@ class World:
         return self.ec2.read(region).tags.get(resource_id, account)
 
     def _allowed_images(self, account: str, region: str) -> AllowedImagesSettings:
-        return settings_of(self.ec2.read(region).allowed_images, account)
+        table = self.ec2.read(region).allowed_images
+        return settings_of(table, account, self.orgs.ec2_declarative(account))
 
     @contextmanager
     def acting_as(self, principal: Principal) -> Iterator[None]:
@@ -239,6 +240,7 @@ class World:
             config=self.config,
             authorize=self.authorize,
             keys=self.kms,
+            declarative=self.orgs.ec2_declarative,
         )
 
     def set_baseline(self) -> None:

@@ -499,9 +499,9 @@ def block_public_access():
         try:
             with world.ec2.write(acting.region) as regional:
                 if wanted == "unblocked":
-                    state = bpa.disable(regional, acting.account)
+                    state = bpa.disable(world.ec2.env, regional, acting.account)
                 else:
-                    state = bpa.enable(regional, acting.account, wanted)
+                    state = bpa.enable(world.ec2.env, regional, acting.account, wanted)
         except CoreError as err:
             return _problem(*api_error(err), title="Block public access for AMIs")
     g.changed_world = True

@@ -30,26 +30,28 @@ def enable_allowed_images_settings(call: Call, params: dict[str, Any]) -> dict[s
     images the criteria do not allow, ``audit-mode`` only reports ImageAllowed; the caller's
     own images are never restricted.
     """
-    with writing(call) as (_, region):
-        state = allowed_images.enable(
-            region.allowed_images, call.account, required(params, "AllowedImagesSettingsState")
-        )
+    requested = required(params, "AllowedImagesSettingsState")
+    with writing(call) as (env, region):
+        policy = env.declarative(call.account)
+        state = allowed_images.enable(region.allowed_images, call.account, requested, policy)
     return {"AllowedImagesSettingsState": state}
 
 
 @operation("ec2", "DisableAllowedImagesSettings")
 def disable_allowed_images_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Turns Allowed AMIs off for the caller in this Region; the criteria are kept."""
-    with writing(call) as (_, region):
-        state = allowed_images.disable(region.allowed_images, call.account)
+    with writing(call) as (env, region):
+        policy = env.declarative(call.account)
+        state = allowed_images.disable(region.allowed_images, call.account, policy)
     return {"AllowedImagesSettingsState": state}
 
 
 @operation("ec2", "GetAllowedImagesSettings")
 def get_allowed_images_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """The caller's Allowed AMIs state, criteria and ManagedBy in this Region."""
-    _, region = reading(call)
-    settings = allowed_images.settings_of(region.allowed_images, call.account)
+    env, region = reading(call)
+    policy = env.declarative(call.account)
+    settings = allowed_images.settings_of(region.allowed_images, call.account, policy)
     out: dict[str, Any] = {"State": settings.state, "ManagedBy": settings.managed_by}
     if settings.criteria:
         out["ImageCriteria"] = [_criterion_shape(c) for c in settings.criteria]
@@ -64,8 +66,9 @@ def replace_image_criteria(call: Call, params: dict[str, Any]) -> dict[str, Any]
     CreationDateCondition, DeprecationTimeCondition, ImageWatermarks, ScanResultCondition (AND).
     """
     criteria = [_criterion(c) for c in params.get("ImageCriteria") or []]
-    with writing(call) as (_, region):
-        allowed_images.replace_criteria(region.allowed_images, call.account, criteria)
+    with writing(call) as (env, region):
+        policy = env.declarative(call.account)
+        allowed_images.replace_criteria(region.allowed_images, call.account, criteria, policy)
     return {"ReturnValue": True}
 
 

@@ -158,6 +158,10 @@ EC2_ERRORS = catalogue(
             # Who may do what.
             "image_not_owned": Entry("AuthFailure", _NOT_AUTHORIZED_IMAGE),
             "images_not_authorized": Entry("AuthFailure", "Not authorized for images: [{ids}]"),
+            # Allowed AMIs set by a declarative policy refuse: its exception_message follows.
+            "images_not_authorized_by_policy": Entry(
+                "AuthFailure", "Not authorized for images: [{ids}]. {message}"
+            ),
             # An IAM user's or role's own policies refuse (docs/iam.md); the form of AWS's
             # answers as quoted in aws/karpenter-provider-aws#7370, hashicorp/packer#12050.
             "unauthorized_operation": Entry(
@@ -193,6 +197,17 @@ EC2_ERRORS = catalogue(
                 "You can\u2019t publicly share this image because block public access for AMIs"
                 " is enabled for this account. To publicly share the image, you must call the"
                 " DisableImageBlockPublicAccess API.",
+            ),
+            # Block public access set by a declarative policy: its exception_message follows.
+            "public_sharing_blocked_by_policy": Entry(
+                "OperationNotPermitted",
+                "You can\u2019t publicly share this image because block public access for AMIs"
+                " is enabled for this account by a declarative policy. {message}",
+            ),
+            "bpa_managed_by_policy": Entry(
+                "OperationNotPermitted",
+                "The image block public access state is managed by a declarative policy and"
+                " can't be changed in the account.",
             ),
             "bpa_state_invalid": Entry(
                 _BAD_VALUE,

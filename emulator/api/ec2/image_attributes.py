@@ -151,15 +151,15 @@ def reset_image_attribute(call: Call, params: dict[str, Any]) -> None:
 def enable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Blocks new public sharing of AMIs for the calling account in the calling Region, at once."""
     requested = required(params, "ImageBlockPublicAccessState")
-    with writing(call) as (_, region):
-        return {"ImageBlockPublicAccessState": bpa.enable(region, call.account, requested)}
+    with writing(call) as (env, region):
+        return {"ImageBlockPublicAccessState": bpa.enable(env, region, call.account, requested)}
 
 
 @operation("ec2", "DisableImageBlockPublicAccess")
 def disable_image_block_public_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Unblocks public sharing of AMIs for the calling account in the calling Region, at once."""
-    with writing(call) as (_, region):
-        return {"ImageBlockPublicAccessState": bpa.disable(region, call.account)}
+    with writing(call) as (env, region):
+        return {"ImageBlockPublicAccessState": bpa.disable(env, region, call.account)}
 
 
 @operation("ec2", "GetImageBlockPublicAccessState")
@@ -170,5 +170,5 @@ def get_image_block_public_access_state(call: Call, params: dict[str, Any]) -> d
     env, region = reading(call)
     return {
         "ImageBlockPublicAccessState": bpa.state(env, region, call.account),
-        "ManagedBy": "account",
+        "ManagedBy": bpa.managed_by(env, call.account),
     }

@@ -1,5 +1,7 @@
-"""AWS Organizations policy operations: policy types, policies, attachments, effective
-policies. Parsed params -> ``OrgTree`` call -> output-shape dict."""
+"""AWS Organizations policy operations: parsed params -> ``OrgTree`` call -> output shape.
+
+Policy types in the root, policies, attachments and effective policies.
+"""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from emulator.core.ec2.tags import TagStore
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
+from emulator.core.organizations.policies.declarative_ec2 import DeclarativeLookup, no_policy
 
 # What a Region name looks like (us-east-1, eu-isoe-west-1, a lab's own "local-1").
 REGION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -52,6 +53,9 @@ class Env:
     # The access decision (``emulator.core.access``), wired by the World: EC2 asks, never
     # imports it.
     authorize: Authorize
+    # The account's effective EC2 declarative policy, read from the live organization tree
+    # at each call (wired by the World; none without one).
+    declarative: DeclarativeLookup = no_policy
 
     def now(self) -> str:
         return aws_time(self.clock())

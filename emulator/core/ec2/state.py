@@ -12,6 +12,7 @@ from emulator.core.ec2.region import Ec2Config, Env, RegionState
 from emulator.core.ids import IdSource
 from emulator.core.kms.keys import Kms
 from emulator.core.organizations.membership import MembershipLookup
+from emulator.core.organizations.policies.declarative_ec2 import DeclarativeLookup, no_policy
 
 
 class Ec2State:
@@ -29,6 +30,7 @@ class Ec2State:
         config: Ec2Config,
         authorize: Authorize,
         keys: Kms | None = None,
+        declarative: DeclarativeLookup = no_policy,
     ) -> None:
         # Without the World's KMS (unit tests of EC2 alone), EC2 gets a KMS of its own.
         keys = keys if keys is not None else Kms(ids=ids, clock=clock, membership=membership)
@@ -39,6 +41,7 @@ class Ec2State:
             config=config,
             keys=keys,
             authorize=authorize,
+            declarative=declarative,
         )
         self.regions: dict[str, RegionState] = {}
 
@@ -77,6 +80,7 @@ class Ec2State:
         config: Ec2Config,
         authorize: Authorize,
         keys: Kms | None = None,
+        declarative: DeclarativeLookup = no_policy,
     ) -> Ec2State:
         ec2 = cls(
             ids=ids,
@@ -85,6 +89,7 @@ class Ec2State:
             config=config,
             authorize=authorize,
             keys=keys,
+            declarative=declarative,
         )
         for name, region in data.get("regions", {}).items():
             ec2.regions[name] = RegionState.from_dict(name, region)

@@ -233,7 +233,7 @@ def test_deregistered_image() -> None:
 def test_block_public_access() -> None:
     h = Harness()
     image = h.image()
-    bpa.enable(h.at(), OWNER, "block-new-sharing")
+    bpa.enable(h.env, h.at(), OWNER, "block-new-sharing")
     with pytest.raises(InvalidValue) as blocked:
         h.share(image, Grant(GROUP, "all"))
     code, message = aws(blocked.value)
@@ -242,7 +242,7 @@ def test_block_public_access() -> None:
     assert not image.public
     h.share(image, user(A))  # account sharing is not affected
     assert bpa.state(h.env, h.ec2.read("eu-west-1"), OWNER) == "unblocked"
-    bpa.disable(h.at(), OWNER)
+    bpa.disable(h.env, h.at(), OWNER)
     h.share(image, Grant(GROUP, "all"))
     assert image.public
 

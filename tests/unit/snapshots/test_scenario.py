@@ -62,7 +62,7 @@ def test_dump_keeps_grants_tags_of_every_account_and_bpa() -> None:
         ["ami-0abcdef1234567890"],
         {"mine": "x"},
     )
-    bpa.enable(recorded(world.ec2, "us-east-1"), "123456789012", "block-new-sharing")
+    bpa.enable(world.ec2.env, recorded(world.ec2, "us-east-1"), "123456789012", "block-new-sharing")
     data = dump(world)
     image = data["images"][0]
     assert image["launch_permissions"] == {

@@ -7,10 +7,16 @@ would be allowed. Disabled, the layer says nothing."""
 from __future__ import annotations
 
 from emulator.core.access.facts import Facts
-from emulator.core.authorization import DESCRIBE_IMAGES, RUN_INSTANCES, AccessRequest, Step
+from emulator.core.authorization import (
+    ALLOWED_IMAGES_LAYER,
+    DESCRIBE_IMAGES,
+    RUN_INSTANCES,
+    AccessRequest,
+    Step,
+)
 from emulator.core.ec2.images.allowed_images import AUDIT_MODE, evaluate
 
-LAYER = "allowed_images"
+LAYER = ALLOWED_IMAGES_LAYER
 IMAGE_ACTIONS = (RUN_INSTANCES, DESCRIBE_IMAGES)
 
 

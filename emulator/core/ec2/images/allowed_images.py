@@ -17,6 +17,7 @@ from typing import Any
 from emulator.core.commit import commit
 from emulator.core.ec2.images.records import Image
 from emulator.core.errors import InvalidValue
+from emulator.core.organizations.policies.declarative_ec2 import Ec2Declarative
 from emulator.core.wildcard import Wildcard, compile_wildcard
 
 DISABLED = "disabled"
@@ -146,6 +147,8 @@ class AllowedImagesSettings:
     state: str = DISABLED
     criteria: list[Criterion] = field(default_factory=list)
     managed_by: str = MANAGED_BY_ACCOUNT
+    # The declarative policy's exception_message, on settings a policy makes (never stored).
+    exception_message: str | None = None
 
     @property
     def is_default(self) -> bool:
@@ -172,9 +175,44 @@ class AllowedImagesSettings:
 # ---- the operations ----------------------------------------------------------------------
 
 
-def settings_of(table: dict[str, AllowedImagesSettings], account: str) -> AllowedImagesSettings:
-    """The account's settings (the default, disabled and empty, when it set none)."""
+def settings_of(
+    table: dict[str, AllowedImagesSettings], account: str, policy: Ec2Declarative | None = None
+) -> AllowedImagesSettings:
+    """The account's settings: those its effective declarative policy sets, when it sets
+    them (``ManagedBy: declarative-policy``); else its own (the default, disabled and
+    empty, when it set none)."""
+    if policy is not None and policy.allowed_images_state is not None:
+        return AllowedImagesSettings(
+            state=_POLICY_STATES.get(policy.allowed_images_state, policy.allowed_images_state),
+            criteria=[_policy_criterion(c) for c in policy.image_criteria],
+            managed_by=MANAGED_BY_POLICY,
+            exception_message=policy.exception_message,
+        )
     return table.get(account) or AllowedImagesSettings()
+
+
+# The policy's spelling of the states (snake case) -> EC2's.
+_POLICY_STATES = {"audit_mode": AUDIT_MODE}
+
+
+def _policy_criterion(data: dict[str, Any]) -> Criterion:
+    """A criterion of a declarative policy (``criteria_N``) as EC2's own criteria."""
+
+    def values(name: str) -> tuple[str, ...]:
+        value = data.get(name)
+        if value is None:
+            return ()
+        return tuple(value) if isinstance(value, list) else (value,)
+
+    created = data.get("creation_date_condition") or {}
+    deprecated = data.get("deprecation_time_condition") or {}
+    return Criterion(
+        providers=values("allowed_image_providers"),
+        names=values("image_names"),
+        product_codes=values("marketplace_product_codes"),
+        max_days_since_created=created.get("maximum_days_since_created"),
+        max_days_since_deprecated=deprecated.get("maximum_days_since_deprecated"),
+    )
 
 
 def _store(
@@ -192,33 +230,43 @@ def _check_managed(settings: AllowedImagesSettings) -> None:
         raise InvalidValue("allowed_images_managed_by_policy")
 
 
-def enable(table: dict[str, AllowedImagesSettings], account: str, state: str) -> str:
+def enable(
+    table: dict[str, AllowedImagesSettings],
+    account: str,
+    state: str,
+    policy: Ec2Declarative | None = None,
+) -> str:
     """EnableAllowedImagesSettings: ``enabled`` or ``audit-mode``."""
     if state not in ENABLED_STATES:
         raise InvalidValue("allowed_images_state_invalid", value=state)
+    _check_managed(settings_of(table, account, policy))
     current = settings_of(table, account)
-    _check_managed(current)
     commit()
     _store(table, account, replace(current, state=state))
     return state
 
 
-def disable(table: dict[str, AllowedImagesSettings], account: str) -> str:
+def disable(
+    table: dict[str, AllowedImagesSettings], account: str, policy: Ec2Declarative | None = None
+) -> str:
     """DisableAllowedImagesSettings; the criteria stay for the next enable."""
+    _check_managed(settings_of(table, account, policy))
     current = settings_of(table, account)
-    _check_managed(current)
     commit()
     _store(table, account, replace(current, state=DISABLED))
     return DISABLED
 
 
 def replace_criteria(
-    table: dict[str, AllowedImagesSettings], account: str, criteria: list[Criterion]
+    table: dict[str, AllowedImagesSettings],
+    account: str,
+    criteria: list[Criterion],
+    policy: Ec2Declarative | None = None,
 ) -> None:
     """ReplaceImageCriteriaInAllowedImagesSettings: all the criteria at once, or none."""
     check_criteria(criteria)
+    _check_managed(settings_of(table, account, policy))
     current = settings_of(table, account)
-    _check_managed(current)
     commit()
     _store(table, account, replace(current, criteria=list(criteria)))
 

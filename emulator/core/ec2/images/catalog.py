@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from emulator.core.authorization import (
+    ALLOWED_IMAGES_LAYER,
     DEREGISTER_IMAGE,
     DESCRIBE_IMAGES,
     MODIFY_IMAGE_ATTRIBUTE,
     POLICY_LAYERS,
     RUN_INSTANCES,
     AccessRequest,
+    Step,
     unauthorized,
 )
 from emulator.core.commit import commit
@@ -216,12 +218,25 @@ def find_image(env: Env, region: RegionState, account: str, image_id: str, need:
     if need == LAUNCH and not allowed:
         if image.state == DISABLED and image.owner == account:
             raise Conflict("image_disabled", id=image_id)
+        message = _policy_message(env, account, refusal)
+        if message is not None:
+            raise NotAuthorized("images_not_authorized_by_policy", ids=[image_id], message=message)
         raise NotAuthorized("images_not_authorized", ids=[image_id])
     if not allowed:
         raise resource_ids.not_found("image", [image_id])
     if need == OWNER and image.owner != account:
         raise NotAuthorized("image_not_owned", id=image_id)
     return image
+
+
+def _policy_message(env: Env, account: str, refusal: Step | None) -> str | None:
+    """The declarative policy's exception_message when its Allowed AMIs refused."""
+    if refusal is None or refusal.layer != ALLOWED_IMAGES_LAYER:
+        return None
+    policy = env.declarative(account)
+    if policy is None or policy.allowed_images_state is None:
+        return None
+    return policy.exception_message
 
 
 def check_identity(
@@ -719,7 +734,7 @@ def describe_images(
 def _allowed_field(env: Env, region: RegionState, account: str) -> Callable[[Image], list[str]]:
     """The ``image-allowed`` filter for the caller: its Allowed AMIs verdict; while its
     settings are disabled nothing is restricted, so every image reads as allowed."""
-    settings = allowed_images.settings_of(region.allowed_images, account)
+    settings = allowed_images.settings_of(region.allowed_images, account, env.declarative(account))
     now = env.clock()
     return lambda i: [as_text(allowed_images.image_allowed(settings, i, account, now) is not False)]
 
@@ -727,7 +742,7 @@ def _allowed_field(env: Env, region: RegionState, account: str) -> Callable[[Ima
 def image_allowed(env: Env, region: RegionState, account: str, image: Image) -> bool | None:
     """DescribeImages' ``ImageAllowed`` for the caller: None (left out) while its Allowed AMIs
     settings are disabled."""
-    settings = allowed_images.settings_of(region.allowed_images, account)
+    settings = allowed_images.settings_of(region.allowed_images, account, env.declarative(account))
     return allowed_images.image_allowed(settings, image, account, env.clock())
 
 
@@ -783,6 +798,9 @@ def modify_launch_permissions(
         if image.encrypted:
             raise InvalidValue("encrypted_image_public")
         if bpa.state(env, region, account) == bpa.BLOCKED:
+            message = bpa.exception_message(env, account)
+            if message is not None:
+                raise InvalidValue("public_sharing_blocked_by_policy", message=message)
             raise InvalidValue("public_sharing_blocked")
     commit()
     set_launch_permissions(region, image, updated.entries)

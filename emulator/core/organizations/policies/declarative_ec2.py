@@ -7,6 +7,7 @@ accepted and shown in the effective policy, and change nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,3 +82,12 @@ class Ec2Declarative:
         if bpa is None and allowed.get("state") is None:
             return None
         return cls(bpa, allowed.get("state"), criteria, message)
+
+
+# Answers an account id with what its effective EC2 declarative policy sets, or None.
+DeclarativeLookup = Callable[[str], "Ec2Declarative | None"]
+
+
+def no_policy(account: str) -> Ec2Declarative | None:
+    """The lookup of a world without organizations (EC2 on its own, in unit tests)."""
+    return None

@@ -1,5 +1,7 @@
-"""Organizations policy operations: policy types in the root, policies, attachments,
-effective policies, and the views access decisions read (SCP chain, effective policy).
+"""Organizations policy operations, and the views access decisions read.
+
+Policy types in the root, policies, attachments, effective policies; the SCP chain and the
+effective policy of an account.
 
 Only the management account may call them (delegated administrators are not modelled);
 DescribeEffectivePolicy also answers a member account about itself, as in AWS.
