@@ -1,5 +1,7 @@
-"""Why an account may or may not launch an image, in words, from the access decision's trace;
-and the whole trace for any principal, action and resource (``explain_access``).
+"""Why a principal may or may not act, in words, from the access decision's trace.
+
+The launch question (may this account launch this image, ``explain``), and the whole trace
+for any principal, action and resource (``explain_access``).
 
 Laid out for GET /_emulator/explain, /_emulator/access and the console; it reads the whole
 World, so it sits above it in the core's order.
