@@ -205,3 +205,32 @@ def test_any_action_of_the_action_table(server, aws) -> None:
     assert listing["resource"] == target and listing["layers"][0]["resource"] == target
     _, root_call = explain(server, principal=MEMBER, action="iam:CreateUser")
     assert root_call["allowed"] is True and root_call["layers"] == []
+
+
+def test_a_declarative_policy_sets_the_allowed_amis_that_refuse(server, aws) -> None:
+    share_with_ou(aws)
+    orgs = aws("organizations", account="123456789012")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root, PolicyType="DECLARATIVE_POLICY_EC2")
+    content = {
+        "ec2_attributes": {
+            "allowed_images_settings": {
+                "state": {"@@assign": "enabled"},
+                "image_criteria": {
+                    "criteria_1": {"allowed_image_providers": {"@@assign": ["amazon"]}}
+                },
+            }
+        }
+    }
+    made = orgs.create_policy(
+        Name="amazon-only",
+        Description="",
+        Type="DECLARATIVE_POLICY_EC2",
+        Content=json.dumps(content),
+    )
+    orgs.attach_policy(PolicyId=made["Policy"]["PolicySummary"]["Id"], TargetId=MEMBER)
+    _, answer = explain(server, principal=MEMBER, action="ec2:RunInstances", resource=IMAGE_ARN)
+    assert (answer["allowed"], answer["denied_by"]) == (False, "allowed_images")
+    (gate,) = [s for s in answer["layers"] if s["layer"] == "allowed_images"]
+    assert gate["managed_by"] == "declarative-policy" and gate["image_allowed"] is False
+    assert ("launch_permission", True) in layers(answer)
