@@ -47,8 +47,10 @@ def _statement_offsets(text: str) -> list[tuple[int, int]]:
             i = end + 1
             continue
         if char in "{[":
-            if len(stack) == 1 and key == "Statement" and statement_depth is None:
-                # The Statement value: a single object is the statement itself.
+            if len(stack) == 1 and key == "Statement" and statement_depth in (None, -1):
+                # The Statement value: a single object is the statement itself. A key given
+                # twice counts as JSON parsers read it: the last one.
+                out.clear()
                 statement_depth = 1 if char == "{" else 2
             if statement_depth is not None and char == "{" and len(stack) == statement_depth:
                 opened = i
