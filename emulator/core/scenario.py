@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from emulator.core.clock import WorldClock, iso, parse_time
@@ -39,6 +40,7 @@ from emulator.core.errors import CoreError
 from emulator.core.iam.directory import ORG_ACCESS_ROLE, is_generated_org_role
 from emulator.core.iam.managed import aws_managed_policies
 from emulator.core.kms.records import AWS_EBS_ALIAS, CUSTOMER, ENABLED, KEY_ID, key_arn
+from emulator.core.organizations.policies.records import FULL_AWS_ACCESS_ID, SCP
 from emulator.core.snapshots.form import REGION_NAME
 from emulator.core.snapshots.schema import DocumentError, at, check_bounds
 from emulator.core.world import World, WorldConfig
@@ -70,7 +72,17 @@ SETTINGS_KEYS = {
     "extra_regions",
     "transition_seconds",
 }
-ORG_KEYS = {"id", "root_id", "management_account", "feature_set", "accounts", "ous"}
+ORG_KEYS = {
+    "id",
+    "root_id",
+    "management_account",
+    "feature_set",
+    "accounts",
+    "ous",
+    "policy_types",
+    "policies",
+}
+ORG_POLICY_KEYS = {"id", "name", "type", "description", "content", "targets"}
 OU_KEYS = {"id", "name", "accounts", "ous"}
 ACCOUNT_KEYS = {"id", "name", "email"}
 IMAGE_KEYS = {
@@ -285,6 +297,10 @@ def build(data: Any, world: World | None = None) -> World:
         _vpc(fresh, entry, at("vpcs", i))
     for i, entry in enumerate(_list(top.get("launch_templates"), "launch_templates")):
         _launch_template(fresh, entry, at("launch_templates", i))
+    # Policies last: an account's own settings a declarative policy now manages were made
+    # before it was attached, as in AWS.
+    for i, org in enumerate(_list(top.get("organizations"), "organizations")):
+        _org_policies(fresh, org, at("organizations", i))
     return fresh
 
 
@@ -369,6 +385,67 @@ def _organization(world: World, org: Any, path: str) -> None:
         parent_id = made.root_id if mgmt_parent == "" else mgmt_parent
         if parent_id != made.root_id:
             _core(path, lambda: world.orgs.move_account(mgmt, mgmt, made.root_id, parent_id))
+
+
+def _org_policies(world: World, org: dict, path: str) -> None:
+    """``policy_types`` enabled in the root, then ``policies`` made and attached to their
+    ``targets`` ("root", OU ids, account ids). An entry for p-FullAWSAccess lists exactly
+    where it stays attached (it is on every target once SCPs are enabled)."""
+    mgmt = _account(org["management_account"], at(path, "management_account"))
+    tree = world.orgs
+    root_id = tree.describe_organization(mgmt).root_id
+    for i, kind in enumerate(_list(org.get("policy_types"), at(path, "policy_types"))):
+        where = at(at(path, "policy_types"), i)
+        _core(where, partial(tree.enable_policy_type, mgmt, root_id, _text(kind, where)))
+    full: tuple[str, list[str]] | None = None
+    for i, entry in enumerate(_list(org.get("policies"), at(path, "policies"))):
+        where = at(at(path, "policies"), i)
+        entry = _mapping(entry, where, ORG_POLICY_KEYS)
+        targets = [
+            root_id if t == "root" else _target(t, at(at(where, "targets"), j))
+            for j, t in enumerate(_list(entry.get("targets"), at(where, "targets")))
+        ]
+        if entry.get("id") == FULL_AWS_ACCESS_ID:
+            full = (where, targets)
+            continue
+        policy_id = _org_policy(world, mgmt, entry, where)
+        for j, target in enumerate(targets):
+            _core(at(at(where, "targets"), j), partial(tree.attach_policy, mgmt, policy_id, target))
+    if full is not None:
+        where, keep = full
+        for target in list(tree.targets_of_policy(mgmt, FULL_AWS_ACCESS_ID)):
+            if target not in keep:
+                _core(where, partial(tree.detach_policy, mgmt, FULL_AWS_ACCESS_ID, target))
+
+
+def _org_policy(world: World, mgmt: str, entry: dict, where: str) -> str:
+    """One customer managed policy; its content is JSON text or a mapping."""
+    for key in ("name", "type", "content"):
+        if key not in entry:
+            raise ScenarioError(at(where, key), "required")
+    content = entry["content"]
+    if isinstance(content, dict):
+        content = json.dumps(content, indent=2)
+    made = _core(
+        where,
+        partial(
+            world.orgs.create_policy,
+            mgmt,
+            _text(content, at(where, "content")),
+            _optional_text(entry.get("description"), at(where, "description")) or "",
+            _text(entry["name"], at(where, "name")),
+            _text(entry["type"], at(where, "type")),
+            policy_id=_optional_text(entry.get("id"), at(where, "id")),
+        ),
+    )
+    return made.id
+
+
+def _target(value: Any, path: str) -> str:
+    """A policy target: an account id (YAML may read it as a number) or a root or OU id."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _account(value, path)
+    return _text(value, path)
 
 
 def _find_account(node: dict, account: str, parent: str = "") -> tuple[dict | None, str | None]:
@@ -1240,6 +1317,24 @@ def _dump_org(world: World, org: Any) -> dict[str, Any]:
         "feature_set": org.feature_set,
     }
     node.update(_dump_children(world, org.root_id))
+    if org.policy_types:
+        node["policy_types"] = list(org.policy_types)
+    policies = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.type,
+            "description": p.description,
+            "content": p.content,
+            "targets": world.orgs.targets_of_policy(org.management_account, p.id),
+        }
+        for p in world.orgs.policies_in(org.id)
+    ]
+    if SCP in org.policy_types:
+        targets = world.orgs.targets_of_policy(org.management_account, FULL_AWS_ACCESS_ID)
+        policies.append({"id": FULL_AWS_ACCESS_ID, "targets": targets})
+    if policies:
+        node["policies"] = policies
     return node
 
 

@@ -122,6 +122,7 @@ class World:
             now=self.clock(),
             iam=self.iam,
             scps=self.authorize_scps,
+            principal_tags=self.iam.principal_tags,
             resource_tags=self._resource_tags,
         )
 

@@ -48,6 +48,7 @@ from emulator.core.iam.documents import trusted_principals
 from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web.console_permissions import Draft, arn_grant
+from emulator.web.console_policies import policy_rows
 from emulator.web.console_tree import (
     ROOT_CHOICE,
     build_tree,
@@ -544,6 +545,7 @@ def organization():
             if tree and image_id and principal == ROOT_CHOICE
             else []
         )
+        rows = policy_rows(world, org) if org else []
     return _page(
         "console/organization.html",
         status,
@@ -555,6 +557,7 @@ def organization():
         outside=outside,
         principals=principals,
         principal=principal,
+        policy_rows=rows,
         error=error,
         problems=problems,
     )

@@ -95,6 +95,10 @@ def test_a_new_root_enables_no_type_and_enabling_scps_attaches_full_aws_access(o
     assert {t["TargetId"] for t in listed} == {*targets, org.member_id, MGMT, new_id}
     root_entry = next(t for t in listed if t["TargetId"] == org.root_id)
     assert root_entry["Type"] == "ROOT" and root_entry["Name"] == "Root"
+    with aws_error("RootNotFoundException"):
+        org.mgmt.enable_policy_type(RootId="r-zzzz", PolicyType=DECL)
+    with aws_error("InvalidInputException", "INVALID_ENUM_POLICY_TYPE"):
+        org.mgmt.enable_policy_type(RootId=org.root_id, PolicyType="NOT_A_TYPE")
     with aws_error("PolicyTypeAlreadyEnabledException"):
         org.mgmt.enable_policy_type(RootId=org.root_id, PolicyType=SCP)
     org.mgmt.disable_policy_type(RootId=org.root_id, PolicyType=SCP)

@@ -14,6 +14,8 @@ from emulator.api.registry import Call, operation
 from emulator.core.errors import InvalidValue
 from emulator.core.iam.principals import USER
 from emulator.core.iam.records import AccessKey, ManagedPolicy, PolicyVersion, Role, User
+from emulator.core.iam.store import page
+from emulator.core.iam.tagging import check_tags
 
 Params = dict[str, Any]
 Result = dict[str, Any]
@@ -27,14 +29,21 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _user(user: User) -> Result:
-    return {
+def _tags(tags: dict[str, str]) -> list[Result]:
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def _user(user: User, *, with_tags: bool = False) -> Result:
+    out: Result = {
         "Path": user.path,
         "UserName": user.name,
         "UserId": user.id,
         "Arn": user.arn,
         "CreateDate": _time(user.created),
     }
+    if with_tags and user.tags:
+        out["Tags"] = _tags(user.tags)
+    return out
 
 
 def _role(role: Role, *, with_trust: bool = True) -> Result:
@@ -50,6 +59,8 @@ def _role(role: Role, *, with_trust: bool = True) -> Result:
         out["AssumeRolePolicyDocument"] = _encoded(role.trust_policy)
     if role.description is not None:
         out["Description"] = role.description
+    if with_trust and role.tags:
+        out["Tags"] = _tags(role.tags)
     return out
 
 
@@ -118,18 +129,21 @@ def _caller_user(call: Call, p: Params) -> str:
 
 @operation("iam", "CreateUser")
 def create_user(call: Call, p: Params) -> Result:
-    """An IAM user (AIDA... id) in the caller's account; names are unique without regard to case."""
-    user = call.world.iam.create_user(
-        call.account, p["UserName"], p.get("Path"), partition=call.partition
-    )
-    return {"User": _user(user)}
+    """An IAM user (AIDA... id) in the caller's account; names are unique without regard to case.
+    `Tags` (at most 50) are the `aws:PrincipalTag/*` of its requests."""
+    iam = call.world.iam
+    check_tags(p.get("Tags") or [])  # refused before the user is made
+    user = iam.create_user(call.account, p["UserName"], p.get("Path"), partition=call.partition)
+    if p.get("Tags"):
+        iam.tag(call.account, "user", user.name, p["Tags"])
+    return {"User": _user(user, with_tags=True)}
 
 
 @operation("iam", "GetUser")
 def get_user(call: Call, p: Params) -> Result:
     """A user by name; without one, the calling user."""
     name = _caller_user(call, p)
-    return {"User": _user(call.world.iam.user(call.account, name))}
+    return {"User": _user(call.world.iam.user(call.account, name), with_tags=True)}
 
 
 @operation("iam", "ListUsers")
@@ -150,7 +164,9 @@ def delete_user(call: Call, p: Params) -> None:
 
 @operation("iam", "CreateRole")
 def create_role(call: Call, p: Params) -> Result:
-    """A role (AROA... id) with its trust policy, Path, Description and MaxSessionDuration."""
+    """A role (AROA... id) with its trust policy, Path, Description, MaxSessionDuration and
+    Tags (the `aws:PrincipalTag/*` of its sessions' requests)."""
+    check_tags(p.get("Tags") or [], "role")  # refused before the role is made
     role = call.world.iam.create_role(
         call.account,
         p["RoleName"],
@@ -160,6 +176,8 @@ def create_role(call: Call, p: Params) -> Result:
         max_session=p.get("MaxSessionDuration"),
         partition=call.partition,
     )
+    if p.get("Tags"):
+        call.world.iam.tag(call.account, "role", role.name, p["Tags"])
     return {"Role": _role(role)}
 
 
@@ -254,7 +272,36 @@ def _list_inline(kind: str, member: str):
     return handler
 
 
+def _tag(kind: str, member: str):
+    def handler(call: Call, p: Params) -> None:
+        """Adds tags (at most 50 in all; a key of any case replaces the old one)."""
+        call.world.iam.tag(call.account, kind, p[member], p["Tags"])
+
+    return handler
+
+
+def _untag(kind: str, member: str):
+    def handler(call: Call, p: Params) -> None:
+        """Removes the tags of the keys given; an absent key is no error."""
+        call.world.iam.untag(call.account, kind, p[member], p["TagKeys"])
+
+    return handler
+
+
+def _list_tags(kind: str, member: str):
+    def handler(call: Call, p: Params) -> Result:
+        """The tags, by key, paged."""
+        tags = call.world.iam.tags_of(call.account, kind, p[member])
+        chosen, marker = page(tags, lambda t: t[0], *_paging(p))
+        return _page("Tags", [{"Key": k, "Value": v} for k, v in chosen], marker)
+
+    return handler
+
+
 for _kind, _entity, _member in (("user", "User", "UserName"), ("role", "Role", "RoleName")):
+    operation("iam", f"Tag{_entity}")(_tag(_kind, _member))
+    operation("iam", f"Untag{_entity}")(_untag(_kind, _member))
+    operation("iam", f"List{_entity}Tags")(_list_tags(_kind, _member))
     operation("iam", f"Put{_entity}Policy")(_put_inline(_kind, _member))
     operation("iam", f"Get{_entity}Policy")(_get_inline(_kind, _member))
     operation("iam", f"Delete{_entity}Policy")(_delete_inline(_kind, _member))

@@ -42,6 +42,7 @@ GLOBAL_KEYS = frozenset(
         "aws:CalledVia",
     )
 )
+GLOBAL_PREFIXES = ("aws:principaltag/",)  # aws:PrincipalTag/${TagKey}
 _PLACEHOLDER = re.compile(r"\$\{[A-Za-z]+\}")
 _TEMPLATED = "/${TagKey}"
 
@@ -113,7 +114,10 @@ def visible(action: str, context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value
         for key, value in context.items()
-        if (low := key.lower()) in GLOBAL_KEYS or low in exact or low.startswith(prefixes)
+        if (low := key.lower()) in GLOBAL_KEYS
+        or low in exact
+        or low.startswith(prefixes)
+        or low.startswith(GLOBAL_PREFIXES)
     }
 
 

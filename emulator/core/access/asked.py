@@ -74,8 +74,13 @@ def context(request: AccessRequest, facts: Facts, action: str, resource: str) ->
         keys["aws:PrincipalOrgPaths"] = [facts.membership.principal_org_path]
     if action.startswith("kms:"):
         keys["kms:CallerAccount"] = account
-        if not request.direct and not request.resources:
+        # EC2 asks for the keys on the caller's behalf: through EC2, with grants for the
+        # volumes it makes (an AWS resource); a call of the caller's own has neither.
+        via_ec2 = not request.direct and not request.resources
+        if via_ec2:
             keys["kms:ViaService"] = f"ec2.{request.region}.amazonaws.com"
+        if action == "kms:CreateGrant":
+            keys["kms:GrantIsForAWSResource"] = "true" if via_ec2 else "false"
     owner = _arn_account(resource)
     image = request.image
     if image is not None and action.startswith("ec2:") and ":image/" in resource:

@@ -80,7 +80,8 @@ def refusal(
 
 def request_context(params: dict[str, Any]) -> dict[str, Any]:
     """aws:RequestTag/* and aws:TagKeys from the tags a call asks for: EC2's
-    TagSpecifications, IAM's and Organizations' Tags (Key/Value), KMS's (TagKey/TagValue)."""
+    TagSpecifications, IAM's and Organizations' Tags (Key/Value), KMS's (TagKey/TagValue);
+    aws:TagKeys alone from the keys an untag call removes."""
     tags: dict[str, str] = {}
     for spec in params.get("TagSpecifications") or ():
         if isinstance(spec, dict):
@@ -91,8 +92,9 @@ def request_context(params: dict[str, Any]) -> dict[str, Any]:
             key = tag.get("Key", tag.get("TagKey"))
             if key is not None:
                 tags[str(key)] = str(tag.get("Value", tag.get("TagValue", "")))
-    if not tags:
+    removed = [str(k) for k in params.get("TagKeys") or () if isinstance(k, str)]
+    if not tags and not removed:
         return {}
     context: dict[str, Any] = {f"aws:RequestTag/{k}": v for k, v in tags.items()}
-    context["aws:TagKeys"] = list(tags)
+    context["aws:TagKeys"] = list(tags) or removed  # UntagUser / UntagRole name the keys
     return context

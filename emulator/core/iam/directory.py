@@ -19,6 +19,7 @@ from emulator.core.iam.managed import ManagedPolicyOperations, aws_policy_arn
 from emulator.core.iam.principals import SESSION, USER, Principal
 from emulator.core.iam.records import ManagedPolicy, Role, User
 from emulator.core.iam.store import page
+from emulator.core.iam.tagging import TaggingOperations
 from emulator.core.ids import IdSource
 from emulator.core.policy.conditions import Context
 from emulator.core.policy.evaluation import evaluate
@@ -70,7 +71,7 @@ class IdentityDecision:
     index: int | None = None  # the statement's position in its policy
 
 
-class Iam(IdentityOperations, ManagedPolicyOperations):
+class Iam(IdentityOperations, ManagedPolicyOperations, TaggingOperations):
     """Every account's IAM: the IAM handlers call its operations directly (one hop)."""
 
     @classmethod
@@ -149,6 +150,16 @@ class Iam(IdentityOperations, ManagedPolicyOperations):
             if policy is not None:
                 out.append((arn, policy.document))
         return out
+
+    def principal_tags(self, principal: Principal) -> dict[str, str]:
+        """``aws:PrincipalTag/*``: a user's tags, a session's role's; the root user has none."""
+        if principal.kind == USER:
+            entity = self.find_user(principal.account, principal.name)
+        elif principal.kind == SESSION:
+            entity = self.find_role(principal.account, principal.name)
+        else:
+            return {}
+        return dict(entity.tags) if entity is not None else {}
 
     def identity_decision(
         self, principal: Principal, action: str, resource: str, context: Context

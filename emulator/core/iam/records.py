@@ -45,6 +45,7 @@ class User:
     partition: str = "aws"
     inline: dict[str, str] = field(default_factory=dict)  # policy name -> document
     attached: list[str] = field(default_factory=list)  # managed policy ARNs, in attach order
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -64,6 +65,7 @@ class Role:
     partition: str = "aws"
     inline: dict[str, str] = field(default_factory=dict)
     attached: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:

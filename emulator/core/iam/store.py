@@ -146,7 +146,12 @@ class IamStore:
 
 def _copied(raw: dict[str, Any]) -> dict[str, Any]:
     """A record's fields with its own copies of the policy maps and lists it holds."""
-    return {**raw, "inline": dict(raw.get("inline", {})), "attached": list(raw.get("attached", []))}
+    return {
+        **raw,
+        "inline": dict(raw.get("inline", {})),
+        "attached": list(raw.get("attached", [])),
+        "tags": dict(raw.get("tags", {})),
+    }
 
 
 def page(

@@ -260,6 +260,7 @@ IAM_PATH = Text("an IAM path", re.compile(r"/(?:[\x21-\x7e]+/)?"), max_length=MA
 DOCUMENT_TEXT = Text(min_length=1, max_length=MAX_DOCUMENT)
 IAM_ID = Text("an IAM id like AIDA..., AROA..., ANPA...", re.compile(r"A[A-Z]{3}[A-Z0-9]{12,28}"))
 INLINE = MapOf(IAM_NAME, DOCUMENT_TEXT)
+IAM_TAGS = MapOf(Text(min_length=1, max_length=128), Text(max_length=256))  # at most 50
 POLICY_ARNS = ListOf(
     Text("a policy ARN", re.compile(r"arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy/.+"))
 )
@@ -289,6 +290,7 @@ IAM_USER = record(
         "partition": PARTITION_NAME,
         "inline": INLINE,
         "attached": POLICY_ARNS,
+        "tags": IAM_TAGS,
     },
 )
 IAM_ROLE = record(
@@ -305,6 +307,7 @@ IAM_ROLE = record(
         "partition": PARTITION_NAME,
         "inline": INLINE,
         "attached": POLICY_ARNS,
+        "tags": IAM_TAGS,
     },
 )
 IAM_POLICY = record(

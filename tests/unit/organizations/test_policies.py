@@ -221,3 +221,55 @@ def test_snapshot_round_trip(tree: OrgTree) -> None:
     copy = OrgTree.from_dict(data, ids=IdSource(7), clock=lambda: NOW)
     assert copy.to_dict() == tree.to_dict()
     assert copy.service_control_policies(acct) == tree.service_control_policies(acct)
+
+
+def test_tag_policies_inherit_and_scps_have_no_effective_policy(tree: OrgTree) -> None:
+    acct = member(tree)
+    ou = tree.create_ou(MGMT, root(tree), "tagged")
+    tree.move_account(MGMT, acct, root(tree), ou.id)
+    tree.enable_policy_type(MGMT, root(tree), "TAG_POLICY")
+    top = {
+        "tags": {
+            "costcenter": {
+                "tag_key": {"@@assign": "CostCenter"},
+                "tag_value": {"@@assign": ["100"]},
+                "@@operators_allowed_for_child_policies": ["@@append"],
+            }
+        }
+    }
+    low = {
+        "tags": {"costcenter": {"tag_value": {"@@append": ["200"]}, "tag_key": {"@@assign": "cc"}}}
+    }
+    for name, doc, target in (("top", top, root(tree)), ("low", low, ou.id)):
+        p = tree.create_policy(MGMT, json.dumps(doc), "", name, "TAG_POLICY")
+        tree.attach_policy(MGMT, p.id, target)
+    assert tree.effective_policy(acct, "TAG_POLICY") == {
+        "tags": {"costcenter": {"tag_key": "CostCenter", "tag_value": ["100", "200"]}}
+    }
+    assert tree.effective_policy(acct, SCP) is None
+    with raises(Malformed, "invalid_enum"):
+        tree.describe_effective_policy(MGMT, SCP, acct)
+    own = tree.describe_effective_policy(acct, "TAG_POLICY")
+    assert own["TargetId"] == acct
+
+
+def test_consolidated_billing_has_no_policy_types() -> None:
+    t = OrgTree(ids=IdSource(7), clock=lambda: NOW)
+    org = t.create_organization(MGMT, "CONSOLIDATED_BILLING")
+    with raises(InvalidValue, "policy_type_not_available"):
+        t.enable_policy_type(MGMT, org.root_id, SCP)
+    assert t.list_policies(MGMT, SCP, None, None) == ([], None)
+    with raises(NotFound, "policy_not_found"):
+        t.describe_policy(MGMT, FULL_AWS_ACCESS_ID)
+
+
+def test_another_organizations_policy_and_root_are_not_found(tree: OrgTree) -> None:
+    other = "222222222222"
+    tree.create_organization(other)
+    theirs = tree.create_policy(other, DENY_RUN, "", "theirs", SCP)
+    with raises(NotFound, "policy_not_found"):
+        tree.describe_policy(MGMT, theirs.id)
+    with raises(NotFound, "root_not_found"):
+        tree.enable_policy_type(MGMT, tree.describe_organization(other).root_id, SCP)
+    with raises(NotFound, "target_not_found"):
+        tree.list_policies_for_target(MGMT, other, SCP, None, None)

@@ -225,6 +225,15 @@ class PolicyOperations(OrgStore):
         ]
         return paginate(targets, f"ListTargetsForPolicy/{policy_id}", next_token, max_results)
 
+    def policies_in(self, org_id: str) -> list[Policy]:
+        """The organization's own policies, in creation order (for dumps; no caller check)."""
+        return [p for p in self._policies.values() if p.org_id == org_id]
+
+    def targets_of_policy(self, caller: str, policy_id: str) -> list[str]:
+        """Ids of the targets a policy is attached to in the caller's organization."""
+        org = self._managed_by(caller)
+        return list(self._attachments.targets_of(org.id, policy_id))
+
     def policies_of_target(self, target_id: str) -> list[Policy]:
         """Every policy attached to a root, OU or account (for views; no caller check)."""
         return self._attached_of(target_id)
