@@ -162,3 +162,40 @@ def test_removing_full_aws_access_from_a_level_denies_implicitly(
         ]
     )
     assert answer["explicitDeny"] is False and answer["context"]["action"] == "ec2:DescribeVpcs"
+
+
+def test_an_scp_binds_assume_role_for_members_only(aws: ClientFactory, org: Org) -> None:
+    no_assume = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}],
+        }
+    )
+    policy = org.orgs.create_policy(Name="no-assume", Description="", Type=SCP, Content=no_assume)
+    org.orgs.attach_policy(PolicyId=policy["Policy"]["PolicySummary"]["Id"], TargetId=org.ou)
+    role = f"arn:aws:iam::{org.member}:role/OrganizationAccountAccessRole"
+    aws("iam", account=org.member).update_assume_role_policy(
+        RoleName="OrganizationAccountAccessRole",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": [MGMT, org.member]},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
+    with pytest.raises(ClientError) as caught:
+        aws("sts", account=org.member).assume_role(RoleArn=role, RoleSessionName="ops")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AccessDenied"
+    assert error["Message"] == (
+        f"User: arn:aws:iam::{org.member}:root is not authorized to perform: sts:AssumeRole on"
+        f" resource: {role} with an explicit deny in a service control policy"
+    )
+    # The management account's root is not bound by the member's SCPs.
+    aws("sts", account=MGMT).assume_role(RoleArn=role, RoleSessionName="ops")

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.core.access import actions
-from emulator.core.authorization import POLICY_LAYERS, AccessRequest, Decision, Step, acting
+from emulator.core.authorization import (
+    POLICY_LAYERS,
+    SCP_LAYER,
+    AccessRequest,
+    Decision,
+    Step,
+    acting,
+)
 from emulator.core.iam.principals import USER
 from emulator.core.organizations.membership import Membership
 
@@ -25,10 +32,12 @@ DOMAIN_DECIDED = frozenset(
         ("ec2", "RunInstances"),
         ("ec2", "DescribeImages"),
         ("ec2", "ModifyImageAttribute"),
-        ("sts", "AssumeRole"),
         ("sts", "GetCallerIdentity"),
     }
 )
+# The gate asks only the SCPs of these: STS decides AssumeRole's trust policy with the
+# caller's identity policy (a trust policy naming the caller needs no identity Allow).
+SCPS_ONLY = frozenset({("sts", "AssumeRole")})
 
 
 def refusal(
@@ -45,7 +54,9 @@ def refusal(
     resolve: Callable[[str, str], str | None],
 ) -> Step | None:
     """The policy step refusing the call, or None when the policy layers allow it."""
-    if (service, operation) in DOMAIN_DECIDED:
+    if (service, operation) in DOMAIN_DECIDED or (
+        (service, operation) in SCPS_ONLY and not scps_bind
+    ):
         return None
     item = actions.entry(service, operation)
     if item is None:
@@ -70,10 +81,11 @@ def refusal(
         asked = [(action, (arn,)) for action, (_, arn) in zip(item.actions, arns, strict=True)]
     else:
         asked = [(action, tuple(arn for _, arn in arns)) for action in item.actions]
+    layers = (SCP_LAYER,) if (service, operation) in SCPS_ONLY else tuple(POLICY_LAYERS)
     for action, resources in asked:
         request = AccessRequest(account, action, region, resources=resources, context=context)
-        step = authorize(request).refusal
-        if step is not None and step.layer in POLICY_LAYERS:
+        step = next((s for s in authorize(request).trace if not s.allowed), None)
+        if step is not None and step.layer in layers:
             return step
     return None
 
