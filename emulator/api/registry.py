@@ -35,8 +35,9 @@ REGISTRY: dict[tuple[str, str], Handler] = {}
 # (``emulator.api.gate``, the access decision's gate, registers itself here).
 GATES: list[Callable[[Call, dict[str, Any]], None]] = []
 CATALOGUES: dict[str, Catalogue] = {}
-# Operations whose names start so only read; every other one may change the world.
-READ_ONLY_PREFIXES = ("Describe", "List", "Get")
+# Operations whose names start so only read; every other one may change the world. IAM's
+# policy simulator (Simulate*) only reads too.
+READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Simulate")
 
 
 def is_read_only(operation: str) -> bool:

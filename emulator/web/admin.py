@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from emulator.core.clock import iso, parse_time
-from emulator.core.explain import access, explain
+from emulator.core.errors import InvalidValue
+from emulator.core.explain import access, explain, explain_access
 from emulator.core.scenario import load_into
 from emulator.core.snapshots.form import check_snapshot, is_snapshot
 from emulator.core.snapshots.redaction import redact
@@ -134,9 +135,15 @@ def _required(*names: str) -> dict[str, str] | tuple[Response, int]:
     return values
 
 
+EXPLAIN_ACCESS = ("principal", "action", "resource")
+
+
 @blueprint.get("/explain")
 def get_explain():
-    """``?image=ami-…&account=…&region=…``: may that account launch it, and through which grant."""
+    """``?image=ami-…&account=…&region=…``: may that account launch it, and through which grant.
+    With ``principal``, ``action`` and ``resource``: the whole decision, layer by layer."""
+    if any(request.args.get(name) for name in EXPLAIN_ACCESS):
+        return _explain_access()
     args = _required("image", "account")
     if isinstance(args, tuple):
         return args
@@ -147,6 +154,30 @@ def get_explain():
             json.dumps(explain(world, args["image"], args["account"], region), indent=2),
             mimetype="application/json",
         )
+
+
+def _explain_access() -> Response | tuple[Response, int]:
+    """``?principal=…&action=…[&resource=ARN][&image=ami-…][&region=…]``: the principal is
+    an account id (its root user), a user, role or assumed-role ARN; ``account`` stands for
+    a missing principal and ``image`` for a missing resource, as in the launch question."""
+    world = _world()
+    region = request.args.get("region") or world.config.default_region
+    principal = request.args.get("principal") or request.args.get("account")
+    action = request.args.get("action") or "ec2:RunInstances"
+    resource = request.args.get("resource") or None
+    if not principal:
+        return _problem("Missing query parameter(s): principal")
+    if resource is None and request.args.get("image"):
+        partition = world.partition_of(region)
+        resource = f"arn:{partition}:ec2:{region}::image/{request.args['image']}"
+    with world.lock:
+        try:
+            answer = explain_access(world, principal, action, resource, region)
+        except InvalidValue as err:
+            if err.reason != "explain":
+                raise
+            return _problem(err.details["message"])
+    return Response(json.dumps(answer, indent=2), mimetype="application/json")
 
 
 @blueprint.get("/access")

@@ -49,7 +49,13 @@ from emulator.core.world import World
 from emulator.web import console_context as ctx
 from emulator.web import console_policies
 from emulator.web.console_permissions import Draft, arn_grant
-from emulator.web.console_tree import build_tree, grant_words, verdict
+from emulator.web.console_tree import (
+    ROOT_CHOICE,
+    build_tree,
+    grant_words,
+    principal_choices,
+    verdict,
+)
 from emulator.web.worlds import current_world
 
 blueprint = Blueprint(
@@ -509,10 +515,13 @@ def block_public_access():
 
 @blueprint.get("/organization")
 def organization():
-    """The organization tree, each account coloured by whether it may launch the chosen AMI."""
+    """The organization tree, each account coloured by whether it may launch the chosen AMI:
+    its root user (the launch permission rule), or its user or role of the chosen name (the
+    whole decision, with the layer that refused)."""
     world, acting = _world(), g.acting
     org_id = request.args.get("org", "").strip()
     image_id = request.args.get("image", "").strip() or None
+    principal = request.args.get("principal", "").strip() or ROOT_CHOICE
     error, status, problems = None, 200, []
     with world.lock:
         orgs = world.orgs.organizations()
@@ -525,8 +534,17 @@ def organization():
                 error, status = api_error(err)
                 image_id = None
         org = _chosen_org(world, orgs, org_id, acting.account, problems)
-        tree = build_tree(world, org, image_id, acting.region) if org else None
-        outside = _outside(world, tree, image_id, acting.region) if tree and image_id else []
+        members = [a.id for a in world.orgs.member_accounts() if org and a.org_id == org.id]
+        principals = principal_choices(world, members)
+        if principal not in principals:
+            problems.append(f"No user or role {principal[:64]!r} in this organization.")
+            principal = ROOT_CHOICE
+        tree = build_tree(world, org, image_id, acting.region, principal) if org else None
+        outside = (
+            _outside(world, tree, image_id, acting.region)
+            if tree and image_id and principal == ROOT_CHOICE
+            else []
+        )
     return _page(
         "console/organization.html",
         status,
@@ -537,6 +555,8 @@ def organization():
         images=images,
         image_id=image_id,
         outside=outside,
+        principals=principals,
+        principal=principal,
         error=error,
         problems=problems,
     )

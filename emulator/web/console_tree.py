@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.core.explain import explain
+from emulator.core.authorization import RUN_INSTANCES
+from emulator.core.errors import InvalidValue
+from emulator.core.explain import explain, explain_access
 from emulator.core.organizations.records import Organization
 from emulator.core.world import World
 
@@ -24,6 +26,16 @@ ALLOWED = "allowed"
 DENIED = "denied"
 KMS_BLOCKED = "kms-blocked"
 NEUTRAL = "neutral"
+ROOT_CHOICE = "root"  # each account's root user: the launch question (``explain``)
+# What the console calls each layer of the access decision when it refuses.
+LAYER_WORDS = {
+    "service_control_policy": "a service control policy",
+    "identity_policy": "its identity policies",
+    "launch_permission": "the launch permission (not shared)",
+    "allowed_images": "its Allowed AMIs",
+    "image_lifecycle": "the image's lifecycle",
+    "key_policy": "a KMS key policy",
+}
 
 
 @dataclass
@@ -41,6 +53,7 @@ class Node:
     reason: str = ""  # the whole explanation (tooltip and table)
     shared: bool = False  # a grant of the chosen image names this organization or OU
     last_row: int = 0  # the last row of this node's subtree
+    denied_by: str = ""  # with a principal chosen: the layer that refused, if one did
 
     @property
     def x(self) -> int:
@@ -60,6 +73,7 @@ class Tree:
     organization: Organization
     nodes: list[Node] = field(default_factory=list)
     image_id: str | None = None
+    principal: str = ROOT_CHOICE  # whose decision colours the accounts (``principal_choices``)
 
     @property
     def height(self) -> int:
@@ -105,9 +119,17 @@ class Tree:
         return regions
 
 
-def build_tree(world: World, org: Organization, image_id: str | None, region: str) -> Tree:
-    """The organization's tree; with an image, every account coloured by the access rule."""
-    tree = Tree(org, image_id=image_id)
+def build_tree(
+    world: World,
+    org: Organization,
+    image_id: str | None,
+    region: str,
+    principal: str = ROOT_CHOICE,
+) -> Tree:
+    """The organization's tree; with an image, every account coloured by the access rule:
+    for its root user's launch, or (``principal``: ``user:NAME`` / ``role:NAME``) for the
+    whole decision on that account's user or role of that name."""
+    tree = Tree(org, image_id=image_id, principal=principal)
     shared_ids = _shared_ids(world, image_id, region) if image_id else {}
     org_node = _add(tree, Node("organization", org.id, "Organization", 0), None)
     org_node.shared = org.id in shared_ids.get("org", set())
@@ -115,7 +137,9 @@ def build_tree(world: World, org: Organization, image_id: str | None, region: st
     _walk(world, tree, org.root_id, root, shared_ids.get("ou", set()))
     root.last_row = org_node.last_row = len(tree.nodes) - 1
     for node in tree.accounts:
-        if image_id:
+        if image_id and principal != ROOT_CHOICE:
+            decide_for(world, node, image_id, region, principal)
+        elif image_id:
             _decide(world, node, image_id, region)
         else:
             node.label = node.id
@@ -186,3 +210,45 @@ def grant_words(via: str, grant: str | None) -> str:
         "organization": f"via organization {grant}",
         "ou": f"via OU {grant}",
     }.get(via, via)
+
+
+def principal_choices(world: World, accounts: list[str]) -> list[str]:
+    """The principals the tree may be coloured for: the accounts' root users, then every
+    user and role name any of ``accounts`` has (``user:NAME``, ``role:NAME``), by name."""
+    names = {
+        f"{kind}:{entity.name}"
+        for account in accounts
+        for kind, entities in (
+            ("user", world.iam.users_of(account)),
+            ("role", world.iam.roles_of(account)),
+        )
+        for entity in entities
+    }
+    return [ROOT_CHOICE, *sorted(names, key=str.lower)]
+
+
+def decide_for(world: World, node: Node, image_id: str, region: str, choice: str) -> None:
+    """Colour one account by the whole decision on its user or role named in ``choice``
+    launching the image; an account without one stays neutral."""
+    kind, _, name = choice.partition(":")
+    entity = (
+        world.iam.find_user(node.id, name) if kind == "user" else world.iam.find_role(node.id, name)
+    )
+    if entity is None:
+        node.access, node.label = NEUTRAL, f"no {kind} {name} in this account"
+        node.reason = f"Account {node.id} has no IAM {kind} named {name}."
+        return
+    image_arn = f"arn:{entity.partition}:ec2:{region}::image/{image_id}"
+    try:
+        answer = explain_access(world, entity.arn, RUN_INSTANCES, image_arn, region)
+    except InvalidValue as err:  # the image is not in the Region
+        node.access, node.label, node.reason = DENIED, "✗ cannot launch", err.details["message"]
+        return
+    node.reason = answer["reason"]
+    layer = answer["denied_by"]
+    if layer is None:
+        node.access, node.label = ALLOWED, f"✓ {kind} {name} may launch"
+        return
+    node.denied_by = layer
+    node.access = KMS_BLOCKED if layer == "key_policy" else DENIED
+    node.label = f"✗ denied by {LAYER_WORDS.get(layer, layer)}"

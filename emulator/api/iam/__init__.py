@@ -3,4 +3,4 @@
 The handlers read Query params, call core.iam's directory and shape the answer.
 """
 
-from emulator.api.iam import errors, operations  # noqa: F401
+from emulator.api.iam import errors, operations, simulation  # noqa: F401

@@ -97,6 +97,9 @@ catalogue(
             "invalid_action": Entry(
                 "InvalidAction", "Could not find operation {action} for version 2010-05-08"
             ),
+            # The policy simulator (SimulatePrincipalPolicy, SimulateCustomPolicy)
+            "group_not_found": _missing("The group with name {name} cannot be found."),
+            "simulation_input": Entry("InvalidInput", "{detail}"),
             **QUERY_EDGE_ENTRIES,
         },
     )
