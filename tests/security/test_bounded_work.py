@@ -277,12 +277,17 @@ def test_reading_shared_snapshots_does_not_scan_their_shares() -> None:
         world, ids = _snapshot_world(shares)
         ec2 = in_process_client(world, "ec2", OWNER, REGION)
         ec2.describe_snapshots(SnapshotIds=ids[:1])
-        answer, took = timed(lambda e=ec2: e.describe_snapshots(RestorableByUserIds=named))
-        assert answer["Snapshots"] == []
         reader = in_process_client(world, "ec2", CALLER, REGION)
-        answer, more = timed(lambda r=reader, i=ids: r.describe_snapshots(SnapshotIds=i))
-        assert len(answer["Snapshots"]) == len(ids)
-        seconds.append(took + more)
+        # The best of three: a busy machine (the suite runs on every core) slows one run,
+        # not the scans' share of each.
+        best = float("inf")
+        for _ in range(3):
+            answer, took = timed(lambda e=ec2: e.describe_snapshots(RestorableByUserIds=named))
+            assert answer["Snapshots"] == []
+            answer, more = timed(lambda r=reader, i=ids: r.describe_snapshots(SnapshotIds=i))
+            assert len(answer["Snapshots"]) == len(ids)
+            best = min(best, took + more)
+        seconds.append(best)
     small, big = seconds
     assert big < 5 * small + 0.5, seconds
 
