@@ -140,22 +140,25 @@ class World:
             membership=self.orgs.membership(account),
             scps_bind=self.authorize_scps(account) is not None,
             authorize=self.authorize,
-            resolve=lambda kind, value: self._key_arn(kind, value, account, region),
+            resolve=lambda kind, value: self._resource_arn(kind, value, account, region),
         )
 
-    def _key_arn(self, kind: str, value: str, account: str, region: str) -> str | None:
-        """A KMS key named by id or alias: its key's ARN (the resource IAM evaluates)."""
-        if kind != "key":
-            return None
+    def _resource_arn(self, kind: str, value: str, account: str, region: str) -> str | None:
+        """The ARN IAM evaluates for a resource the request names: a KMS key by id or
+        alias, an IAM user or role by name (its ARN holds its path)."""
         try:
-            return self.kms.resolve(value, account, region).arn
+            if kind == "key":
+                return self.kms.resolve(value, account, region).arn
         except CoreError:
             return None  # the handler answers NotFound in KMS's words
+        if kind in ("user", "role") and not value.startswith("arn:"):
+            found = (self.iam.find_user if kind == "user" else self.iam.find_role)(account, value)
+            return found.arn if found is not None else None
+        return None
 
     def authorize_scps(self, account: str) -> tuple[Any, ...] | None:
         """The SCP levels over ``account`` (Organizations' policies), None if unbound."""
-        levels = getattr(self.orgs, "service_control_policies", None)
-        return levels(account) if levels is not None else None
+        return self.orgs.service_control_policies(account)
 
     def _resource_tags(self, region: str, resource_id: str, account: str) -> dict[str, str]:
         return self.ec2.read(region).tags.get(resource_id, account)

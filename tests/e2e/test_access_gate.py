@@ -341,3 +341,19 @@ def test_the_aws_cli_is_refused_and_then_allowed(aws: ClientFactory, server, dev
     grant(aws, allow("iam:ListUsers"))
     done = run("iam", "list-users")
     assert done.returncode == 0 and "dev" in done.stdout
+
+
+def test_an_iam_user_is_asked_about_by_its_arn_with_its_path(aws: ClientFactory, server) -> None:
+    """IAM's resource ARN for a user holds its path (user/${UserNameWithPath}): a policy on
+    ``user/build/*`` reaches a user made under the path /build/."""
+    iam = aws("iam", account=ACCOUNT)
+    iam.create_user(UserName="ci", Path="/build/")
+    iam.create_user(UserName="dev")
+    keys = iam.create_access_key(UserName="dev")["AccessKey"]
+    grant(aws, allow("iam:GetUser", f"arn:aws:iam::{ACCOUNT}:user/build/*"))
+    caller = client(server, "iam", keys)
+    assert caller.get_user(UserName="ci")["User"]["Arn"] == (
+        f"arn:aws:iam::{ACCOUNT}:user/build/ci"
+    )
+    message = refused(lambda: caller.get_user(UserName="dev"), "AccessDenied", 403)
+    assert f"on resource: arn:aws:iam::{ACCOUNT}:user/dev " in message
