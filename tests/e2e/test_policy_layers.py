@@ -1,6 +1,7 @@
-"""The layers of the access decision together, as the issue's scenarios walk them: roles of
-member accounts (OrganizationAccountAccessRole, assumed from the management account) using
-an OU-shared, encrypted AMI under the reference's key policy."""
+"""The layers of the access decision together: roles of member accounts (assumed from the
+management account) launching OU-shared AMIs, plain and encrypted under the reference's key
+policy, as their identity policies, the launch permission and the key policy allow; and an
+EC2 declarative policy on the root blocking public sharing in every member account."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.e2e.test_encryption import (
     DEV,
     FINANCE,
+    FINANCE_OU_ARN,
     ORG_ARN,
     OWNER,
     SECURITY,
@@ -98,3 +101,92 @@ def test_cross_account_a_role_in_the_ou_needs_its_identity_policy_too(
     }
     iam.put_role_policy(RoleName="launcher", PolicyName="kms", PolicyDocument=json.dumps(kms_use))
     assert launch_state(ec2, image_id) == "running"
+
+
+def test_an_ou_shared_image_launches_for_a_member_role_only_when_its_identity_policy_allows(
+    aws: ClientFactory, server
+) -> None:
+    image_id = aws("ec2", OWNER).register_image(Name="ou-plain")["ImageId"]
+    share(aws("ec2", OWNER), image_id, {"OrganizationalUnitArn": FINANCE_OU_ARN})
+    iam = aws("iam", FINANCE)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="builder", AssumeRolePolicyDocument=json.dumps(trust))
+    ec2 = client(server, "ec2", org_role_session(aws, FINANCE, "builder"))
+    with pytest.raises(ClientError) as refused:
+        ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)
+    error = refused.value.response["Error"]
+    assert error["Code"] == "UnauthorizedOperation"
+    assert (
+        f"User: arn:aws:sts::{FINANCE}:assumed-role/builder/ops is not authorized to perform: "
+        f"ec2:RunInstances on resource: arn:aws:ec2:us-east-1::image/{image_id} because no "
+        "identity-based policy allows the ec2:RunInstances action"
+    ) in error["Message"]
+    launch = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["ec2:RunInstances", "ec2:Describe*"], "Resource": "*"}
+        ],
+    }
+    iam.put_role_policy(RoleName="builder", PolicyName="launch", PolicyDocument=json.dumps(launch))
+    assert launch_state(ec2, image_id) == "running"
+    # The same role in an account outside the OU: its policy allows, the grant does not reach.
+    outside = aws("iam", DEV)
+    outside.create_role(RoleName="builder", AssumeRolePolicyDocument=json.dumps(trust))
+    outside.put_role_policy(
+        RoleName="builder", PolicyName="launch", PolicyDocument=json.dumps(launch)
+    )
+    dev = client(server, "ec2", org_role_session(aws, DEV, "builder"))
+    with pytest.raises(ClientError) as refused:
+        dev.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)
+    assert refused.value.response["Error"]["Code"] == "AuthFailure"
+
+
+BLOCK_PUBLIC = json.dumps(
+    {
+        "ec2_attributes": {
+            "image_block_public_access": {"state": {"@@assign": "block_new_sharing"}},
+            "exception_message": {"@@assign": "Ask the platform team before going public."},
+        }
+    }
+)
+
+
+def test_a_declarative_policy_on_the_root_blocks_public_sharing_in_every_member_account(
+    aws: ClientFactory,
+) -> None:
+    orgs = aws("organizations", OWNER)
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    orgs.enable_policy_type(RootId=root, PolicyType="DECLARATIVE_POLICY_EC2")
+    policy_id = orgs.create_policy(
+        Name="no-public-amis",
+        Description="",
+        Type="DECLARATIVE_POLICY_EC2",
+        Content=BLOCK_PUBLIC,
+    )["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=policy_id, TargetId=root)
+    members = [a["Id"] for a in orgs.list_accounts()["Accounts"] if a["Id"] != OWNER]
+    assert members
+    for account in members:
+        ec2 = aws("ec2", account)
+        state = ec2.get_image_block_public_access_state()
+        assert state["ImageBlockPublicAccessState"] == "block-new-sharing", account
+        assert state["ManagedBy"] == "declarative-policy", account
+        image_id = ec2.register_image(Name=f"golden-{account}")["ImageId"]
+        with pytest.raises(ClientError) as refused:
+            share(ec2, image_id, {"Group": "all"})
+        error = refused.value.response["Error"]
+        assert error["Code"] == "OperationNotPermitted", account
+        assert error["Message"].endswith("Ask the platform team before going public."), account
+        share(ec2, image_id, {"UserId": OWNER})  # sharing with an account stays possible
+    orgs.detach_policy(PolicyId=policy_id, TargetId=root)
+    image_id = aws("ec2", members[0]).register_image(Name="after")["ImageId"]
+    share(aws("ec2", members[0]), image_id, {"Group": "all"})  # the policy no longer reaches
