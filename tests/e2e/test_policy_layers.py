@@ -190,3 +190,45 @@ def test_a_declarative_policy_on_the_root_blocks_public_sharing_in_every_member_
     orgs.detach_policy(PolicyId=policy_id, TargetId=root)
     image_id = aws("ec2", members[0]).register_image(Name="after")["ImageId"]
     share(aws("ec2", members[0]), image_id, {"Group": "all"})  # the policy no longer reaches
+
+
+def test_in_the_keys_account_a_key_policy_naming_the_caller_needs_no_identity_policy(
+    aws: ClientFactory, server
+) -> None:
+    """The aws/ebs key's policy allows every principal of its account through EC2, so a
+    user whose policies say nothing of KMS launches from it; a customer key whose policy
+    names the user by ARN lets it call KMS directly; one naming only the account delegates
+    to IAM, so the user's own policy must allow."""
+    iam = aws("iam", OWNER)
+    iam.create_user(UserName="builder")
+    keys = iam.create_access_key(UserName="builder")["AccessKey"]
+    ec2_only = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
+    }
+    iam.put_user_policy(UserName="builder", PolicyName="ec2", PolicyDocument=json.dumps(ec2_only))
+    image_id, _ = encrypted_image(aws("ec2", OWNER), "ebs-default")  # under aws/ebs
+    assert launch_state(client(server, "ec2", keys), image_id) == "running"
+
+    user = f"arn:aws:iam::{OWNER}:user/builder"
+    admin = {
+        "Sid": "owner",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    named = {
+        "Sid": "builder",
+        "Effect": "Allow",
+        "Principal": {"AWS": user},
+        "Action": ["kms:Encrypt", "kms:Decrypt"],
+        "Resource": "*",
+    }
+    direct = create_key(aws, admin, named)
+    delegated = create_key(aws, admin)
+    kms = client(server, "kms", keys)
+    assert kms.encrypt(KeyId=direct, Plaintext=b"x")["KeyId"] == direct
+    with pytest.raises(ClientError) as refused:
+        kms.encrypt(KeyId=delegated, Plaintext=b"x")
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"

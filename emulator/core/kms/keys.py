@@ -53,6 +53,7 @@ from emulator.core.kms.records import (
     key_arn,
 )
 from emulator.core.organizations.membership import Membership, MembershipLookup
+from emulator.core.policy.conditions import Context
 from emulator.core.policy.evaluation import PolicyDecision, evaluate, root_arn
 from emulator.core.policy.grammar import Policy, parse_policy
 
@@ -669,15 +670,22 @@ class Kms:
         membership: Membership | None,
         action: str,
         parameters: dict[str, Any],
+        principal_arns: tuple[str, ...] = (),
     ) -> KeyUseDecision:
-        """Whether ``caller``'s root may ``action`` the key directly: its policy allows (and
-        no statement denies), or a grant to the caller gives the operation under its
+        """Whether ``caller``'s principal (its root, or the IAM user or session with
+        ``principal_arns``) may ``action`` the key directly: its policy allows (and no
+        statement denies), or a grant to the caller gives the operation under its
         constraints. ``parameters``: ``encryption_context``, or a new grant's terms."""
         key = self._keys.get(key_arn)
         if key is None:
             return KeyUseDecision(False, f"key {key_arn} does not exist", None)
         decision = self.decide(
-            key, caller, action, membership, extra_context=_condition_keys(action, parameters)
+            key,
+            caller,
+            action,
+            membership,
+            extra_context=_condition_keys(action, parameters),
+            principal_arns=principal_arns,
         )
         if decision.effect == "Deny":
             return KeyUseDecision(False, decision.reason, decision.statement, explicit_deny=True)
@@ -827,7 +835,12 @@ class Kms:
         return key
 
     def can_use_for_launch(
-        self, key_ref: str, caller_account: str, region: str, membership: Membership | None
+        self,
+        key_ref: str,
+        caller_account: str,
+        region: str,
+        membership: Membership | None,
+        principal_arns: tuple[str, ...] = (),
     ) -> KeyUseDecision:
         """Whether an EC2 launch by ``caller_account`` may use the key behind an encrypted
         snapshot: the key exists, is Enabled, and its policy allows the caller both
@@ -836,10 +849,17 @@ class Kms:
             key = self.resolve(key_ref, caller_account, region)
         except NotFound:
             return KeyUseDecision(False, f"key {key_ref} does not exist", None)
-        return self._can_use(key, caller_account, region, membership, LAUNCH_ACTIONS)
+        return self._can_use(
+            key, caller_account, region, membership, LAUNCH_ACTIONS, principal_arns
+        )
 
     def can_use_for_storage(
-        self, key_ref: str, caller_account: str, region: str, membership: Membership | None
+        self,
+        key_ref: str,
+        caller_account: str,
+        region: str,
+        membership: Membership | None,
+        principal_arns: tuple[str, ...] = (),
     ) -> KeyUseDecision:
         """Whether EC2 may make a volume or snapshot for ``caller_account`` under the key:
         it exists, is not another account's AWS managed key, is Enabled, and its policy
@@ -850,7 +870,7 @@ class Kms:
             return KeyUseDecision(False, f"key {key_ref} does not exist", None)
         if key.manager == AWS and key.account != caller_account:
             return KeyUseDecision(False, f"{key.arn} is another account's AWS managed key", None)
-        return self._can_use(key, caller_account, region, membership, EBS_ACTIONS)
+        return self._can_use(key, caller_account, region, membership, EBS_ACTIONS, principal_arns)
 
     def _can_use(
         self,
@@ -859,6 +879,7 @@ class Kms:
         region: str,
         membership: Membership | None,
         actions: tuple[str, ...],
+        principal_arns: tuple[str, ...] = (),
     ) -> KeyUseDecision:
         """The key is Enabled and its policy allows the caller every action through EC2 in
         ``region``; the answer names the first refusal, else the first allow."""
@@ -874,6 +895,7 @@ class Kms:
                 action,
                 membership,
                 extra_context=for_resource if action == "kms:CreateGrant" else via_ec2,
+                principal_arns=principal_arns,
             )
             for action in actions
         ]
@@ -890,8 +912,11 @@ class Kms:
         membership: Membership | None,
         *,
         extra_context: dict[str, Any] | None = None,
+        principal_arns: tuple[str, ...] = (),
     ) -> PolicyDecision:
-        """The key policy's answer for ``caller``'s root doing ``action`` on ``key``."""
+        """The key policy's answer for ``caller``'s principal doing ``action`` on ``key``:
+        statements naming the account (its root or id) match any principal of it, and those
+        naming an IAM user, role or session by ARN match that one (``principal_arns``)."""
         context: dict[str, Any] = {
             **request_context(caller, membership),
             "kms:CallerAccount": caller,
@@ -903,7 +928,28 @@ class Kms:
             action=action,
             resource=key.arn,
             context=context,
+            principal_arns=principal_arns,
         )
+
+    def allows_by_name(
+        self, key_arn: str, principal_arns: tuple[str, ...], action: str, context: Context
+    ) -> PolicyDecision | None:
+        """The key policy's Allow of ``action`` for a principal it names by ARN (or by
+        ``*``), not through its account: in the key's own account such an Allow needs no
+        identity policy, where one through the account delegates to IAM (KMS Developer
+        Guide, "Key policies"). None when no such statement allows, or one denies."""
+        key = self._keys.get(key_arn)
+        if key is None:
+            return None
+        decision = evaluate(
+            _parsed(key.policy),
+            principal_account="",  # no account-wide entry may match: only the ARNs or "*"
+            action=action,
+            resource=key.arn,
+            context=context,
+            principal_arns=principal_arns,
+        )
+        return decision if decision.allowed else None
 
     # ------------------------------------------------------------ internals
 

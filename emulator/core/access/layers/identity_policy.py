@@ -8,6 +8,8 @@ evaluation logic").
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator.core.access.asked import context, pairs
 from emulator.core.access.facts import Facts
 from emulator.core.authorization import IDENTITY_LAYER, POLICY_LAYERS, AccessRequest, Step
@@ -27,6 +29,9 @@ def _step(request: AccessRequest, facts: Facts, action: str, resource: str) -> S
     caller = request.caller
     keys = context(request, facts, action, resource)
     decision = facts.iam.identity_decision(caller, action, resource, keys)
+    named = _named_by_key_policy(request, facts, action, resource, keys, decision.effect)
+    if named is not None:
+        return named
     if decision.allowed:
         reason = f"{caller.arn} may {action} on {resource}: {decision.policy} allows it"
     elif decision.effect == "Deny":
@@ -46,3 +51,41 @@ def _step(request: AccessRequest, facts: Facts, action: str, resource: str) -> S
         "context": keys,
     }
     return Step(LAYER, decision.allowed, reason, evidence)
+
+
+def _named_by_key_policy(
+    request: AccessRequest,
+    facts: Facts,
+    action: str,
+    resource: str,
+    keys: dict[str, Any],
+    effect: str,
+) -> Step | None:
+    """In a KMS key's own account, a key policy naming the caller by ARN (or ``*``, as the
+    ``aws/ebs`` key's does) allows without an identity policy; the key policy layer still
+    decides the key itself. An identity policy's explicit deny is never waived."""
+    caller = request.caller
+    if effect != "ImplicitDeny" or not action.startswith("kms:") or ":key/" not in resource:
+        return None
+    if resource.split(":", 5)[4] != caller.account:
+        return None
+    allowed = facts.keys.allows_by_name(resource, caller.arns, action, keys)
+    if allowed is None:
+        return None
+    reason = (
+        f"{caller.arn} may {action} on {resource}: the key policy names it "
+        f"({allowed.statement}), which in the key's own account needs no identity policy"
+    )
+    evidence = {
+        "principal": caller.arn,
+        "action": action,
+        "resource": resource,
+        "effect": "Allow",
+        "policy": "key policy",
+        "policy_arn": None,
+        "statement": allowed.statement,
+        "statement_index": allowed.index,
+        "policy_type": "key policy",
+        "context": keys,
+    }
+    return Step(LAYER, True, reason, evidence)

@@ -22,16 +22,20 @@ def steps(request: AccessRequest, facts: Facts) -> list[Step]:
 
 def _step(request: AccessRequest, facts: Facts, arn: str) -> Step:
     account, region, keys = request.principal, request.region, facts.keys
+    # A statement naming the caller's user, role or session by ARN matches it too.
+    arns = request.caller.arns if request.caller is not None else ()
     decision: KeyUseDecision
     if request.direct and request.action in DIRECT_ACTIONS:
-        decision = keys.can_call(arn, account, facts.membership, request.action, request.parameters)
+        decision = keys.can_call(
+            arn, account, facts.membership, request.action, request.parameters, arns
+        )
     elif request.action == CREATE_GRANT:
         if key_account(arn) == account:
             decision = KeyUseDecision(True, f"{arn} is {account}'s own key", None)
         else:
-            decision = keys.can_use_for_storage(arn, account, region, facts.membership)
+            decision = keys.can_use_for_storage(arn, account, region, facts.membership, arns)
     else:
-        decision = keys.can_use_for_launch(arn, account, region, facts.membership)
+        decision = keys.can_use_for_launch(arn, account, region, facts.membership, arns)
     evidence = {
         "key": arn,
         "aws_managed": keys.is_aws_managed(arn),
