@@ -42,6 +42,34 @@ def org_role_session(aws: ClientFactory, account: str, role: str = ORG_ROLE) -> 
     }
 
 
+def allowing(*statements: dict[str, Any]) -> str:
+    """An identity policy of Allow statements."""
+    allowed = [{"Effect": "Allow", **statement} for statement in statements]
+    return json.dumps({"Version": "2012-10-17", "Statement": allowed})
+
+
+def member_role(aws: ClientFactory, account: str, name: str, **inline: dict[str, Any]) -> Any:
+    """A role of ``account`` the management account's root may assume, with ``inline``
+    policies (name -> one Allow statement); the account's IAM client."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam = aws("iam", account)
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    for policy_name, statement in inline.items():
+        iam.put_role_policy(
+            RoleName=name, PolicyName=policy_name, PolicyDocument=allowing(statement)
+        )
+    return iam
+
+
 def launch_state(ec2: Any, image_id: str) -> str:
     """RunInstances answers pending either way; the next read shows whether the keys let
     the instance start."""
@@ -71,35 +99,12 @@ def test_cross_account_a_role_in_the_ou_needs_its_identity_policy_too(
     key = create_key(aws, OU_STATEMENT)
     image_id, _ = encrypted_image(aws("ec2", OWNER), "ou-keyed-narrow", key)
     share(aws("ec2", OWNER), image_id, {"OrganizationArn": ORG_ARN})
-    iam = aws("iam", FINANCE)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName="launcher", AssumeRolePolicyDocument=json.dumps(trust))
-    launch_only = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
-    }
-    iam.put_role_policy(
-        RoleName="launcher", PolicyName="ec2", PolicyDocument=json.dumps(launch_only)
-    )
+    iam = member_role(aws, FINANCE, "launcher", ec2={"Action": "ec2:*", "Resource": "*"})
     ec2 = client(server, "ec2", org_role_session(aws, FINANCE, "launcher"))
     # The key policy admits Finance, but no identity policy allows kms:Decrypt on the key.
     assert launch_state(ec2, image_id) == "terminated"
-    kms_use = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": key}
-        ],
-    }
-    iam.put_role_policy(RoleName="launcher", PolicyName="kms", PolicyDocument=json.dumps(kms_use))
+    kms_use = {"Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": key}
+    iam.put_role_policy(RoleName="launcher", PolicyName="kms", PolicyDocument=allowing(kms_use))
     assert launch_state(ec2, image_id) == "running"
 
 
@@ -108,18 +113,7 @@ def test_an_ou_shared_image_launches_for_a_member_role_only_when_its_identity_po
 ) -> None:
     image_id = aws("ec2", OWNER).register_image(Name="ou-plain")["ImageId"]
     share(aws("ec2", OWNER), image_id, {"OrganizationalUnitArn": FINANCE_OU_ARN})
-    iam = aws("iam", FINANCE)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{OWNER}:root"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName="builder", AssumeRolePolicyDocument=json.dumps(trust))
+    iam = member_role(aws, FINANCE, "builder")
     ec2 = client(server, "ec2", org_role_session(aws, FINANCE, "builder"))
     with pytest.raises(ClientError) as refused:
         ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)
@@ -130,20 +124,11 @@ def test_an_ou_shared_image_launches_for_a_member_role_only_when_its_identity_po
         f"ec2:RunInstances on resource: arn:aws:ec2:us-east-1::image/{image_id} because no "
         "identity-based policy allows the ec2:RunInstances action"
     ) in error["Message"]
-    launch = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": ["ec2:RunInstances", "ec2:Describe*"], "Resource": "*"}
-        ],
-    }
-    iam.put_role_policy(RoleName="builder", PolicyName="launch", PolicyDocument=json.dumps(launch))
+    launch = {"Action": ["ec2:RunInstances", "ec2:Describe*"], "Resource": "*"}
+    iam.put_role_policy(RoleName="builder", PolicyName="launch", PolicyDocument=allowing(launch))
     assert launch_state(ec2, image_id) == "running"
     # The same role in an account outside the OU: its policy allows, the grant does not reach.
-    outside = aws("iam", DEV)
-    outside.create_role(RoleName="builder", AssumeRolePolicyDocument=json.dumps(trust))
-    outside.put_role_policy(
-        RoleName="builder", PolicyName="launch", PolicyDocument=json.dumps(launch)
-    )
+    member_role(aws, DEV, "builder", launch=launch)
     dev = client(server, "ec2", org_role_session(aws, DEV, "builder"))
     with pytest.raises(ClientError) as refused:
         dev.run_instances(ImageId=image_id, MinCount=1, MaxCount=1)
@@ -202,11 +187,8 @@ def test_in_the_keys_account_a_key_policy_naming_the_caller_needs_no_identity_po
     iam = aws("iam", OWNER)
     iam.create_user(UserName="builder")
     keys = iam.create_access_key(UserName="builder")["AccessKey"]
-    ec2_only = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
-    }
-    iam.put_user_policy(UserName="builder", PolicyName="ec2", PolicyDocument=json.dumps(ec2_only))
+    ec2_only = allowing({"Action": "ec2:*", "Resource": "*"})
+    iam.put_user_policy(UserName="builder", PolicyName="ec2", PolicyDocument=ec2_only)
     image_id, _ = encrypted_image(aws("ec2", OWNER), "ebs-default")  # under aws/ebs
     assert launch_state(client(server, "ec2", keys), image_id) == "running"
 
