@@ -146,11 +146,11 @@ class World:
     def _resource_arn(self, kind: str, value: str, account: str, region: str) -> str | None:
         """The ARN IAM evaluates for a resource the request names: a KMS key by id or
         alias, an IAM user or role by name (its ARN holds its path)."""
-        try:
-            if kind == "key":
+        if kind == "key":
+            try:
                 return self.kms.resolve(value, account, region).arn
-        except CoreError:
-            return None  # the handler answers NotFound in KMS's words
+            except CoreError:
+                return None  # the handler answers NotFound in KMS's words
         if kind in ("user", "role") and not value.startswith("arn:"):
             found = (self.iam.find_user if kind == "user" else self.iam.find_role)(account, value)
             return found.arn if found is not None else None

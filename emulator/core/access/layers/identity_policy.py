@@ -13,6 +13,7 @@ from typing import Any
 from emulator.core.access.asked import context, pairs
 from emulator.core.access.facts import Facts
 from emulator.core.authorization import IDENTITY_LAYER, POLICY_LAYERS, AccessRequest, Step
+from emulator.core.kms.keys import key_account
 
 LAYER = IDENTITY_LAYER
 
@@ -67,7 +68,7 @@ def _named_by_key_policy(
     caller = request.caller
     if effect != "ImplicitDeny" or not action.startswith("kms:") or ":key/" not in resource:
         return None
-    if resource.split(":", 5)[4] != caller.account:
+    if key_account(resource) != caller.account:
         return None
     allowed = facts.keys.allows_by_name(resource, caller.arns, action, keys)
     if allowed is None:
